@@ -1,0 +1,6 @@
+"""Domain package: evidence-file models, the loader and the frames the pages draw from."""
+
+from evidence.loader import EvidenceError, LoadProblem, load_evidence, parse_evidence
+from evidence.models import Evidence
+
+__all__ = ["Evidence", "EvidenceError", "LoadProblem", "load_evidence", "parse_evidence"]

@@ -1,0 +1,527 @@
+"""Tidy pandas frames for the pages, built from a validated Evidence.
+
+Every transform returns a new DataFrame whose columns are documented in its docstring and
+named by the constants below. Labels travel with ids so that charts never look anything up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from evidence.models import Cohort, Evidence, Verdict, result_key
+
+# Column names (the frame contract).
+KEY = "key"
+COHORT = "cohort"
+COHORT_LABEL = "cohort_label"
+SOURCE = "source"
+SOURCE_SHORT = "source_short"
+CITATION = "citation"
+DESIGN = "design"
+TRIAL = "trial"
+SETTING = "setting"
+SETTING_LABEL = "setting_label"
+SETTING_SHORT = "setting_short"
+SETTING_ORDER = "setting_order"
+DISEASE = "disease"
+REGIMEN = "regimen"
+REGIMEN_LABEL = "regimen_label"
+REGIMEN_SHORT = "regimen_short"
+REGIMEN_ORDER = "regimen_order"
+ROLE = "role"
+PHASE = "phase"
+ENDPOINT = "endpoint"
+ENDPOINT_LABEL = "endpoint_label"
+ENDPOINT_SHORT = "endpoint_short"
+ENDPOINT_ORDER = "endpoint_order"
+DEFINITION = "definition"
+CATEGORY = "category"
+UNIT = "unit"
+BETTER = "better"
+CRITERIA = "criteria"
+VALUE = "value"
+QUALIFIER = "qualifier"
+WORDING = "wording"
+VALUE_TEXT = "value_text"
+EVENTS = "events"
+N = "n"
+N_REPORTED_BY = "n_reported_by"
+SMALL_N = "small_n"
+CI_LOW = "ci_low"
+CI_HIGH = "ci_high"
+CI_KIND = "ci_kind"
+REPORTED_BY = "reported_by"
+LOCATOR = "locator"
+NOTE = "note"
+EDITORIAL_REF = "editorial_ref"
+VERSUS = "versus"
+VERSUS_LABEL = "versus_label"
+VERSUS_REGIMEN_SHORT = "versus_regimen_short"
+MEASURE = "measure"
+P = "p"
+DIRECTION = "direction"
+STATEMENT = "statement"
+
+SMALL_N_THRESHOLD = 30
+"""Cohorts smaller than this are flagged on every chart."""
+Z95 = 1.959963984540054
+
+CI_REPORTED = "reported"
+CI_COMPUTED = "computed"
+CI_NONE = "none"
+
+_QUALIFIER_PREFIX = {
+    "exact": "",
+    "approximately": "about ",
+    "up_to": "up to ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "less_than": "less than ",
+}
+_UNIT_SUFFIX = {
+    "percent": "%",
+    "months": " mo",
+    "years": " y",
+    "patients": " patients",
+    "score": "",
+    "ratio": "",
+}
+REPORTED_BY_TEXT = {
+    "primary": "the trial report",
+    "secondary": "a secondary source",
+    "editorial": "the editorial only",
+    "computed": "our computation",
+}
+
+
+def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion, in percent.
+
+    ``events`` may be fractional when it is derived from a reported rate.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = events / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
+
+
+def format_value(value: float, unit: str, qualifier: str = "exact", wording: str | None = None) -> str:
+    """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (about one third)``."""
+    number = f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+    text = f"{_QUALIFIER_PREFIX.get(qualifier, '')}{number}{_UNIT_SUFFIX.get(unit, '')}"
+    if wording:
+        text += f" ({wording})"
+    return text
+
+
+class _Labels:
+    """Id -> (order, item) lookups built once per transform (transforms stay linear)."""
+
+    def __init__(self, ev: Evidence) -> None:
+        self.settings = {s.id: (i, s) for i, s in enumerate(ev.settings)}
+        self.regimens = {r.id: (i, r) for i, r in enumerate(ev.regimens)}
+        self.endpoints = {e.id: (i, e) for i, e in enumerate(ev.endpoints)}
+        self.sources = {s.id: s for s in ev.sources}
+        self.cohorts = {c.id: c for c in ev.cohorts}
+
+    def cohort_columns(self, cohort: Cohort) -> dict[str, Any]:
+        s_order, setting = self.settings[cohort.setting]
+        r_order, regimen = self.regimens[cohort.regimen]
+        source = self.sources[cohort.source]
+        return {
+            COHORT: cohort.id,
+            COHORT_LABEL: cohort.label,
+            SOURCE: source.id,
+            SOURCE_SHORT: source.short,
+            CITATION: source.citation,
+            DESIGN: source.design,
+            TRIAL: source.trial,
+            EDITORIAL_REF: source.editorial_ref,
+            SETTING: setting.id,
+            SETTING_LABEL: setting.label,
+            SETTING_SHORT: setting.short,
+            SETTING_ORDER: s_order,
+            DISEASE: setting.disease,
+            REGIMEN: regimen.id,
+            REGIMEN_LABEL: regimen.label,
+            REGIMEN_SHORT: regimen.short,
+            REGIMEN_ORDER: r_order,
+            ROLE: regimen.role,
+            PHASE: cohort.phase,
+        }
+
+
+def cohort_table(ev: Evidence) -> pd.DataFrame:
+    """One row per cohort.
+
+    Columns
+    -------
+    cohort, cohort_label, source, source_short, citation, design, trial, editorial_ref,
+    setting, setting_label, setting_short, setting_order, disease, regimen, regimen_label,
+    regimen_short, regimen_order, role, phase, n, n_reported_by, small_n, median_age,
+    median_age_reported_by, note.
+    """
+    labels = _Labels(ev)
+    rows = []
+    for cohort in ev.cohorts:
+        row = labels.cohort_columns(cohort)
+        row.update(
+            {
+                N: cohort.n,
+                N_REPORTED_BY: cohort.n_reported_by,
+                SMALL_N: cohort.n is None or cohort.n < SMALL_N_THRESHOLD,
+                "median_age": cohort.median_age,
+                "median_age_reported_by": cohort.median_age_reported_by,
+                NOTE: cohort.note,
+            }
+        )
+        rows.append(row)
+    columns = [
+        *_cohort_columns_names(), N, N_REPORTED_BY, SMALL_N, "median_age",
+        "median_age_reported_by", NOTE,
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _cohort_columns_names() -> list[str]:
+    return [
+        COHORT, COHORT_LABEL, SOURCE, SOURCE_SHORT, CITATION, DESIGN, TRIAL, EDITORIAL_REF,
+        SETTING, SETTING_LABEL, SETTING_SHORT, SETTING_ORDER, DISEASE, REGIMEN, REGIMEN_LABEL,
+        REGIMEN_SHORT, REGIMEN_ORDER, ROLE, PHASE,
+    ]
+
+
+RESULT_COLUMNS = [
+    KEY, *_cohort_columns_names(), ENDPOINT, ENDPOINT_LABEL, ENDPOINT_SHORT, ENDPOINT_ORDER,
+    DEFINITION, CATEGORY, UNIT, BETTER, CRITERIA, VALUE, QUALIFIER, WORDING, VALUE_TEXT, EVENTS,
+    N, SMALL_N, CI_LOW, CI_HIGH, CI_KIND, REPORTED_BY, LOCATOR, NOTE,
+]
+
+
+def result_table(ev: Evidence) -> pd.DataFrame:
+    """One row per result, joined with the labels of its cohort, source, setting, regimen.
+
+    A 95% CI is kept as reported (``ci_kind`` = "reported"); otherwise, for an exactly stated
+    percentage with a known n, a Wilson interval is computed (``ci_kind`` = "computed") from
+    the events, or from the rate when only the rate is given. Qualified figures ("up to",
+    "about") never get a computed interval.
+
+    Columns
+    -------
+    key ("cohort/endpoint"), every cohort_table label column, endpoint, endpoint_label,
+    endpoint_short, endpoint_order, definition, category, unit, better, criteria, value,
+    qualifier, wording, value_text, events, n (result's n, else the cohort's; None if unknown),
+    small_n (n unknown or < 30), ci_low, ci_high, ci_kind, reported_by, locator, note.
+    """
+    labels = _Labels(ev)
+    rows = []
+    for result in ev.results:
+        cohort = labels.cohorts[result.cohort]
+        e_order, endpoint = labels.endpoints[result.endpoint]
+        n = result.n if result.n is not None else cohort.n
+        ci_low = ci_high = None
+        ci_kind = CI_NONE
+        if result.ci is not None:
+            ci_low, ci_high = result.ci
+            ci_kind = CI_REPORTED
+        elif endpoint.unit == "percent" and result.qualifier == "exact" and n:
+            events = result.events if result.events is not None else result.value * n / 100
+            ci_low, ci_high = wilson_interval(events, n)
+            ci_kind = CI_COMPUTED
+        row = labels.cohort_columns(cohort)
+        row.update(
+            {
+                KEY: result_key(result.cohort, result.endpoint),
+                ENDPOINT: endpoint.id,
+                ENDPOINT_LABEL: endpoint.label,
+                ENDPOINT_SHORT: endpoint.short or endpoint.label,
+                ENDPOINT_ORDER: e_order,
+                DEFINITION: endpoint.definition,
+                CATEGORY: endpoint.category,
+                UNIT: endpoint.unit,
+                BETTER: endpoint.better,
+                CRITERIA: endpoint.criteria,
+                VALUE: float(result.value),
+                QUALIFIER: result.qualifier,
+                WORDING: result.wording,
+                VALUE_TEXT: format_value(
+                    result.value, endpoint.unit, result.qualifier, result.wording
+                ),
+                EVENTS: result.events,
+                N: n,
+                SMALL_N: n is None or n < SMALL_N_THRESHOLD,
+                CI_LOW: ci_low,
+                CI_HIGH: ci_high,
+                CI_KIND: ci_kind,
+                REPORTED_BY: result.reported_by,
+                LOCATOR: result.locator,
+                NOTE: result.note,
+            }
+        )
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    for column in (EVENTS, N):
+        frame[column] = frame[column].astype("Int64")
+    for column in (VALUE, CI_LOW, CI_HIGH):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+COMPARISON_COLUMNS = [
+    KEY, *_cohort_columns_names(), VERSUS, VERSUS_LABEL, VERSUS_REGIMEN_SHORT, ENDPOINT,
+    ENDPOINT_LABEL, ENDPOINT_SHORT, MEASURE, VALUE, CI_LOW, CI_HIGH, P, REPORTED_BY, LOCATOR,
+    NOTE,
+]
+
+
+def comparison_table(ev: Evidence) -> pd.DataFrame:
+    """One row per comparison (hazard ratios and the like).
+
+    Columns
+    -------
+    key, every cohort_table label column (of the first cohort), versus, versus_label,
+    versus_regimen_short, endpoint, endpoint_label, endpoint_short, measure, value, ci_low,
+    ci_high (None when not reported), p (text), reported_by, locator, note.
+    """
+    labels = _Labels(ev)
+    rows = []
+    for cmp in ev.comparisons:
+        other = labels.cohorts[cmp.versus]
+        endpoint = labels.endpoints[cmp.endpoint][1]
+        row = labels.cohort_columns(labels.cohorts[cmp.cohort])
+        row.update(
+            {
+                KEY: result_key(cmp.cohort, cmp.endpoint),
+                VERSUS: other.id,
+                VERSUS_LABEL: other.label,
+                VERSUS_REGIMEN_SHORT: labels.regimens[other.regimen][1].short,
+                ENDPOINT: endpoint.id,
+                ENDPOINT_LABEL: endpoint.label,
+                ENDPOINT_SHORT: endpoint.short or endpoint.label,
+                MEASURE: cmp.measure,
+                VALUE: float(cmp.value),
+                CI_LOW: cmp.ci[0] if cmp.ci else None,
+                CI_HIGH: cmp.ci[1] if cmp.ci else None,
+                P: cmp.p,
+                REPORTED_BY: cmp.reported_by,
+                LOCATOR: cmp.locator,
+                NOTE: cmp.note,
+            }
+        )
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    for column in (VALUE, CI_LOW, CI_HIGH):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+FINDING_COLUMNS = [
+    KEY, *_cohort_columns_names(), ENDPOINT, ENDPOINT_LABEL, CATEGORY, DIRECTION, VERSUS,
+    VERSUS_LABEL, STATEMENT, REPORTED_BY, LOCATOR, NOTE,
+]
+
+
+def finding_table(ev: Evidence) -> pd.DataFrame:
+    """One row per numberless finding.
+
+    Columns
+    -------
+    key, every cohort_table label column, endpoint, endpoint_label, category, direction,
+    versus, versus_label (None when not compared), statement, reported_by, locator, note.
+    """
+    labels = _Labels(ev)
+    rows = []
+    for finding in ev.findings:
+        endpoint = labels.endpoints[finding.endpoint][1]
+        versus = labels.cohorts[finding.versus] if finding.versus else None
+        row = labels.cohort_columns(labels.cohorts[finding.cohort])
+        row.update(
+            {
+                KEY: result_key(finding.cohort, finding.endpoint),
+                ENDPOINT: endpoint.id,
+                ENDPOINT_LABEL: endpoint.label,
+                CATEGORY: endpoint.category,
+                DIRECTION: finding.direction,
+                VERSUS: versus.id if versus else None,
+                VERSUS_LABEL: versus.label if versus else None,
+                STATEMENT: finding.statement,
+                REPORTED_BY: finding.reported_by,
+                LOCATOR: finding.locator,
+                NOTE: finding.note,
+            }
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+VERDICT_COLUMNS = [
+    "verdict_id", SETTING, SETTING_LABEL, SETTING_ORDER, "regimens", "regimen_labels",
+    "efficacy", "safety", "verdict", STATEMENT, "rests_on", EDITORIAL_REF,
+]
+
+
+def verdict_table(ev: Evidence) -> pd.DataFrame:
+    """One row per verdict, with its setting and regimen labels resolved.
+
+    Columns
+    -------
+    verdict_id, setting, setting_label, setting_order, regimens (tuple of ids), regimen_labels
+    (comma-joined short labels), efficacy, safety, verdict, statement, rests_on (tuple of keys),
+    editorial_ref.
+    """
+    settings = {s.id: (i, s) for i, s in enumerate(ev.settings)}
+    regimens = {r.id: r for r in ev.regimens}
+    rows = []
+    for v in ev.verdicts:
+        order, setting = settings[v.setting]
+        rows.append(
+            {
+                "verdict_id": v.id,
+                SETTING: v.setting,
+                SETTING_LABEL: setting.label,
+                SETTING_ORDER: order,
+                "regimens": v.regimens,
+                "regimen_labels": ", ".join(regimens[r].short for r in v.regimens),
+                "efficacy": v.efficacy,
+                "safety": v.safety,
+                "verdict": v.verdict,
+                STATEMENT: v.statement,
+                "rests_on": v.rests_on,
+                EDITORIAL_REF: v.editorial_ref,
+            }
+        )
+    return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+
+
+def cohort_verdicts(ev: Evidence) -> dict[str, Verdict]:
+    """The verdict that speaks to each cohort.
+
+    A verdict whose ``rests_on`` names one of the cohort's results wins; otherwise the first
+    verdict on the cohort's setting that names its regimen.
+    """
+    out: dict[str, Verdict] = {}
+    for v in ev.verdicts:
+        for key in v.rests_on:
+            out.setdefault(key.split("/", 1)[0], v)
+    for cohort in ev.cohorts:
+        if cohort.id in out:
+            continue
+        for v in ev.verdicts:
+            if v.setting == cohort.setting and cohort.regimen in v.regimens:
+                out[cohort.id] = v
+                break
+    return out
+
+
+SOURCE_COLUMNS = [
+    SOURCE, SOURCE_SHORT, CITATION, DESIGN, TRIAL, "year", "doi", "pmid", "nct", "url",
+    EDITORIAL_REF, "n_total", "cohorts", "numbers", NOTE,
+]
+
+
+def source_table(ev: Evidence) -> pd.DataFrame:
+    """One row per source, with the numbers that come from it.
+
+    Columns
+    -------
+    source, source_short, citation, design, trial, year, doi, pmid, nct, url, editorial_ref,
+    n_total (sum of its cohorts' known n; None when none is known), cohorts (count),
+    numbers (count of results, comparisons and findings), note.
+    """
+    cohort_source = {c.id: c.source for c in ev.cohorts}
+    members: dict[str, list[Cohort]] = {s.id: [] for s in ev.sources}
+    for c in ev.cohorts:
+        members[c.source].append(c)
+    numbers: Counter[str] = Counter(
+        cohort_source[item.cohort] for item in (*ev.results, *ev.comparisons, *ev.findings)
+    )
+    rows = []
+    for s in ev.sources:
+        known = [c.n for c in members[s.id] if c.n is not None]
+        rows.append(
+            {
+                SOURCE: s.id,
+                SOURCE_SHORT: s.short,
+                CITATION: s.citation,
+                DESIGN: s.design,
+                TRIAL: s.trial,
+                "year": s.year,
+                "doi": s.doi,
+                "pmid": s.pmid,
+                "nct": s.nct,
+                "url": s.url,
+                EDITORIAL_REF: s.editorial_ref,
+                "n_total": sum(known) if known else None,
+                "cohorts": len(members[s.id]),
+                "numbers": numbers[s.id],
+                NOTE: s.note,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    frame["n_total"] = frame["n_total"].astype("Int64")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+COVERAGE_COLUMNS = [
+    SETTING, SETTING_LABEL, SETTING_SHORT, SETTING_ORDER, REGIMEN, REGIMEN_LABEL, REGIMEN_SHORT,
+    REGIMEN_ORDER, ROLE, "cohorts", "sources", "headline",
+]
+
+
+def coverage_table(ev: Evidence) -> pd.DataFrame:
+    """The regimen x setting grid: every declared pair, with or without evidence.
+
+    ``headline`` is the first response-category result (in endpoint order) of the pair's
+    cohorts, e.g. "ORR 61% (MM-009)", or None.
+
+    Columns
+    -------
+    setting, setting_label, setting_short, setting_order, regimen, regimen_label,
+    regimen_short, regimen_order, role, cohorts (count), sources (comma-joined short names),
+    headline.
+    """
+    results = result_table(ev)
+    response = results[results[CATEGORY] == "response"].sort_values(
+        [ENDPOINT_ORDER, "n"], ascending=[True, False], na_position="last"
+    )
+    sources = {s.id: s.short for s in ev.sources}
+    members: dict[tuple[str, str], list[Cohort]] = {}
+    for c in ev.cohorts:
+        members.setdefault((c.setting, c.regimen), []).append(c)
+    headlines: dict[tuple[str, str], str] = {}
+    for row in response.itertuples(index=False):
+        pair = (str(getattr(row, SETTING)), str(getattr(row, REGIMEN)))
+        headlines.setdefault(
+            pair,
+            f"{getattr(row, ENDPOINT_SHORT)} {getattr(row, VALUE_TEXT)} "
+            f"({getattr(row, SOURCE_SHORT)})",
+        )
+    rows = []
+    for s_order, setting in enumerate(ev.settings):
+        for r_order, regimen in enumerate(ev.regimens):
+            pair_cohorts = members.get((setting.id, regimen.id), [])
+            rows.append(
+                {
+                    SETTING: setting.id,
+                    SETTING_LABEL: setting.label,
+                    SETTING_SHORT: setting.short,
+                    SETTING_ORDER: s_order,
+                    REGIMEN: regimen.id,
+                    REGIMEN_LABEL: regimen.label,
+                    REGIMEN_SHORT: regimen.short,
+                    REGIMEN_ORDER: r_order,
+                    ROLE: regimen.role,
+                    "cohorts": len(pair_cohorts),
+                    "sources": ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
+                    "headline": headlines.get((setting.id, regimen.id)),
+                }
+            )
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)

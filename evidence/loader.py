@@ -1,0 +1,555 @@
+"""Load an evidence file: safe YAML in, validated Evidence out, every problem explained.
+
+The YAML is composed into a node tree (never constructed by PyYAML, so no tag can run code)
+and turned into plain Python by our own walker, which keeps the line and column of every
+value, refuses duplicate keys and foreign tags, and bounds alias expansion and depth.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from evidence.models import LISTS, ConsistencyError, Evidence, Problem, consistency_problems
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+"""Files on disk larger than this are refused before parsing."""
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+MAX_PROBLEMS = 500  # more than this helps nobody; the count is still reported
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_TRUE_FALSE = {"true": True, "false": False}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """One problem in an evidence file, as shown to the person who wrote it."""
+
+    location: str
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+    value: str = ""
+
+    def as_line(self, filename: str) -> str:
+        """Render as ``FILE:LINE:COL: location: message`` for the command line."""
+        where = f"{filename}:{self.line or 0}:{self.column or 0}"
+        loc = f" {self.location}:" if self.location else ""
+        return f"{where}:{loc} {self.message} [{self.code}]"
+
+
+class EvidenceError(Exception):
+    """An evidence file could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[LoadProblem], name: str = "evidence file") -> None:
+        self.problems = problems
+        self.name = name
+        count = len(problems)
+        super().__init__(f"{name}: {count} problem{'s' if count != 1 else ''}")
+
+
+class _Abort(Exception):
+    """Stops the walk at a problem that makes the rest meaningless (alias bomb, depth)."""
+
+    def __init__(self, problem: LoadProblem) -> None:
+        self.problem = problem
+
+
+def format_location(path: Path_) -> str:
+    """Render a path as ``results[12].value``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _problem(
+    code: str, message: str, mark: yaml.Mark | None = None, location: str = "", value: str = ""
+) -> LoadProblem:
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return LoadProblem(location, line, column, code, message, value)
+
+
+# --------------------------------------------------------------------------- bytes -> text
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192] or b"\x00" in data:
+        offset = data.index(b"\x00")
+        line = data.count(b"\n", 0, offset) + 1
+        raise EvidenceError(
+            [
+                LoadProblem(
+                    "", line, None, "binary_file",
+                    "this is a binary file, not a YAML text file (it contains NUL bytes)",
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise EvidenceError(
+            [
+                LoadProblem(
+                    "", line, column, "not_utf8",
+                    f"the file is not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded "
+                    "(save it as UTF-8)",
+                )
+            ]
+        ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise EvidenceError(
+            [LoadProblem("", 1, 1, "empty_file", "the file is empty: there is no evidence in it")]
+        )
+    return text
+
+
+_TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+
+
+def _tab_problems(text: str) -> list[LoadProblem]:
+    problems = []
+    for match in _TAB_INDENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(
+            LoadProblem(
+                "", line, len(match.group(1)) + 1, "tab_indentation",
+                "a tab is used for indentation; YAML needs spaces",
+            )
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------- text -> nodes
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose only, never construct
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = (exc.problem or "syntax error").strip()
+        if "maximum nesting depth" in (exc.problem or "") + (exc.context or ""):
+            raise EvidenceError(
+                [_problem("too_deep", f"the file nests deeper than {MAX_DEPTH} levels", mark)]
+            ) from None
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        raise EvidenceError(
+            [_problem("yaml_syntax", f"YAML syntax error: {what}{context}", mark)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise EvidenceError([LoadProblem("", None, None, "yaml_syntax", str(exc))]) from None
+    except RecursionError:
+        raise EvidenceError(
+            [LoadProblem("", None, None, "too_deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+        ) from None
+
+
+class _Walker:
+    """Turn composed nodes into Python values, recording where each value came from."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Path_, yaml.Mark] = {}
+        self.problems: list[LoadProblem] = []
+        self._seen: set[int] = set()
+        self._alias_nodes = 0
+
+    def walk(self, node: yaml.Node, path: Path_, depth: int = 0, via_alias: bool = False) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Abort(
+                _problem(
+                    "too_deep", f"the file nests deeper than {MAX_DEPTH} levels",
+                    node.start_mark, format_location(path),
+                )
+            )
+        if id(node) in self._seen and isinstance(node, yaml.CollectionNode):
+            via_alias = True
+        self._seen.add(id(node))
+        if via_alias:
+            self._alias_nodes += 1
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise _Abort(
+                    _problem(
+                        "alias_limit",
+                        f"anchors and aliases expand to more than {MAX_ALIAS_NODES} values "
+                        "(an alias bomb?)",
+                        node.start_mark, format_location(path),
+                    )
+                )
+        self.positions.setdefault(path, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth, via_alias)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, "seq", path)
+            return [
+                self.walk(item, (*path, i), depth + 1, via_alias)
+                for i, item in enumerate(node.value)
+            ]
+        return self._scalar(node, path)
+
+    def _check_tag(self, node: yaml.Node, expected: str, path: Path_) -> None:
+        if node.tag != _TAG + expected:
+            self.problems.append(
+                _problem(
+                    "unsafe_tag",
+                    f"the YAML tag '{node.tag}' is not allowed; use plain values",
+                    node.start_mark, format_location(path), node.tag,
+                )
+            )
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int, via_alias: bool) -> Any:
+        self._check_tag(node, "map", path)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    _problem(
+                        "bad_key", "a mapping key must be a plain word, not a list or mapping",
+                        key_node.start_mark, format_location(path),
+                    )
+                )
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.problems.append(
+                    _problem(
+                        "merge_key", "merge keys ('<<') are not supported; write the fields out",
+                        key_node.start_mark, format_location(path),
+                    )
+                )
+                continue
+            if key in out:
+                first = self.positions.get((*path, key))
+                where = f" (first on line {first.line + 1})" if first else ""
+                self.problems.append(
+                    _problem(
+                        "duplicate_key", f"the key '{key}' appears twice in one mapping{where}",
+                        key_node.start_mark, format_location((*path, key)), key,
+                    )
+                )
+                continue
+            self.positions[(*path, key)] = key_node.start_mark
+            out[key] = self.walk(value_node, (*path, key), depth + 1, via_alias)
+        return out
+
+    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
+        tag = node.tag.removeprefix(_TAG)
+        raw = node.value
+        if node.tag == tag:  # not a core tag at all, e.g. !!python/object or !custom
+            self._check_tag(node, "str", path)
+            return raw
+        if tag in ("str", "timestamp"):
+            return raw  # dates stay text; the model parses them (YAML 1.2 has no timestamps)
+        if tag == "null":
+            return None
+        if tag == "bool":  # YAML 1.2: only true/false are booleans; yes/no/on/off are words
+            return _TRUE_FALSE.get(raw.lower(), raw)
+        if tag == "int":
+            return _CONSTRUCTOR.construct_yaml_int(node)
+        if tag == "float":
+            return _CONSTRUCTOR.construct_yaml_float(node)
+        self._check_tag(node, "str", path)
+        return raw
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _model_at(path: Path_) -> type[BaseModel] | None:
+    """The pydantic model whose fields live at ``path`` (for spelling suggestions)."""
+    model: type[BaseModel] = Evidence
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        found = None
+        for candidate in _flatten(annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found = candidate
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _flatten(annotation: object) -> Iterator[object]:
+    yield annotation
+    for arg in typing.get_args(annotation):
+        if arg is not Ellipsis:
+            yield from _flatten(arg)
+
+
+_TYPE_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "string": "text",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+    "tuple": "a list",
+    "model": "a mapping of fields",
+    "dict": "a mapping of fields",
+    "list": "a list",
+}
+
+
+def _type_word(error_type: str) -> str:
+    base = error_type.removesuffix("_type").removesuffix("_parsing").removesuffix("_from_datetime")
+    return _TYPE_WORDS.get(base, base.replace("_", " "))
+
+
+def _translate(error: ErrorDetails) -> tuple[str, str]:
+    """A stable code and a plain message for one pydantic error."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    field = loc[-1] if loc else ""
+    shown = _short(value)
+    if kind == "missing":
+        return "missing_field", f"the required field '{field}' is missing"
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = sorted(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(field), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        return "unknown_field", f"unknown field '{field}'{hint}"
+    if kind == "literal_error":
+        expected = (error.get("ctx") or {}).get("expected", "")
+        if loc == ("format",):
+            return (
+                "unsupported_format",
+                f"format {shown} is not supported; this dashboard reads format 1",
+            )
+        return "not_allowed", f"'{shown}' is not allowed for {field}; use one of {expected}"
+    if kind == "string_pattern_mismatch":
+        if field in ("doi",):
+            return "bad_doi", f"'{shown}' is not a DOI (it should look like 10.1056/NEJMoa070596)"
+        if field == "url":
+            return "bad_url", f"'{shown}' is not an http(s) link"
+        if field == "pmid":
+            return "bad_pmid", f"'{shown}' is not a PubMed id (digits only)"
+        if field == "nct":
+            return "bad_nct", f"'{shown}' is not a registry id like NCT00056160"
+        return (
+            "bad_id",
+            f"'{shown}' is not a valid id: use lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+        )
+    if kind.endswith(("_type", "_parsing")) or kind in ("finite_number", "model_attributes_type"):
+        want = _type_word(kind)
+        if kind == "finite_number":
+            want = "a finite number"
+        hint = " (put it in quotes)" if kind == "string_type" and value is not None else ""
+        return "wrong_type", f"expected {want}, got {shown!r}{hint}"
+    if kind in ("too_short", "too_long"):
+        if field == "ci" or (len(loc) > 1 and loc[-2] == "ci"):
+            return "wrong_length", "a ci needs exactly two numbers: [low, high]"
+        if kind == "too_short":
+            return "wrong_length", f"'{field}' needs at least one item"
+        return "wrong_length", f"'{field}' is too long"
+    if kind.startswith(("greater_than", "less_than")):
+        return "out_of_range", f"{shown} is out of range: {error['msg'].lower()}"
+    if kind.startswith("string_"):
+        return "bad_text", f"{field}: {error['msg'].lower()}"
+    return kind, f"{field}: {error['msg']}"
+
+
+def _locate(positions: Mapping[Path_, yaml.Mark], path: Path_) -> yaml.Mark | None:
+    for cut in range(len(path), -1, -1):
+        mark = positions.get(path[:cut])
+        if mark is not None:
+            return mark
+    return None
+
+
+def _from_problem(problem: Problem, positions: Mapping[Path_, yaml.Mark]) -> LoadProblem:
+    mark = _locate(positions, problem.path)
+    return _problem(
+        problem.code, problem.message, mark, format_location(problem.path), _short(problem.value)
+    )
+
+
+def _validation_problems(
+    exc: ValidationError, positions: Mapping[Path_, yaml.Mark]
+) -> list[LoadProblem]:
+    problems: list[LoadProblem] = []
+    for error in exc.errors():
+        ctx_error = (error.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, ConsistencyError):
+            problems.extend(_from_problem(p, positions) for p in ctx_error.problems)
+            continue
+        loc: Path_ = tuple(error["loc"])
+        code, message = _translate(error)
+        value = "" if error["type"] == "missing" else _short(error.get("input"))
+        problems.append(_problem(code, message, _locate(positions, loc), format_location(loc), value))
+    return problems
+
+
+def _partial_consistency(
+    raw: dict[str, Any], positions: Mapping[Path_, yaml.Mark]
+) -> Iterator[LoadProblem]:
+    """Cross-reference problems among the items that are valid on their own.
+
+    Lets one pass report a typo'd reference next to a missing field. A reference to an item
+    that exists but is itself invalid is not reported twice.
+    """
+    valid: dict[str, list[BaseModel]] = {}
+    index: dict[str, list[int]] = {}
+    raw_ids: set[str] = set()
+    for kind in LISTS:
+        items = raw.get(kind)
+        valid[kind], index[kind] = [], []
+        if not isinstance(items, list):
+            continue
+        item_model = _model_at((kind,))
+        if item_model is None:
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                raw_ids.add(item["id"])
+            try:
+                valid[kind].append(item_model.model_validate(item))
+            except ValidationError:
+                continue
+            index[kind].append(i)
+    partial = Evidence.model_construct(**{kind: tuple(valid[kind]) for kind in LISTS})
+    for problem in consistency_problems(partial):
+        if problem.code == "unknown_reference" and problem.value in raw_ids:
+            continue
+        kind, position, *rest = problem.path
+        original = index[str(kind)][int(position)]
+        yield _from_problem(
+            Problem((kind, original, *rest), problem.code, problem.message, problem.value),
+            positions,
+        )
+
+
+# --------------------------------------------------------------------------- public entry
+
+
+def parse_evidence(data: bytes, name: str = "evidence file") -> Evidence:
+    """Validate the bytes of an evidence file.
+
+    Raises
+    ------
+    EvidenceError
+        With every problem found: location, line, column, code and message.
+    """
+    text = _decode(data)
+    tabs = _tab_problems(text)
+    if tabs:
+        raise EvidenceError(tabs, name)
+    try:
+        node = _compose(text)
+    except EvidenceError as exc:
+        exc.name = name
+        raise
+    if node is None:
+        raise EvidenceError([LoadProblem("", 1, 1, "empty_file", "the file is empty")], name)
+    walker = _Walker()
+    try:
+        raw = walker.walk(node, ())
+    except _Abort as abort:
+        raise EvidenceError([abort.problem], name) from None
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else f"a single value ({_short(raw)})"
+        raise EvidenceError(
+            [
+                _problem(
+                    "not_a_mapping",
+                    f"the file holds {kind}; an evidence file is a mapping that starts with "
+                    "'format: 1'",
+                    node.start_mark,
+                )
+            ],
+            name,
+        )
+    problems = list(walker.problems)
+    try:
+        evidence = Evidence.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, walker.positions))
+        problems.extend(_partial_consistency(raw, walker.positions))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise EvidenceError(problems[:MAX_PROBLEMS], name)
+    return evidence
+
+
+def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
+    """Load and validate the evidence file at ``path``.
+
+    A file larger than ``max_bytes`` is refused before it is read.
+    """
+    file = Path(path)
+    name = str(path)
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise EvidenceError(
+                [
+                    LoadProblem(
+                        "", None, None, "too_large",
+                        f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                    )
+                ],
+                name,
+            )
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise EvidenceError(
+            [LoadProblem("", None, None, "file_not_found", f"there is no file at {name}")], name
+        ) from None
+    except IsADirectoryError:
+        raise EvidenceError(
+            [LoadProblem("", None, None, "not_a_file", f"{name} is a folder, not a file")], name
+        ) from None
+    except PermissionError:
+        raise EvidenceError(
+            [LoadProblem("", None, None, "unreadable", f"{name} cannot be read (permission)")],
+            name,
+        ) from None
+    return parse_evidence(data, name)
+
+
+def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
+    """Validate evidence given as bytes (an upload), refusing anything over ``max_bytes``."""
+    if len(data) > max_bytes:
+        raise EvidenceError(
+            [
+                LoadProblem(
+                    "", None, None, "too_large",
+                    f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                )
+            ],
+            name,
+        )
+    return parse_evidence(data, name)
