@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,8 @@ COHORT = "cohort"
 COHORT_LABEL = "cohort_label"
 SOURCE = "source"
 SOURCE_SHORT = "source_short"
+SOURCE_ORDER = "source_order"
+COHORT_ORDER = "cohort_order"
 CITATION = "citation"
 DESIGN = "design"
 TRIAL = "trial"
@@ -70,6 +73,10 @@ SMALL_N_THRESHOLD = 30
 """Cohorts smaller than this are flagged on every chart."""
 Z95 = 1.959963984540054
 
+# Categories whose percentages are simple proportions of n. A time-to-event percentage (a
+# Kaplan-Meier landmark) is not: a binomial interval would ignore censoring.
+PROPORTION_CATEGORIES = ("response", "toxicity", "dose_modification", "other")
+
 CI_REPORTED = "reported"
 CI_COMPUTED = "computed"
 CI_NONE = "none"
@@ -112,9 +119,16 @@ def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float
     return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
 
 
-def format_value(value: float, unit: str, qualifier: str = "exact", wording: str | None = None) -> str:
-    """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (about one third)``."""
-    number = f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+def format_number(value: float) -> str:
+    """A number as written in a paper: no trailing zeros, at most two decimals (0.66, 61)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(
+    value: float, unit: str, qualifier: str = "exact", wording: str | None = None
+) -> str:
+    """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (one third)``."""
+    number = format_number(value)
     text = f"{_QUALIFIER_PREFIX.get(qualifier, '')}{number}{_UNIT_SUFFIX.get(unit, '')}"
     if wording:
         text += f" ({wording})"
@@ -128,18 +142,21 @@ class _Labels:
         self.settings = {s.id: (i, s) for i, s in enumerate(ev.settings)}
         self.regimens = {r.id: (i, r) for i, r in enumerate(ev.regimens)}
         self.endpoints = {e.id: (i, e) for i, e in enumerate(ev.endpoints)}
-        self.sources = {s.id: s for s in ev.sources}
+        self.sources = {s.id: (i, s) for i, s in enumerate(ev.sources)}
         self.cohorts = {c.id: c for c in ev.cohorts}
+        self.cohort_order = {c.id: i for i, c in enumerate(ev.cohorts)}
 
     def cohort_columns(self, cohort: Cohort) -> dict[str, Any]:
         s_order, setting = self.settings[cohort.setting]
         r_order, regimen = self.regimens[cohort.regimen]
-        source = self.sources[cohort.source]
+        source_order, source = self.sources[cohort.source]
         return {
             COHORT: cohort.id,
             COHORT_LABEL: cohort.label,
+            COHORT_ORDER: self.cohort_order[cohort.id],
             SOURCE: source.id,
             SOURCE_SHORT: source.short,
+            SOURCE_ORDER: source_order,
             CITATION: source.citation,
             DESIGN: source.design,
             TRIAL: source.trial,
@@ -163,7 +180,8 @@ def cohort_table(ev: Evidence) -> pd.DataFrame:
 
     Columns
     -------
-    cohort, cohort_label, source, source_short, citation, design, trial, editorial_ref,
+    cohort, cohort_label, cohort_order, source, source_short, source_order, citation, design,
+    trial, editorial_ref,
     setting, setting_label, setting_short, setting_order, disease, regimen, regimen_label,
     regimen_short, regimen_order, role, phase, n, n_reported_by, small_n, median_age,
     median_age_reported_by, note.
@@ -184,24 +202,68 @@ def cohort_table(ev: Evidence) -> pd.DataFrame:
         )
         rows.append(row)
     columns = [
-        *_cohort_columns_names(), N, N_REPORTED_BY, SMALL_N, "median_age",
-        "median_age_reported_by", NOTE,
+        *_cohort_columns_names(),
+        N,
+        N_REPORTED_BY,
+        SMALL_N,
+        "median_age",
+        "median_age_reported_by",
+        NOTE,
     ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _cohort_columns_names() -> list[str]:
     return [
-        COHORT, COHORT_LABEL, SOURCE, SOURCE_SHORT, CITATION, DESIGN, TRIAL, EDITORIAL_REF,
-        SETTING, SETTING_LABEL, SETTING_SHORT, SETTING_ORDER, DISEASE, REGIMEN, REGIMEN_LABEL,
-        REGIMEN_SHORT, REGIMEN_ORDER, ROLE, PHASE,
+        COHORT,
+        COHORT_LABEL,
+        COHORT_ORDER,
+        SOURCE,
+        SOURCE_SHORT,
+        SOURCE_ORDER,
+        CITATION,
+        DESIGN,
+        TRIAL,
+        EDITORIAL_REF,
+        SETTING,
+        SETTING_LABEL,
+        SETTING_SHORT,
+        SETTING_ORDER,
+        DISEASE,
+        REGIMEN,
+        REGIMEN_LABEL,
+        REGIMEN_SHORT,
+        REGIMEN_ORDER,
+        ROLE,
+        PHASE,
     ]
 
 
 RESULT_COLUMNS = [
-    KEY, *_cohort_columns_names(), ENDPOINT, ENDPOINT_LABEL, ENDPOINT_SHORT, ENDPOINT_ORDER,
-    DEFINITION, CATEGORY, UNIT, BETTER, CRITERIA, VALUE, QUALIFIER, WORDING, VALUE_TEXT, EVENTS,
-    N, SMALL_N, CI_LOW, CI_HIGH, CI_KIND, REPORTED_BY, LOCATOR, NOTE,
+    KEY,
+    *_cohort_columns_names(),
+    ENDPOINT,
+    ENDPOINT_LABEL,
+    ENDPOINT_SHORT,
+    ENDPOINT_ORDER,
+    DEFINITION,
+    CATEGORY,
+    UNIT,
+    BETTER,
+    CRITERIA,
+    VALUE,
+    QUALIFIER,
+    WORDING,
+    VALUE_TEXT,
+    EVENTS,
+    N,
+    SMALL_N,
+    CI_LOW,
+    CI_HIGH,
+    CI_KIND,
+    REPORTED_BY,
+    LOCATOR,
+    NOTE,
 ]
 
 
@@ -209,9 +271,9 @@ def result_table(ev: Evidence) -> pd.DataFrame:
     """One row per result, joined with the labels of its cohort, source, setting, regimen.
 
     A 95% CI is kept as reported (``ci_kind`` = "reported"); otherwise, for an exactly stated
-    percentage with a known n, a Wilson interval is computed (``ci_kind`` = "computed") from
-    the events, or from the rate when only the rate is given. Qualified figures ("up to",
-    "about") never get a computed interval.
+    proportion (not a time-to-event landmark) with a known n, a Wilson interval is computed
+    (``ci_kind`` = "computed") from the events, or from the rate when only the rate is given.
+    Qualified figures ("up to", "about") never get a computed interval.
 
     Columns
     -------
@@ -231,7 +293,12 @@ def result_table(ev: Evidence) -> pd.DataFrame:
         if result.ci is not None:
             ci_low, ci_high = result.ci
             ci_kind = CI_REPORTED
-        elif endpoint.unit == "percent" and result.qualifier == "exact" and n:
+        elif (
+            endpoint.unit == "percent"
+            and endpoint.category in PROPORTION_CATEGORIES
+            and result.qualifier == "exact"
+            and n
+        ):
             events = result.events if result.events is not None else result.value * n / 100
             ci_low, ci_high = wilson_interval(events, n)
             ci_kind = CI_COMPUTED
@@ -275,8 +342,21 @@ def result_table(ev: Evidence) -> pd.DataFrame:
 
 
 COMPARISON_COLUMNS = [
-    KEY, *_cohort_columns_names(), VERSUS, VERSUS_LABEL, VERSUS_REGIMEN_SHORT, ENDPOINT,
-    ENDPOINT_LABEL, ENDPOINT_SHORT, MEASURE, VALUE, CI_LOW, CI_HIGH, P, REPORTED_BY, LOCATOR,
+    KEY,
+    *_cohort_columns_names(),
+    VERSUS,
+    VERSUS_LABEL,
+    VERSUS_REGIMEN_SHORT,
+    ENDPOINT,
+    ENDPOINT_LABEL,
+    ENDPOINT_SHORT,
+    MEASURE,
+    VALUE,
+    CI_LOW,
+    CI_HIGH,
+    P,
+    REPORTED_BY,
+    LOCATOR,
     NOTE,
 ]
 
@@ -323,8 +403,18 @@ def comparison_table(ev: Evidence) -> pd.DataFrame:
 
 
 FINDING_COLUMNS = [
-    KEY, *_cohort_columns_names(), ENDPOINT, ENDPOINT_LABEL, CATEGORY, DIRECTION, VERSUS,
-    VERSUS_LABEL, STATEMENT, REPORTED_BY, LOCATOR, NOTE,
+    KEY,
+    *_cohort_columns_names(),
+    ENDPOINT,
+    ENDPOINT_LABEL,
+    CATEGORY,
+    DIRECTION,
+    VERSUS,
+    VERSUS_LABEL,
+    STATEMENT,
+    REPORTED_BY,
+    LOCATOR,
+    NOTE,
 ]
 
 
@@ -362,8 +452,18 @@ def finding_table(ev: Evidence) -> pd.DataFrame:
 
 
 VERDICT_COLUMNS = [
-    "verdict_id", SETTING, SETTING_LABEL, SETTING_ORDER, "regimens", "regimen_labels",
-    "efficacy", "safety", "verdict", STATEMENT, "rests_on", EDITORIAL_REF,
+    "verdict_id",
+    SETTING,
+    SETTING_LABEL,
+    SETTING_ORDER,
+    "regimens",
+    "regimen_labels",
+    "efficacy",
+    "safety",
+    "verdict",
+    STATEMENT,
+    "rests_on",
+    EDITORIAL_REF,
 ]
 
 
@@ -421,8 +521,21 @@ def cohort_verdicts(ev: Evidence) -> dict[str, Verdict]:
 
 
 SOURCE_COLUMNS = [
-    SOURCE, SOURCE_SHORT, CITATION, DESIGN, TRIAL, "year", "doi", "pmid", "nct", "url",
-    EDITORIAL_REF, "n_total", "cohorts", "numbers", NOTE,
+    SOURCE,
+    SOURCE_SHORT,
+    CITATION,
+    DESIGN,
+    TRIAL,
+    "year",
+    "doi",
+    "pmid",
+    "nct",
+    "url",
+    EDITORIAL_REF,
+    "n_total",
+    "cohorts",
+    "numbers",
+    NOTE,
 ]
 
 
@@ -439,9 +552,9 @@ def source_table(ev: Evidence) -> pd.DataFrame:
     members: dict[str, list[Cohort]] = {s.id: [] for s in ev.sources}
     for c in ev.cohorts:
         members[c.source].append(c)
-    numbers: Counter[str] = Counter(
-        cohort_source[item.cohort] for item in (*ev.results, *ev.comparisons, *ev.findings)
-    )
+    cohorts_of_numbers = [r.cohort for r in ev.results] + [c.cohort for c in ev.comparisons]
+    cohorts_of_numbers += [f.cohort for f in ev.findings]
+    numbers: Counter[str] = Counter(cohort_source[c] for c in cohorts_of_numbers)
     rows = []
     for s in ev.sources:
         known = [c.n for c in members[s.id] if c.n is not None]
@@ -471,22 +584,33 @@ def source_table(ev: Evidence) -> pd.DataFrame:
 
 
 COVERAGE_COLUMNS = [
-    SETTING, SETTING_LABEL, SETTING_SHORT, SETTING_ORDER, REGIMEN, REGIMEN_LABEL, REGIMEN_SHORT,
-    REGIMEN_ORDER, ROLE, "cohorts", "sources", "headline",
+    SETTING,
+    SETTING_LABEL,
+    SETTING_SHORT,
+    SETTING_ORDER,
+    REGIMEN,
+    REGIMEN_LABEL,
+    REGIMEN_SHORT,
+    REGIMEN_ORDER,
+    ROLE,
+    "cohorts",
+    "sources",
+    "headline",
+    "headline_source",
 ]
 
 
 def coverage_table(ev: Evidence) -> pd.DataFrame:
     """The regimen x setting grid: every declared pair, with or without evidence.
 
-    ``headline`` is the first response-category result (in endpoint order) of the pair's
-    cohorts, e.g. "ORR 61% (MM-009)", or None.
+    ``headline`` is the first response-category result (in endpoint order, largest n first)
+    of the pair's cohorts, e.g. "ORR 61%", or None; ``headline_source`` names its source.
 
     Columns
     -------
     setting, setting_label, setting_short, setting_order, regimen, regimen_label,
     regimen_short, regimen_order, role, cohorts (count), sources (comma-joined short names),
-    headline.
+    headline, headline_source.
     """
     results = result_table(ev)
     response = results[results[CATEGORY] == "response"].sort_values(
@@ -496,13 +620,15 @@ def coverage_table(ev: Evidence) -> pd.DataFrame:
     members: dict[tuple[str, str], list[Cohort]] = {}
     for c in ev.cohorts:
         members.setdefault((c.setting, c.regimen), []).append(c)
-    headlines: dict[tuple[str, str], str] = {}
+    headlines: dict[tuple[str, str], tuple[str, str]] = {}
     for row in response.itertuples(index=False):
         pair = (str(getattr(row, SETTING)), str(getattr(row, REGIMEN)))
         headlines.setdefault(
             pair,
-            f"{getattr(row, ENDPOINT_SHORT)} {getattr(row, VALUE_TEXT)} "
-            f"({getattr(row, SOURCE_SHORT)})",
+            (
+                f"{getattr(row, ENDPOINT_SHORT)} {getattr(row, VALUE_TEXT)}",
+                str(getattr(row, SOURCE_SHORT)),
+            ),
         )
     rows = []
     for s_order, setting in enumerate(ev.settings):
@@ -521,7 +647,160 @@ def coverage_table(ev: Evidence) -> pd.DataFrame:
                     ROLE: regimen.role,
                     "cohorts": len(pair_cohorts),
                     "sources": ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
-                    "headline": headlines.get((setting.id, regimen.id)),
+                    "headline": headlines.get((setting.id, regimen.id), (None, None))[0],
+                    "headline_source": headlines.get((setting.id, regimen.id), (None, None))[1],
                 }
             )
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def filter_frame(
+    frame: pd.DataFrame,
+    *,
+    settings: Sequence[str] = (),
+    regimens: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    designs: Sequence[str] = (),
+    reported_by: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Rows matching every non-empty selection; an empty selection means "all".
+
+    A selection on a column the frame does not have is ignored (verdicts have no design).
+    """
+    mask = pd.Series(True, index=frame.index)
+    for column, chosen in (
+        (SETTING, settings),
+        (REGIMEN, regimens),
+        (ROLE, roles),
+        (DESIGN, designs),
+        (REPORTED_BY, reported_by),
+    ):
+        if chosen and column in frame.columns:
+            mask &= frame[column].isin(list(chosen))
+    return frame[mask]
+
+
+BENEFIT_RISK_COLUMNS = [
+    COHORT,
+    COHORT_LABEL,
+    SOURCE_SHORT,
+    SETTING,
+    SETTING_SHORT,
+    REGIMEN,
+    REGIMEN_LABEL,
+    REGIMEN_SHORT,
+    REGIMEN_ORDER,
+    N,
+    "x_value",
+    "x_text",
+    "x_endpoint",
+    "y_value",
+    "y_text",
+    "y_endpoint",
+    "editorial_only",
+    "verdict",
+    "criteria_y",
+]
+
+
+def benefit_risk_table(
+    results: pd.DataFrame,
+    *,
+    harm_endpoints: Sequence[str],
+    benefit_endpoints: Sequence[str],
+    verdict_of: dict[str, str],
+) -> pd.DataFrame:
+    """One row per cohort that has both a harm and a benefit figure.
+
+    For each cohort the first endpoint in ``harm_endpoints`` (and in ``benefit_endpoints``)
+    that it reports is used, so the caller's order is a priority list. ``verdict_of`` maps
+    cohort id -> verdict word; cohorts without one get "none".
+
+    Columns
+    -------
+    cohort, cohort_label, source_short, setting, setting_short, regimen, regimen_label,
+    regimen_short, regimen_order, n, x_value, x_text ("endpoint: value"), x_endpoint, y_value,
+    y_text, y_endpoint, editorial_only (either figure reported only by the editorial), verdict,
+    criteria_y (criteria of the benefit endpoint).
+    """
+    rows = []
+    by_cohort = {cohort: group for cohort, group in results.groupby(COHORT, sort=False)}
+    for cohort, group in by_cohort.items():
+        picks = []
+        for wanted in (harm_endpoints, benefit_endpoints):
+            hit = None
+            for endpoint in wanted:
+                match = group[group[ENDPOINT] == endpoint]
+                if not match.empty:
+                    hit = match.iloc[0]
+                    break
+            picks.append(hit)
+        harm, benefit = picks
+        if harm is None or benefit is None:
+            continue
+        rows.append(
+            {
+                COHORT: cohort,
+                COHORT_LABEL: benefit[COHORT_LABEL],
+                SOURCE_SHORT: benefit[SOURCE_SHORT],
+                SETTING: benefit[SETTING],
+                SETTING_SHORT: benefit[SETTING_SHORT],
+                REGIMEN: benefit[REGIMEN],
+                REGIMEN_LABEL: benefit[REGIMEN_LABEL],
+                REGIMEN_SHORT: benefit[REGIMEN_SHORT],
+                REGIMEN_ORDER: benefit[REGIMEN_ORDER],
+                N: benefit[N],
+                "x_value": harm[VALUE],
+                "x_text": f"{harm[ENDPOINT_SHORT]}: {harm[VALUE_TEXT]}",
+                "x_endpoint": harm[ENDPOINT],
+                "y_value": benefit[VALUE],
+                "y_text": f"{benefit[ENDPOINT_SHORT]}: {benefit[VALUE_TEXT]}",
+                "y_endpoint": benefit[ENDPOINT],
+                "editorial_only": "editorial" in (harm[REPORTED_BY], benefit[REPORTED_BY]),
+                "verdict": verdict_of.get(str(cohort), "none"),
+                "criteria_y": benefit[CRITERIA],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=BENEFIT_RISK_COLUMNS)
+    frame[N] = frame[N].astype("Int64")
+    return frame
+
+
+def beside_response_table(results: pd.DataFrame, *, category: str) -> pd.DataFrame:
+    """A wide table: each cohort with a ``category`` result, its figures, then its responses.
+
+    Columns
+    -------
+    setting_label, cohort_label, n (text: "177" or "not reported"), then one column per
+    endpoint label (the category's endpoints first, then response endpoints, each in file
+    order) holding the value as stated (with its qualifier), or "" when not reported.
+    """
+    main = results[results[CATEGORY] == category]
+    rows = results[
+        results[COHORT].isin(main[COHORT])
+        & ((results[CATEGORY] == category) | (results[CATEGORY] == "response"))
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=[SETTING_LABEL, COHORT_LABEL, N])
+    rows = rows.assign(_main=rows[CATEGORY] != category).sort_values(["_main", ENDPOINT_ORDER])
+    endpoint_order = list(dict.fromkeys(rows[ENDPOINT_LABEL]))
+    wide = rows.pivot_table(
+        index=[SETTING_ORDER, SOURCE_ORDER, COHORT_ORDER, SETTING_LABEL, COHORT_LABEL],
+        columns=ENDPOINT_LABEL,
+        values=VALUE_TEXT,
+        aggfunc="first",
+    )
+    wide = wide.reindex(columns=endpoint_order).fillna("").sort_index().reset_index()
+    n_text = rows.drop_duplicates(COHORT).set_index(COHORT_LABEL)[N]
+    wide.insert(
+        5,
+        N,
+        [("not reported" if pd.isna(n_text[c]) else str(n_text[c])) for c in wide[COHORT_LABEL]],
+    )
+    wide.columns.name = None
+    return wide.drop(columns=[SETTING_ORDER, SOURCE_ORDER, COHORT_ORDER])
+
+
+def sources_in_view(sources: pd.DataFrame, cohorts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``sources`` that have at least one cohort in ``cohorts``."""
+    return sources[sources[SOURCE].isin(cohorts[SOURCE])]

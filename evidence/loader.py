@@ -64,7 +64,7 @@ class EvidenceError(Exception):
         super().__init__(f"{name}: {count} problem{'s' if count != 1 else ''}")
 
 
-class _Abort(Exception):
+class _AbortError(Exception):
     """Stops the walk at a problem that makes the rest meaningless (alias bomb, depth)."""
 
     def __init__(self, problem: LoadProblem) -> None:
@@ -102,7 +102,10 @@ def _decode(data: bytes) -> str:
         raise EvidenceError(
             [
                 LoadProblem(
-                    "", line, None, "binary_file",
+                    "",
+                    line,
+                    None,
+                    "binary_file",
                     "this is a binary file, not a YAML text file (it contains NUL bytes)",
                 )
             ]
@@ -115,7 +118,10 @@ def _decode(data: bytes) -> str:
         raise EvidenceError(
             [
                 LoadProblem(
-                    "", line, column, "not_utf8",
+                    "",
+                    line,
+                    column,
+                    "not_utf8",
                     f"the file is not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded "
                     "(save it as UTF-8)",
                 )
@@ -139,7 +145,10 @@ def _tab_problems(text: str) -> list[LoadProblem]:
         line = text.count("\n", 0, match.start()) + 1
         problems.append(
             LoadProblem(
-                "", line, len(match.group(1)) + 1, "tab_indentation",
+                "",
+                line,
+                len(match.group(1)) + 1,
+                "tab_indentation",
                 "a tab is used for indentation; YAML needs spaces",
             )
         )
@@ -151,7 +160,7 @@ def _tab_problems(text: str) -> list[LoadProblem]:
 
 def _compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose only, never construct
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or "syntax error").strip()
@@ -167,7 +176,11 @@ def _compose(text: str) -> yaml.Node | None:
         raise EvidenceError([LoadProblem("", None, None, "yaml_syntax", str(exc))]) from None
     except RecursionError:
         raise EvidenceError(
-            [LoadProblem("", None, None, "too_deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+            [
+                LoadProblem(
+                    "", None, None, "too_deep", f"the file nests deeper than {MAX_DEPTH} levels"
+                )
+            ]
         ) from None
 
 
@@ -180,12 +193,14 @@ class _Walker:
         self._seen: set[int] = set()
         self._alias_nodes = 0
 
-    def walk(self, node: yaml.Node, path: Path_, depth: int = 0, via_alias: bool = False) -> Any:
+    def walk(self, node: yaml.Node, path: Path_, depth: int = 0, via_alias: bool = False) -> object:
         if depth > MAX_DEPTH:
-            raise _Abort(
+            raise _AbortError(
                 _problem(
-                    "too_deep", f"the file nests deeper than {MAX_DEPTH} levels",
-                    node.start_mark, format_location(path),
+                    "too_deep",
+                    f"the file nests deeper than {MAX_DEPTH} levels",
+                    node.start_mark,
+                    format_location(path),
                 )
             )
         if id(node) in self._seen and isinstance(node, yaml.CollectionNode):
@@ -194,12 +209,13 @@ class _Walker:
         if via_alias:
             self._alias_nodes += 1
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _Abort(
+                raise _AbortError(
                     _problem(
                         "alias_limit",
                         f"anchors and aliases expand to more than {MAX_ALIAS_NODES} values "
                         "(an alias bomb?)",
-                        node.start_mark, format_location(path),
+                        node.start_mark,
+                        format_location(path),
                     )
                 )
         self.positions.setdefault(path, node.start_mark)
@@ -211,7 +227,7 @@ class _Walker:
                 self.walk(item, (*path, i), depth + 1, via_alias)
                 for i, item in enumerate(node.value)
             ]
-        return self._scalar(node, path)
+        return self._scalar(typing.cast(yaml.ScalarNode, node), path)
 
     def _check_tag(self, node: yaml.Node, expected: str, path: Path_) -> None:
         if node.tag != _TAG + expected:
@@ -219,19 +235,23 @@ class _Walker:
                 _problem(
                     "unsafe_tag",
                     f"the YAML tag '{node.tag}' is not allowed; use plain values",
-                    node.start_mark, format_location(path), node.tag,
+                    node.start_mark,
+                    format_location(path),
+                    node.tag,
                 )
             )
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int, via_alias: bool) -> Any:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int, via_alias: bool) -> object:
         self._check_tag(node, "map", path)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
                     _problem(
-                        "bad_key", "a mapping key must be a plain word, not a list or mapping",
-                        key_node.start_mark, format_location(path),
+                        "bad_key",
+                        "a mapping key must be a plain word, not a list or mapping",
+                        key_node.start_mark,
+                        format_location(path),
                     )
                 )
                 continue
@@ -239,8 +259,10 @@ class _Walker:
             if key == "<<":
                 self.problems.append(
                     _problem(
-                        "merge_key", "merge keys ('<<') are not supported; write the fields out",
-                        key_node.start_mark, format_location(path),
+                        "merge_key",
+                        "merge keys ('<<') are not supported; write the fields out",
+                        key_node.start_mark,
+                        format_location(path),
                     )
                 )
                 continue
@@ -249,8 +271,11 @@ class _Walker:
                 where = f" (first on line {first.line + 1})" if first else ""
                 self.problems.append(
                     _problem(
-                        "duplicate_key", f"the key '{key}' appears twice in one mapping{where}",
-                        key_node.start_mark, format_location((*path, key)), key,
+                        "duplicate_key",
+                        f"the key '{key}' appears twice in one mapping{where}",
+                        key_node.start_mark,
+                        format_location((*path, key)),
+                        key,
                     )
                 )
                 continue
@@ -258,7 +283,7 @@ class _Walker:
             out[key] = self.walk(value_node, (*path, key), depth + 1, via_alias)
         return out
 
-    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> object:
         tag = node.tag.removeprefix(_TAG)
         raw = node.value
         if node.tag == tag:  # not a core tag at all, e.g. !!python/object or !custom
@@ -409,7 +434,9 @@ def _validation_problems(
         loc: Path_ = tuple(error["loc"])
         code, message = _translate(error)
         value = "" if error["type"] == "missing" else _short(error.get("input"))
-        problems.append(_problem(code, message, _locate(positions, loc), format_location(loc), value))
+        problems.append(
+            _problem(code, message, _locate(positions, loc), format_location(loc), value)
+        )
     return problems
 
 
@@ -440,14 +467,15 @@ def _partial_consistency(
             except ValidationError:
                 continue
             index[kind].append(i)
-    partial = Evidence.model_construct(**{kind: tuple(valid[kind]) for kind in LISTS})
+    fields: dict[str, Any] = {kind: tuple(valid[kind]) for kind in LISTS}
+    partial = Evidence.model_construct(**fields)
     for problem in consistency_problems(partial):
         if problem.code == "unknown_reference" and problem.value in raw_ids:
             continue
-        kind, position, *rest = problem.path
-        original = index[str(kind)][int(position)]
+        list_name, position, *rest = problem.path
+        original = index[str(list_name)][int(position)]
         yield _from_problem(
-            Problem((kind, original, *rest), problem.code, problem.message, problem.value),
+            Problem((list_name, original, *rest), problem.code, problem.message, problem.value),
             positions,
         )
 
@@ -477,7 +505,7 @@ def parse_evidence(data: bytes, name: str = "evidence file") -> Evidence:
     walker = _Walker()
     try:
         raw = walker.walk(node, ())
-    except _Abort as abort:
+    except _AbortError as abort:
         raise EvidenceError([abort.problem], name) from None
     if not isinstance(raw, dict):
         kind = "a list" if isinstance(raw, list) else f"a single value ({_short(raw)})"
@@ -517,7 +545,10 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
             raise EvidenceError(
                 [
                     LoadProblem(
-                        "", None, None, "too_large",
+                        "",
+                        None,
+                        None,
+                        "too_large",
                         f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
                     )
                 ],
@@ -546,7 +577,10 @@ def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
         raise EvidenceError(
             [
                 LoadProblem(
-                    "", None, None, "too_large",
+                    "",
+                    None,
+                    None,
+                    "too_large",
                     f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
                 )
             ],

@@ -79,7 +79,7 @@ class Regimen(_Model):
     id: Id
     label: Text
     short: Text = Field(max_length=40)
-    agents: tuple[Text, ...] = Field(min_length=1)
+    agents: tuple[Text, ...] = Field(default=(), description="Empty for observation or placebo")
     role: Role
     dosing: Text | None = None
 
@@ -256,9 +256,9 @@ def _ref(
         yield Problem(path, "unknown_reference", f"no {what} has id '{value}'", value)
 
 
-def _check_ci(path: tuple[str | int, ...], value: float, ci: tuple[float, float]) -> Iterator[
-    Problem
-]:
+def _check_ci(
+    path: tuple[str | int, ...], value: float, ci: tuple[float, float]
+) -> Iterator[Problem]:
     low, high = ci
     if low > high:
         yield Problem(
@@ -273,7 +273,7 @@ def _check_ci(path: tuple[str | int, ...], value: float, ci: tuple[float, float]
         )
 
 
-def consistency_problems(ev: Evidence) -> Iterator[Problem]:  # noqa: C901 - one flat checklist
+def consistency_problems(ev: Evidence) -> Iterator[Problem]:
     """Yield every rule of the format that spans more than one field."""
     for kind in ("settings", "regimens", "endpoints", "sources", "cohorts", "verdicts"):
         yield from _duplicates(kind, (item.id for item in getattr(ev, kind)))
@@ -356,7 +356,9 @@ def consistency_problems(ev: Evidence) -> Iterator[Problem]:  # noqa: C901 - one
                 )
         if cmp.measure != "difference" and cmp.value <= 0:
             yield Problem(
-                (*path, "value"), "ratio_not_positive", f"a ratio must be > 0, not {cmp.value}",
+                (*path, "value"),
+                "ratio_not_positive",
+                f"a ratio must be > 0, not {cmp.value}",
                 cmp.value,
             )
         if cmp.ci is not None:
@@ -394,8 +396,15 @@ def consistency_problems(ev: Evidence) -> Iterator[Problem]:  # noqa: C901 - one
 
 
 LISTS = (
-    "settings", "regimens", "endpoints", "sources", "cohorts",
-    "results", "comparisons", "findings", "verdicts",
+    "settings",
+    "regimens",
+    "endpoints",
+    "sources",
+    "cohorts",
+    "results",
+    "comparisons",
+    "findings",
+    "verdicts",
 )
 """The list fields of Evidence, in file order."""
 

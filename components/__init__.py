@@ -1,0 +1,1 @@
+"""Components: pure chart builders, Streamlit panels and session state."""

@@ -1,0 +1,564 @@
+"""Streamlit renderers shared by the pages: filters, charts with their data, errors, cards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import state
+from components.charts import VERDICT_WORDS
+from evidence import frames as fr
+from evidence.loader import EvidenceError
+
+DESIGN_WORDS = {
+    "randomized_phase3": "Randomised phase 3",
+    "randomized_phase2": "Randomised phase 2",
+    "phase2": "Phase 2",
+    "phase1_2": "Phase 1/2",
+    "retrospective": "Retrospective",
+    "pooled_analysis": "Pooled analysis",
+    "other": "Other",
+}
+REPORTED_WORDS = {
+    "primary": "Trial report",
+    "secondary": "Secondary source",
+    "editorial": "Editorial only",
+    "computed": "Computed by us",
+}
+ROLE_WORDS = {"investigational": "Investigational", "comparator": "Comparator"}
+
+# Columns of the "data behind this chart" table and CSV, with their human headers.
+RESULT_DISPLAY = {
+    fr.SETTING_LABEL: "Setting",
+    fr.COHORT_LABEL: "Cohort",
+    fr.REGIMEN_LABEL: "Regimen",
+    fr.ROLE: "Role",
+    fr.ENDPOINT_LABEL: "Endpoint",
+    fr.VALUE_TEXT: "Value as stated",
+    fr.VALUE: "Value",
+    fr.QUALIFIER: "Qualifier",
+    fr.EVENTS: "Events",
+    fr.N: "n",
+    fr.CI_LOW: "95% CI low",
+    fr.CI_HIGH: "95% CI high",
+    fr.CI_KIND: "CI",
+    fr.REPORTED_BY: "Reported by",
+    fr.SOURCE_SHORT: "Source",
+    fr.LOCATOR: "Where in source",
+    fr.DESIGN: "Design",
+    fr.CRITERIA: "Criteria",
+    fr.NOTE: "Note",
+}
+COMPARISON_DISPLAY = {
+    fr.SETTING_LABEL: "Setting",
+    fr.COHORT_LABEL: "Cohort",
+    fr.VERSUS_LABEL: "Versus",
+    fr.ENDPOINT_LABEL: "Endpoint",
+    fr.MEASURE: "Measure",
+    fr.VALUE: "Value",
+    fr.CI_LOW: "95% CI low",
+    fr.CI_HIGH: "95% CI high",
+    fr.P: "p",
+    fr.REPORTED_BY: "Reported by",
+    fr.SOURCE_SHORT: "Source",
+    fr.LOCATOR: "Where in source",
+    fr.NOTE: "Note",
+}
+
+
+def render_data_problems(error: EvidenceError) -> None:
+    """Show every problem of a bad evidence file as a table, instead of the pages."""
+    count = len(error.problems)
+    st.error(
+        f"The evidence file {error.name!s} cannot be shown: {count} problem"
+        f"{'s' if count != 1 else ''} to fix. Each row says where and what."
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "Line": p.line,
+                "Column": p.column,
+                "Location": p.location or "(whole file)",
+                "Problem": p.message,
+                "Code": p.code,
+                "Value": p.value,
+            }
+            for p in error.problems
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "Check a file from the command line with `python -m evidence validate FILE`; "
+        "the format is described in docs/evidence-format.md."
+    )
+
+
+def render_filters(bundle: state.Bundle) -> None:
+    """Sidebar filters, bound to the URL so that a copied link reproduces the view."""
+    ev = bundle.evidence
+    settings = {s.id: s.label for s in ev.settings}
+    regimens = {r.id: f"{r.short} — {r.label}" for r in ev.regimens}
+    designs = list(dict.fromkeys(s.design for s in ev.sources))
+    reported = list(dict.fromkeys(r.reported_by for r in ev.results))
+    roles = list(dict.fromkeys(r.role for r in ev.regimens))
+    with st.sidebar:
+        st.markdown("**Filters** · empty means all")
+        st.multiselect(
+            "Settings",
+            list(settings),
+            format_func=settings.__getitem__,
+            key=state.KEY_SETTINGS,
+            bind="query-params",
+            placeholder="All settings",
+        )
+        st.multiselect(
+            "Regimens",
+            list(regimens),
+            format_func=regimens.__getitem__,
+            key=state.KEY_REGIMENS,
+            bind="query-params",
+            placeholder="All regimens",
+        )
+        st.multiselect(
+            "Investigational or comparator",
+            roles,
+            format_func=ROLE_WORDS.__getitem__,
+            key=state.KEY_ROLES,
+            bind="query-params",
+            placeholder="Both",
+        )
+        st.multiselect(
+            "Study design",
+            designs,
+            format_func=DESIGN_WORDS.__getitem__,
+            key=state.KEY_DESIGNS,
+            bind="query-params",
+            placeholder="All designs",
+        )
+        st.multiselect(
+            "Reported by",
+            reported,
+            format_func=REPORTED_WORDS.__getitem__,
+            key=state.KEY_REPORTED,
+            bind="query-params",
+            placeholder="Anyone",
+        )
+        if state.current_filters().is_active():
+            st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
+
+
+def render_empty(what: str, filters: state.Filters) -> None:
+    """Say why nothing is shown and what to change."""
+    if filters.is_active():
+        st.info(
+            f"No {what} match the current filters. Widen the selection in the sidebar "
+            "(an empty filter means all), or clear the filters.",
+            icon=":material/filter_alt_off:",
+        )
+        st.button(
+            "Clear all filters", on_click=state.reset_filters, key=f"clear_empty_{_slug(what)}"
+        )
+    else:
+        st.info(f"This evidence file has no {what}.", icon=":material/info:")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def sources_caption(frame: pd.DataFrame) -> str:
+    """'Sources: A; B' for the sources behind a frame, in file order."""
+    if frame.empty or fr.SOURCE_SHORT not in frame.columns:
+        return ""
+    order = frame.sort_values(fr.SOURCE_ORDER) if fr.SOURCE_ORDER in frame.columns else frame
+    names = list(dict.fromkeys(order[fr.SOURCE_SHORT].astype(str)))
+    return "Sources: " + "; ".join(names) + "."
+
+
+def render_chart(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    *,
+    key: str,
+    filename: str,
+    columns: dict[str, str] | None = None,
+    note: str | None = None,
+) -> None:
+    """A chart with its caption, its data table and a CSV of exactly what it shows."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        theme=None,
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename},
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
+    )
+    caption = sources_caption(table)
+    if note:
+        caption = f"{caption} {note}".strip()
+    if caption:
+        st.caption(caption)
+    shown = _display(table, columns or RESULT_DISPLAY)
+    with st.expander("Data behind this chart"):
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(
+            "Download these rows as CSV",
+            shown.to_csv(index=False).encode("utf-8"),
+            file_name=f"{filename}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            icon=":material/download:",
+        )
+
+
+def _display(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    present = [c for c in columns if c in frame.columns]
+    out = frame[present].rename(columns=columns)
+    if "Reported by" in out.columns:
+        out["Reported by"] = out["Reported by"].map(lambda v: REPORTED_WORDS.get(v, v))
+    if "Design" in out.columns:
+        out["Design"] = out["Design"].map(lambda v: DESIGN_WORDS.get(v, v))
+    return out
+
+
+def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
+    """A plain table (for figures that cannot share a chart axis) with its CSV."""
+    shown = _display(table, columns)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        "Download as CSV",
+        shown.to_csv(index=False).encode("utf-8"),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )
+
+
+RATING_ICONS = {
+    "favourable": ":material/thumb_up:",
+    "promising": ":material/trending_up:",
+    "uncertain": ":material/help:",
+    "unfavourable": ":material/thumb_down:",
+}
+
+
+def render_verdict_card(verdict: pd.Series, numbers: Sequence[str]) -> None:
+    """One verdict: setting, regimens, ratings, our paraphrase, the numbers it rests on."""
+    with st.container(border=True):
+        word = str(verdict["verdict"])
+        st.markdown(
+            f"{RATING_ICONS.get(word, '')} **{VERDICT_WORDS.get(word, word)}** · "
+            f"{_md(verdict[fr.SETTING_LABEL])} · {_md(verdict['regimen_labels'])}"
+        )
+        st.markdown(
+            f"Efficacy: **{_md(verdict['efficacy'])}** · Safety: **{_md(verdict['safety'])}**"
+        )
+        st.markdown(_md(verdict[fr.STATEMENT]))
+        if numbers:
+            st.markdown("Rests on: " + "; ".join(_md(n) for n in numbers))
+        else:
+            st.caption("No number behind this judgement in the evidence file.")
+        ref = verdict[fr.EDITORIAL_REF]
+        if isinstance(ref, str) and ref:
+            st.caption(f"Editorial reference {_md(ref)}. Paraphrased in our words.")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def _md(text: object) -> str:
+    """Escape evidence text for st.markdown so that it always shows as plain text."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+md_text = _md
+
+
+UNIT_TITLES = {
+    "months": "Median times (months)",
+    "years": "Median times (years)",
+    "percent": "Event-free at a landmark (% of patients)",
+}
+UNIT_AXES = {"months": "Months", "years": "Years", "percent": "Patients (%)"}
+PLANE_DISPLAY = {
+    fr.COHORT_LABEL: "Cohort",
+    fr.REGIMEN_LABEL: "Regimen",
+    fr.SETTING_SHORT: "Setting",
+    "x_text": "Harm",
+    "y_text": "Response",
+    fr.N: "n",
+    "verdict": "Editorial verdict",
+    "editorial_only": "Editorial-only figure",
+    fr.SOURCE_SHORT: "Source",
+}
+FINDING_ARROWS = {"better": "↑ better", "worse": "↓ worse", "similar": "= similar"}
+
+
+def render_counts(bundle: state.Bundle) -> None:
+    """Headline counts of the evidence file."""
+    ev = bundle.evidence
+    cols = st.columns(5)
+    cols[0].metric("Settings", len(ev.settings))
+    cols[1].metric("Regimens", len(ev.regimens))
+    cols[2].metric("Sources", len(ev.sources))
+    cols[3].metric("Cohorts", len(ev.cohorts))
+    cols[4].metric("Reported figures", len(ev.results) + len(ev.comparisons) + len(ev.findings))
+    st.caption(f"Data version {bundle.data_version}")
+
+
+def filter_subtitle(bundle: state.Bundle, filters: state.Filters) -> str:
+    """One line naming the filters in force and the data version (printed on figures)."""
+    ev = bundle.evidence
+    parts = []
+    names = {s.id: s.short for s in ev.settings} | {r.id: r.short for r in ev.regimens}
+    for label, chosen in (
+        ("Settings", filters.settings),
+        ("Regimens", filters.regimens),
+        ("Roles", filters.roles),
+        ("Designs", tuple(DESIGN_WORDS.get(d, d) for d in filters.designs)),
+        ("Reported by", tuple(REPORTED_WORDS.get(r, r) for r in filters.reported_by)),
+    ):
+        if chosen:
+            parts.append(f"{label}: {', '.join(names.get(c, c) for c in chosen)}")
+    scope = " · ".join(parts) if parts else "All settings and regimens"
+    return f"{scope} · data {bundle.data_version}"
+
+
+def pick_endpoints(results: pd.DataFrame, *, category: str, key: str) -> pd.DataFrame:
+    """An endpoint picker for one category; returns the rows of the chosen endpoints."""
+    rows = results[results[fr.CATEGORY] == category]
+    options = (
+        rows.drop_duplicates(fr.ENDPOINT)
+        .sort_values(fr.ENDPOINT_ORDER)
+        .set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL]
+        .to_dict()
+    )
+    if not options:
+        return rows
+    chosen = st.multiselect(
+        "Endpoints",
+        list(options),
+        format_func=lambda e: str(options.get(e, e)),
+        key=key,
+        bind="query-params",
+        placeholder="All endpoints",
+    )
+    return rows[rows[fr.ENDPOINT].isin(chosen)] if chosen else rows
+
+
+def render_other_units(results: pd.DataFrame, *, key: str) -> None:
+    """Results that are not percentages (counts of patients, scores) as a table."""
+    other = results[results[fr.UNIT] != "percent"]
+    if other.empty:
+        return
+    st.subheader("Counts and other units")
+    st.caption("These cannot share the percentage axis above; they are listed here instead.")
+    render_table(other, key=key, filename=f"{key}-counts", columns=RESULT_DISPLAY)
+
+
+def render_beside_response(results: pd.DataFrame, *, category: str) -> None:
+    """A table of each cohort's ``category`` figures next to its response figures."""
+    table = fr.beside_response_table(results, category=category).rename(
+        columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"}
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download as CSV",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name=f"{category}-beside-response.csv",
+        mime="text/csv",
+        key=f"{category}_beside_csv",
+        icon=":material/download:",
+    )
+
+
+def render_findings(findings: pd.DataFrame) -> None:
+    """Numberless findings as cards, grouped by source."""
+    for source, group in findings.sort_values(fr.SOURCE_ORDER).groupby(fr.SOURCE_SHORT, sort=False):
+        st.markdown(f"**{_md(source)}**")
+        for _, row in group.iterrows():
+            with st.container(border=True):
+                versus = (
+                    f" vs {_md(row[fr.VERSUS_LABEL])}"
+                    if isinstance(row[fr.VERSUS_LABEL], str)
+                    else ""
+                )
+                st.markdown(
+                    f"**{FINDING_ARROWS.get(row[fr.DIRECTION], row[fr.DIRECTION])}** · "
+                    f"{_md(row[fr.ENDPOINT_LABEL])} · {_md(row[fr.COHORT_LABEL])}{versus}"
+                )
+                st.markdown(_md(row[fr.STATEMENT]))
+                where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
+                st.caption(
+                    f"Finding without a number · reported by "
+                    f"{_md(fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], row[fr.REPORTED_BY]))}"
+                    f"{_md(where)}"
+                )
+
+
+def pick_benefit_risk(results: pd.DataFrame, cohort_verdict: dict[str, str]) -> pd.DataFrame:
+    """Pickers for the harm and response endpoints; returns the benefit-risk frame."""
+    percent = results[results[fr.UNIT] == "percent"].sort_values(fr.ENDPOINT_ORDER)
+    harm = percent[percent[fr.CATEGORY].isin(["toxicity", "dose_modification"])]
+    benefit = percent[percent[fr.CATEGORY] == "response"]
+    harm_opts = (
+        harm.drop_duplicates(fr.ENDPOINT).set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL].to_dict()
+    )
+    benefit_opts = (
+        benefit.drop_duplicates(fr.ENDPOINT).set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL].to_dict()
+    )
+    left, right = st.columns(2)
+    chosen_harm = left.multiselect(
+        "Harm endpoints, in order of preference",
+        list(harm_opts),
+        format_func=lambda e: str(harm_opts.get(e, e)),
+        key="plane_harm",
+        bind="query-params",
+        placeholder="Any harm endpoint, in file order",
+    )
+    chosen_benefit = right.multiselect(
+        "Response endpoints, in order of preference",
+        list(benefit_opts),
+        format_func=lambda e: str(benefit_opts.get(e, e)),
+        key="plane_benefit",
+        bind="query-params",
+        placeholder="Any response endpoint, in file order",
+    )
+    return fr.benefit_risk_table(
+        percent,
+        harm_endpoints=[str(e) for e in (chosen_harm or harm_opts)],
+        benefit_endpoints=[str(e) for e in (chosen_benefit or benefit_opts)],
+        verdict_of=cohort_verdict,
+    )
+
+
+def plane_note(plane: pd.DataFrame) -> str:
+    """Caveats for the benefit-risk plane: mixed endpoints and criteria."""
+    notes = ["Cross-trial comparison: populations, doses and definitions differ."]
+    if len(set(plane["y_endpoint"])) > 1 or len(set(plane["x_endpoint"])) > 1:
+        notes.append("Points use different endpoints (see hover).")
+    criteria = plane["criteria_y"].dropna().unique()
+    if len(criteria) > 1:
+        notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
+    return " ".join(notes)
+
+
+def describe_key(key: str, bundle: state.Bundle) -> str:
+    """A rests_on key as a readable number with its source and who reported it."""
+    hit = bundle.results[bundle.results[fr.KEY] == key]
+    if not hit.empty:
+        row = hit.iloc[0]
+        who = REPORTED_WORDS.get(str(row[fr.REPORTED_BY]), str(row[fr.REPORTED_BY])).lower()
+        return (
+            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_SHORT]}: {row[fr.VALUE_TEXT]} "
+            f"({row[fr.SOURCE_SHORT]}; {who})"
+        )
+    hit = bundle.comparisons[bundle.comparisons[fr.KEY] == key]
+    if not hit.empty:
+        row = hit.iloc[0]
+        measure = str(row[fr.MEASURE]).replace("_", " ")
+        return (
+            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_SHORT]}: "
+            f"{measure} {row[fr.VALUE]:g} ({row[fr.SOURCE_SHORT]})"
+        )
+    hit = bundle.findings[bundle.findings[fr.KEY] == key]
+    if not hit.empty:
+        row = hit.iloc[0]
+        return f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.DIRECTION]} (finding)"
+    return key
+
+
+def render_verdicts(verdicts: pd.DataFrame, bundle: state.Bundle) -> None:
+    """Verdict cards, grouped by setting in file order."""
+    for setting, group in verdicts.sort_values(fr.SETTING_ORDER).groupby(
+        fr.SETTING_LABEL, sort=False
+    ):
+        st.subheader(str(setting))
+        for _, verdict in group.iterrows():
+            render_verdict_card(verdict, [describe_key(k, bundle) for k in verdict["rests_on"]])
+
+
+def render_bottom_lines(bundle: state.Bundle, filters: state.Filters) -> None:
+    """For each setting, the first verdict the file lists for it, in one line."""
+    verdicts = filters.apply(bundle.verdicts)
+    for setting in bundle.evidence.settings:
+        if filters.settings and setting.id not in filters.settings:
+            continue
+        first = verdicts[verdicts[fr.SETTING] == setting.id].head(1)
+        with st.container(border=True):
+            st.markdown(f"**{_md(setting.label)}**")
+            if first.empty:
+                st.caption("No verdict for this setting in the evidence file.")
+                continue
+            row = first.iloc[0]
+            word = str(row["verdict"])
+            st.markdown(
+                f"{RATING_ICONS.get(word, '')} **{VERDICT_WORDS.get(word, word)}**: "
+                f"{_md(row[fr.STATEMENT])}"
+            )
+
+
+def filtered_sources(bundle: state.Bundle, filters: state.Filters) -> pd.DataFrame:
+    """Sources with at least one cohort in the filtered view."""
+    if not filters.is_active():
+        return bundle.sources
+    return fr.sources_in_view(bundle.sources, filters.apply(bundle.cohorts))
+
+
+def _link(prefix: str, value: object) -> str | None:
+    return f"{prefix}{value}" if isinstance(value, str) and value else None
+
+
+def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
+    """The source table with DOI/PubMed links, then the numbers from each source."""
+    table = pd.DataFrame(
+        {
+            "Source": sources[fr.SOURCE_SHORT],
+            "Citation": sources[fr.CITATION],
+            "Design": sources[fr.DESIGN].map(lambda d: DESIGN_WORDS.get(d, d)),
+            "Trial": sources[fr.TRIAL],
+            "n": sources["n_total"],
+            "DOI": [_link("https://doi.org/", d) for d in sources["doi"]],
+            "PubMed": [_link("https://pubmed.ncbi.nlm.nih.gov/", p) for p in sources["pmid"]],
+            "Link": [u if isinstance(u, str) else None for u in sources["url"]],
+            "Editorial ref.": sources[fr.EDITORIAL_REF],
+            "Numbers": sources["numbers"],
+            "Note": sources[fr.NOTE],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
+            "PubMed": st.column_config.LinkColumn(
+                "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
+            ),
+            "Link": st.column_config.LinkColumn("Link"),
+            "n": st.column_config.NumberColumn("n", help="Sum of the cohorts' reported n"),
+        },
+    )
+    st.download_button(
+        "Download the source list as CSV",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="sources.csv",
+        mime="text/csv",
+        key="sources_csv",
+        icon=":material/download:",
+    )
+    st.subheader("Which numbers come from each source")
+    for _, source in sources.iterrows():
+        numbers = bundle.results[bundle.results[fr.SOURCE] == source[fr.SOURCE]]
+        with st.expander(f"{source[fr.SOURCE_SHORT]} · {len(numbers)} figure(s)"):
+            if numbers.empty:
+                st.caption("No numeric result from this source.")
+            else:
+                st.dataframe(_display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch")

@@ -1,0 +1,29 @@
+"""Entry point: load the evidence (or explain why not), draw the filters, route to a page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import panels, state
+from evidence.loader import EvidenceError
+
+st.set_page_config(page_title="Evidence dashboard", page_icon=":material/biotech:", layout="wide")
+
+try:
+    bundle = state.get_bundle()
+except EvidenceError as error:
+    panels.render_data_problems(error)
+    st.stop()
+
+panels.render_filters(bundle)
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/grid_view:", default=True),
+    st.Page("pages/response.py", title="Response", icon=":material/trending_up:"),
+    st.Page("pages/safety.py", title="Safety", icon=":material/health_and_safety:"),
+    st.Page("pages/dose_modifications.py", title="Dose modifications", icon=":material/tune:"),
+    st.Page("pages/quality_of_life.py", title="Quality of life", icon=":material/mood:"),
+    st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
+    st.Page("pages/benefit_risk.py", title="Benefit-risk and verdicts", icon=":material/balance:"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:"),
+]
+st.navigation(PAGES, position="sidebar").run()

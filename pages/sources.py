@@ -1,0 +1,17 @@
+import streamlit as st
+
+from components import panels, state
+
+bundle = state.get_bundle()
+filters = state.current_filters()
+
+st.title("Sources")
+st.caption(
+    "Every source with its citation, design and links. Numbers marked 'editorial only' are "
+    "figures we could not trace to the source itself."
+)
+sources = panels.filtered_sources(bundle, filters)
+if sources.empty:
+    panels.render_empty("sources", filters)
+else:
+    panels.render_sources(sources, bundle)
