@@ -486,7 +486,7 @@ def render_verdicts(verdicts: pd.DataFrame, bundle: state.Bundle) -> None:
 
 
 def render_bottom_lines(bundle: state.Bundle, filters: state.Filters) -> None:
-    """For each setting, the first verdict the file lists for it, in one line."""
+    """For each setting its bottom line, else the first verdict the file lists for it."""
     verdicts = filters.apply(bundle.verdicts)
     for setting in bundle.evidence.settings:
         if filters.settings and setting.id not in filters.settings:
@@ -494,6 +494,9 @@ def render_bottom_lines(bundle: state.Bundle, filters: state.Filters) -> None:
         first = verdicts[verdicts[fr.SETTING] == setting.id].head(1)
         with st.container(border=True):
             st.markdown(f"**{_md(setting.label)}**")
+            if setting.bottom_line:
+                st.markdown(_md(setting.bottom_line))
+                continue
             if first.empty:
                 st.caption("No verdict for this setting in the evidence file.")
                 continue

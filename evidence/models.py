@@ -71,6 +71,9 @@ class Setting(_Model):
     disease: Text
     description: Text | None = None
     note: Text | None = None
+    bottom_line: Text | None = Field(
+        default=None, description="The editorial's overall conclusion for the setting, our words"
+    )
 
 
 class Regimen(_Model):
