@@ -10,12 +10,11 @@ from evidence.loader import EvidenceError
 st.set_page_config(page_title="Evidence dashboard", page_icon=":material/biotech:", layout="wide")
 
 try:
-    bundle = state.get_bundle()
+    state.get_bundle()  # each page draws from the same cached bundle and its own filters
 except EvidenceError as error:
     panels.render_data_problems(error)
     st.stop()
 
-panels.render_filters(bundle)
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/grid_view:", default=True),
     st.Page("pages/response.py", title="Response", icon=":material/trending_up:"),

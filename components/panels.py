@@ -97,11 +97,28 @@ def render_data_problems(error: EvidenceError) -> None:
     )
 
 
+def unique_labels(options: dict[str, str]) -> dict[str, str]:
+    """Make option labels unique by adding the id to any label used twice.
+
+    A URL-bound widget stores its displayed labels in the URL, so two options must never
+    display alike.
+    """
+    counts: dict[str, int] = {}
+    for label in options.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {
+        key: f"{label} ({key})" if counts[label] > 1 else label for key, label in options.items()
+    }
+
+
 def render_filters(bundle: state.Bundle) -> None:
-    """Sidebar filters, bound to the URL so that a copied link reproduces the view."""
+    """Sidebar filters, bound to the URL so that a copied link reproduces the view.
+
+    The URL holds the displayed labels (Streamlit's binding), e.g. ``?setting=AL+amyloidosis``.
+    """
     ev = bundle.evidence
-    settings = {s.id: s.label for s in ev.settings}
-    regimens = {r.id: f"{r.short} — {r.label}" for r in ev.regimens}
+    settings = unique_labels({s.id: s.label for s in ev.settings})
+    regimens = unique_labels({r.id: f"{r.short} — {r.label}" for r in ev.regimens})
     designs = list(dict.fromkeys(s.design for s in ev.sources))
     reported = list(dict.fromkeys(r.reported_by for r in ev.results))
     roles = list(dict.fromkeys(r.role for r in ev.regimens))
@@ -331,15 +348,16 @@ def filter_subtitle(bundle: state.Bundle, filters: state.Filters) -> str:
     return f"{scope} · data {bundle.data_version}"
 
 
+def endpoint_options(results: pd.DataFrame) -> dict[str, str]:
+    """Endpoint id -> unique label, in file order, for the endpoints present in ``results``."""
+    present = results.drop_duplicates(fr.ENDPOINT).sort_values(fr.ENDPOINT_ORDER)
+    return unique_labels(dict(zip(present[fr.ENDPOINT], present[fr.ENDPOINT_LABEL], strict=True)))
+
+
 def pick_endpoints(results: pd.DataFrame, *, category: str, key: str) -> pd.DataFrame:
     """An endpoint picker for one category; returns the rows of the chosen endpoints."""
     rows = results[results[fr.CATEGORY] == category]
-    options = (
-        rows.drop_duplicates(fr.ENDPOINT)
-        .sort_values(fr.ENDPOINT_ORDER)
-        .set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL]
-        .to_dict()
-    )
+    options = endpoint_options(rows)
     if not options:
         return rows
     chosen = st.multiselect(
@@ -408,12 +426,8 @@ def pick_benefit_risk(results: pd.DataFrame, cohort_verdict: dict[str, str]) -> 
     percent = results[results[fr.UNIT] == "percent"].sort_values(fr.ENDPOINT_ORDER)
     harm = percent[percent[fr.CATEGORY].isin(["toxicity", "dose_modification"])]
     benefit = percent[percent[fr.CATEGORY] == "response"]
-    harm_opts = (
-        harm.drop_duplicates(fr.ENDPOINT).set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL].to_dict()
-    )
-    benefit_opts = (
-        benefit.drop_duplicates(fr.ENDPOINT).set_index(fr.ENDPOINT)[fr.ENDPOINT_LABEL].to_dict()
-    )
+    harm_opts = endpoint_options(harm)
+    benefit_opts = endpoint_options(benefit)
     left, right = st.columns(2)
     chosen_harm = left.multiselect(
         "Harm endpoints, in order of preference",

@@ -3,6 +3,7 @@ import streamlit as st
 from components import charts, panels, state
 
 bundle = state.get_bundle()
+panels.render_filters(bundle)
 filters = state.current_filters()
 
 st.title("Quality of life")

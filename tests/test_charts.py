@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from components import charts
+from evidence import frames as fr
+from evidence.loader import load_evidence, parse_evidence
+
+
+@pytest.fixture(scope="module")
+def minimal():
+    return load_evidence(FIXTURES / "valid_minimal.yaml")
+
+
+@pytest.fixture(scope="module")
+def results(minimal):
+    return fr.result_table(minimal)
+
+
+def percent(results):
+    return results[results[fr.UNIT] == "percent"]
+
+
+def point_traces(fig):
+    return [t for t in fig.data if t.mode == "markers+text"]
+
+
+def test_forest_figure_one_panel_per_setting(results):
+    fig = charts.forest_figure(percent(results), title="Response")
+    titles = [a.text for a in fig.layout.annotations]
+    assert "First-line disease X" in titles
+    assert "Relapsed disease X" in titles
+    assert fig.layout.yaxis2.categoryarray is not None
+
+
+def test_forest_figure_values_and_ci_error_bars(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    zeta = next(t for t in point_traces(fig) if t.name == "Z" and 60.0 in t.x)
+    i = list(zeta.x).index(60.0)
+    low, high = fr.wilson_interval(60, 100)
+    assert zeta.error_x.array[i] == pytest.approx(high - 60)
+    assert zeta.error_x.arrayminus[i] == pytest.approx(60 - low)
+
+
+def test_forest_figure_editorial_only_figures_are_open_markers(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    symbols = {}
+    for trace in point_traces(fig):
+        for x, symbol in zip(trace.x, trace.marker.symbol, strict=True):
+            symbols[x] = symbol
+    assert symbols[60.0] == "circle"  # primary, regimen 0
+    assert symbols[70.0] == "circle-open"  # editorial only
+    assert symbols[30.0] == "square"  # primary, regimen 1
+
+
+def test_forest_figure_qualifiers_drawn_as_dashed_ranges(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    ranges = [t for t in fig.data if t.mode == "lines" and t.line.dash == "dash"]
+    segments = [
+        tuple(t.x[i : i + 2]) for t in ranges for i in range(0, len(t.x), 3) if t.x[i] is not None
+    ]
+    assert (0.0, 70.0) in segments  # "up to 70%": anywhere from 0 to 70
+    assert (50.0, 100.0) in segments  # "more than 50%": from 50 to the axis end
+    texts = [t for tr in point_traces(fig) for t in tr.text]
+    assert "up to 70%" in texts
+    assert "more than 50% (a majority)" in texts
+
+
+def test_forest_figure_hover_names_source_n_ci_and_reporter(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    hovers = [h for tr in point_traces(fig) for h in tr.hovertext]
+    first = next(h for h in hovers if "Trial A, zetamab arm" in h)
+    assert "n = 100" in first
+    assert "95% CI 50.2–69.06%, computed by us (Wilson, from n)" in first
+    assert "Source: Doe 2020, abstract" in first
+    assert "Reported by the trial report" in first
+    series = next(h for h in hovers if "Series B" in h and "70%" in h)
+    assert "n not reported" in series
+    assert "Reported by the editorial only" in series
+
+
+def test_forest_figure_small_or_unknown_n_flagged_in_label(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    labels = [y for tr in point_traces(fig) for y in tr.y]
+    assert any(label.startswith("Series B") and label.endswith("(n n.r.)†") for label in labels)
+    assert any(label.endswith("(n=100)") for label in labels)
+
+
+def test_forest_figure_regimen_colour_independent_of_rows(results):
+    full = charts.forest_figure(percent(results), title="t")
+    only_control = charts.forest_figure(
+        percent(results)[lambda f: f[fr.REGIMEN] == "ctrl"], title="t"
+    )
+    colour_full = next(t.marker.color for t in point_traces(full) if t.name == "SoC")
+    colour_alone = next(t.marker.color for t in point_traces(only_control) if t.name == "SoC")
+    assert colour_full == colour_alone == charts.PALETTE[1]
+
+
+def test_forest_figure_does_not_mutate_input(results):
+    frame = percent(results).copy()
+    before = frame.copy()
+    charts.forest_figure(frame, title="t")
+    assert frame.equals(before)
+
+
+def test_forest_figure_warns_when_criteria_mix_on_one_axis():
+    text = (
+        (FIXTURES / "valid_minimal.yaml")
+        .read_text()
+        .replace(
+            "    unit: percent\n    better: lower\n",
+            '    unit: percent\n    better: lower\n    criteria: "Other criteria"\n',
+        )
+    )
+    ev = parse_evidence(text.encode())
+    table = fr.result_table(ev)
+    fig = charts.forest_figure(percent(table), title="t")
+    assert "Different criteria share this axis" in fig.layout.title.text
+    fig_single = charts.forest_figure(percent(table)[lambda f: f[fr.ENDPOINT] == "orr"], title="t")
+    assert "Different criteria" not in fig_single.layout.title.text
+
+
+def test_forest_figure_escapes_html_from_evidence(results):
+    frame = percent(results).copy()
+    frame[fr.COHORT_LABEL] = "<img src=x onerror=alert(1)>"
+    fig = charts.forest_figure(frame, title="<script>x</script>")
+    everything = fig.to_json()
+    assert "<img" not in everything
+    assert "<script>" not in everything
+    assert "&lt;img src=x onerror=alert(1)&gt;" in everything
+
+
+def test_ratio_forest_figure_log_axis_line_at_one(minimal):
+    fig = charts.ratio_forest_figure(fr.comparison_table(minimal), title="HR")
+    assert fig.layout.xaxis.type == "log"
+    assert any(shape.x0 == 1 and shape.x1 == 1 for shape in fig.layout.shapes)
+    trace = point_traces(fig)[0]
+    assert list(trace.x) == [0.7]
+    assert "p 0.01" in trace.hovertext[0]
+    assert "95% CI 0.5–0.9, as reported" in trace.hovertext[0]
+
+
+def test_coverage_figure_counts_and_empty_cells(minimal):
+    fig = charts.coverage_figure(fr.coverage_table(minimal), title="Grid")
+    heat = fig.data[0]
+    assert list(heat.x) == ["1L", "R/R", "Empty"]
+    assert list(heat.y) == ["Z", "SoC"]
+    assert [list(row) for row in heat.z] == [[1, 1, None], [1, None, None]]
+    assert heat.text[1][1] == "—"
+    assert "No evidence yet" in heat.hovertext[1][1]
+
+
+def test_benefit_risk_figure_colour_by_verdict(results):
+    plane = fr.benefit_risk_table(
+        results,
+        harm_endpoints=["tox"],
+        benefit_endpoints=["orr"],
+        verdict_of={"b_zeta": "promising"},
+    )
+    fig = charts.benefit_risk_figure(plane, title="t", x_title="Harm", y_title="Response")
+    trace = next(t for t in fig.data if t.name == "Promising")
+    assert trace.marker.color == charts.VERDICT_COLOURS["promising"]
+    assert list(trace.x) == [50.0]
+    assert list(trace.marker.symbol) == ["circle-open"]  # a figure is the editorial's only
+
+
+def test_regimen_style_unique_for_24_regimens_then_repeats():
+    styles = [(charts.regimen_colour(i), charts.regimen_symbol(i)) for i in range(25)]
+    assert len(set(styles[:24])) == 24
+    assert styles[24] == styles[0]

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import APP, BUNDLED, FIXTURES
+from streamlit.testing.v1 import AppTest
+
+from components import state
+
+PAGES = {
+    "pages/overview.py": 1,
+    "pages/response.py": 1,
+    "pages/safety.py": 1,
+    "pages/dose_modifications.py": 1,
+    "pages/quality_of_life.py": 0,
+    "pages/time_to_event.py": 2,
+    "pages/benefit_risk.py": 1,
+    "pages/sources.py": 0,
+}
+TITLES = {
+    "pages/response.py": "Response",
+    "pages/safety.py": "Safety",
+    "pages/dose_modifications.py": "Dose modifications",
+    "pages/quality_of_life.py": "Quality of life",
+    "pages/time_to_event.py": "Time to event",
+    "pages/benefit_risk.py": "Benefit-risk and verdicts",
+    "pages/sources.py": "Sources",
+}
+
+
+def open_page(page: str, query: dict[str, list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page)  # clears query parameters, as a page switch does in the browser
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(("page", "min_charts"), PAGES.items())
+def test_page_bundled_evidence_renders_without_exception(page, min_charts, evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error
+    assert len(charts(at)) >= min_charts
+    if page in TITLES:
+        assert at.title[0].value == TITLES[page]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_second_evidence_file_renders(page, evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_file_without_evidence_says_so(page, evidence_file):
+    evidence_file(FIXTURES / "valid_sparse.yaml")
+    at = open_page(page)
+    assert not at.exception
+    assert not charts(at) or page == "pages/overview.py"
+    messages = " ".join(i.value for i in at.info)
+    if page != "pages/overview.py":
+        assert "has no" in messages
+
+
+def test_overview_shows_title_and_every_setting_bottom_line(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/overview.py")
+    assert at.title[0].value == "Zetamab in two imaginary settings"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Zetamab doubled responses with manageable harm" in text
+    assert "A setting with no cohorts yet" in text
+
+
+def test_bad_file_shows_problem_table_not_traceback(evidence_file):
+    evidence_file(FIXTURES / "bad_for_app.yaml")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "2 problems" in at.error[0].value
+    table = at.dataframe[0].value
+    assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
+    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == 30
+
+
+def test_missing_file_shows_clear_error(evidence_file, tmp_path):
+    evidence_file(tmp_path / "nope.yaml")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "there is no file at" in at.dataframe[0].value["Problem"][0]
+
+
+def test_filter_from_url_preselects_and_narrows(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    # Bound widgets keep their displayed labels in the URL.
+    at = open_page("pages/response.py", {"setting": ["Relapsed disease X"]})
+    assert at.multiselect(key=state.KEY_SETTINGS).value == ["relapsed"]
+    spec = json.loads(charts(at)[0].proto.spec)
+    shown = {y for trace in spec["data"] for y in (trace.get("y") or []) if y}
+    assert any(label.startswith("Series B") for label in shown)
+    assert not any(label.startswith("Trial A") for label in shown)
+
+
+def test_filter_widget_change_narrows_every_chart(evidence_file):
+    # Writing the URL is the browser's job (see test_browser.py); here, the effect.
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/safety.py")
+    at.multiselect(key=state.KEY_REPORTED).set_value(["primary"]).run()
+    assert not at.exception
+    assert not charts(at)
+    assert "match the current filters" in at.info[0].value
+
+
+def test_unknown_url_value_is_ignored_not_an_error(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py", {"setting": ["No such setting"]})
+    assert not at.exception
+    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+    assert charts(at)
+
+
+def test_filter_leaving_nothing_explains_what_to_change(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py", {"setting": ["A setting with no cohorts yet"]})
+    assert not charts(at)
+    assert "match the current filters" in at.info[0].value
+    at.button(key="clear_empty_response_rates").click().run()
+    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+    assert charts(at)
+
+
+def test_response_endpoint_picker_narrows_chart(evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page("pages/response.py")
+    before = len(json.loads(charts(at)[0].proto.spec)["data"])
+    options = at.multiselect(key="response_endpoints").options
+    at.multiselect(key="response_endpoints").set_value([options[0]]).run()
+    assert not at.exception
+    after = json.loads(charts(at)[0].proto.spec)
+    assert len(after["data"]) < before
+
+
+def test_chart_download_button_at_scale_three(evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page("pages/safety.py")
+    config = json.loads(charts(at)[0].proto.config)
+    assert config["toImageButtonOptions"]["scale"] == 3
+    assert config["toImageButtonOptions"]["format"] == "png"
+
+
+def test_benefit_risk_verdict_cards_cite_numbers(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/benefit_risk.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Trial A, zetamab arm · Overall response: 60%" in text.replace("\\", "")
+    assert "24\\.5 mo" in text or "24.5 mo" in text
+
+
+def test_sources_page_links_doi_and_pubmed(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/sources.py")
+    table = at.dataframe[0].value
+    row = table.set_index("Source").loc["Doe 2020"]
+    assert row["DOI"] == "https://doi.org/10.1000/xyz123"
+    assert row["PubMed"] == "https://pubmed.ncbi.nlm.nih.gov/12345678"
+
+
+def test_time_to_event_page_hazard_ratio_chart(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/time_to_event.py")
+    specs = [json.loads(c.proto.spec) for c in charts(at)]
+    assert any(s["layout"]["xaxis"].get("type") == "log" for s in specs)
+
+
+def test_evidence_path_from_command_line_argument(monkeypatch):
+    monkeypatch.delenv("EVIDENCE_FILE", raising=False)
+    monkeypatch.setattr("sys.argv", ["dashboard.py", "--evidence", "other.yaml"])
+    assert state.evidence_path() == "other.yaml"
+    monkeypatch.setattr("sys.argv", ["dashboard.py"])
+    assert state.evidence_path() == str(BUNDLED)
+    monkeypatch.setenv("EVIDENCE_FILE", "env.yaml")
+    assert state.evidence_path() == "env.yaml"
