@@ -6,67 +6,19 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from components import state
+from components import state, views
 from components.charts import VERDICT_WORDS
+from components.views import DESIGN_WORDS, REPORTED_WORDS, RESULT_DISPLAY, ROLE_WORDS
 from evidence import frames as fr
 from evidence.loader import EvidenceError
 
-DESIGN_WORDS = {
-    "randomized_phase3": "Randomised phase 3",
-    "randomized_phase2": "Randomised phase 2",
-    "phase2": "Phase 2",
-    "phase1_2": "Phase 1/2",
-    "retrospective": "Retrospective",
-    "pooled_analysis": "Pooled analysis",
-    "other": "Other",
-}
-REPORTED_WORDS = {
-    "primary": "Trial report",
-    "secondary": "Secondary source",
-    "editorial": "Editorial only",
-    "computed": "Computed by us",
-}
-ROLE_WORDS = {"investigational": "Investigational", "comparator": "Comparator"}
-
-# Columns of the "data behind this chart" table and CSV, with their human headers.
-RESULT_DISPLAY = {
-    fr.SETTING_LABEL: "Setting",
-    fr.COHORT_LABEL: "Cohort",
-    fr.REGIMEN_LABEL: "Regimen",
-    fr.ROLE: "Role",
-    fr.ENDPOINT_LABEL: "Endpoint",
-    fr.VALUE_TEXT: "Value as stated",
-    fr.VALUE: "Value",
-    fr.QUALIFIER: "Qualifier",
-    fr.EVENTS: "Events",
-    fr.N: "n",
-    fr.CI_LOW: "95% CI low",
-    fr.CI_HIGH: "95% CI high",
-    fr.CI_KIND: "CI",
-    fr.REPORTED_BY: "Reported by",
-    fr.SOURCE_SHORT: "Source",
-    fr.LOCATOR: "Where in source",
-    fr.DESIGN: "Design",
-    fr.CRITERIA: "Criteria",
-    fr.NOTE: "Note",
-}
-COMPARISON_DISPLAY = {
-    fr.SETTING_LABEL: "Setting",
-    fr.COHORT_LABEL: "Cohort",
-    fr.VERSUS_LABEL: "Versus",
-    fr.ENDPOINT_LABEL: "Endpoint",
-    fr.MEASURE: "Measure",
-    fr.VALUE: "Value",
-    fr.CI_LOW: "95% CI low",
-    fr.CI_HIGH: "95% CI high",
-    fr.P: "p",
-    fr.REPORTED_BY: "Reported by",
-    fr.SOURCE_SHORT: "Source",
-    fr.LOCATOR: "Where in source",
-    fr.NOTE: "Note",
+RATING_ICONS = {
+    "favourable": ":material/thumb_up:",
+    "promising": ":material/trending_up:",
+    "uncertain": ":material/help:",
+    "unfavourable": ":material/thumb_down:",
 }
 
 
@@ -187,66 +139,52 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def sources_caption(frame: pd.DataFrame) -> str:
-    """'Sources: A; B' for the sources behind a frame, in file order."""
-    if frame.empty or fr.SOURCE_SHORT not in frame.columns:
-        return ""
-    order = frame.sort_values(fr.SOURCE_ORDER) if fr.SOURCE_ORDER in frame.columns else frame
-    names = list(dict.fromkeys(order[fr.SOURCE_SHORT].astype(str)))
-    return "Sources: " + "; ".join(names) + "."
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def render_chart(
-    fig: go.Figure,
-    table: pd.DataFrame,
-    *,
-    key: str,
-    filename: str,
-    columns: dict[str, str] | None = None,
-    note: str | None = None,
-) -> None:
+def render_spec(spec: views.ChartSpec) -> None:
     """A chart with its caption, its data table and a CSV of exactly what it shows."""
     st.plotly_chart(
-        fig,
-        key=key,
+        spec.figure,
+        key=spec.key,
         theme=None,
         config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            **PLOTLY_CONFIG,
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": spec.filename},
         },
     )
-    caption = sources_caption(table)
-    if note:
-        caption = f"{caption} {note}".strip()
+    sources = spec.sources()
+    caption = ("Sources: " + "; ".join(sources) + ". ") if sources else ""
+    caption += spec.note
     if caption:
-        st.caption(caption)
-    shown = _display(table, columns or RESULT_DISPLAY)
+        st.caption(_md(caption.strip()))
+    shown = spec.display_table()
     with st.expander("Data behind this chart"):
         st.dataframe(shown, hide_index=True, width="stretch")
         st.download_button(
             "Download these rows as CSV",
             shown.to_csv(index=False).encode("utf-8"),
-            file_name=f"{filename}.csv",
+            file_name=f"{spec.filename}.csv",
             mime="text/csv",
-            key=f"{key}_csv",
+            key=f"{spec.key}_csv",
             icon=":material/download:",
         )
 
 
-def _display(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    present = [c for c in columns if c in frame.columns]
-    out = frame[present].rename(columns=columns)
-    if "Reported by" in out.columns:
-        out["Reported by"] = out["Reported by"].map(lambda v: REPORTED_WORDS.get(v, v))
-    if "Design" in out.columns:
-        out["Design"] = out["Design"].map(lambda v: DESIGN_WORDS.get(v, v))
-    return out
+def render_specs(
+    specs: Sequence[views.ChartSpec | None], *, what: str, filters: state.Filters
+) -> None:
+    """Render the specs that exist, or say why there is nothing to show."""
+    present = [spec for spec in specs if spec is not None]
+    if not present:
+        render_empty(what, filters)
+    for spec in present:
+        render_spec(spec)
 
 
 def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
     """A plain table (for figures that cannot share a chart axis) with its CSV."""
-    shown = _display(table, columns)
+    shown = views.display(table, columns)
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         "Download as CSV",
@@ -256,14 +194,6 @@ def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[
         key=key,
         icon=":material/download:",
     )
-
-
-RATING_ICONS = {
-    "favourable": ":material/thumb_up:",
-    "promising": ":material/trending_up:",
-    "uncertain": ":material/help:",
-    "unfavourable": ":material/thumb_down:",
-}
 
 
 def render_verdict_card(verdict: pd.Series, numbers: Sequence[str]) -> None:
@@ -298,23 +228,6 @@ def _md(text: object) -> str:
 md_text = _md
 
 
-UNIT_TITLES = {
-    "months": "Median times (months)",
-    "years": "Median times (years)",
-    "percent": "Event-free at a landmark (% of patients)",
-}
-UNIT_AXES = {"months": "Months", "years": "Years", "percent": "Patients (%)"}
-PLANE_DISPLAY = {
-    fr.COHORT_LABEL: "Cohort",
-    fr.REGIMEN_LABEL: "Regimen",
-    fr.SETTING_SHORT: "Setting",
-    "x_text": "Harm",
-    "y_text": "Response",
-    fr.N: "n",
-    "verdict": "Editorial verdict",
-    "editorial_only": "Editorial-only figure",
-    fr.SOURCE_SHORT: "Source",
-}
 FINDING_ARROWS = {"better": "↑ better", "worse": "↓ worse", "similar": "= similar"}
 
 
@@ -330,36 +243,17 @@ def render_counts(bundle: state.Bundle) -> None:
     st.caption(f"Data version {bundle.data_version}")
 
 
-def filter_subtitle(bundle: state.Bundle, filters: state.Filters) -> str:
-    """One line naming the filters in force and the data version (printed on figures)."""
-    ev = bundle.evidence
-    parts = []
-    names = {s.id: s.short for s in ev.settings} | {r.id: r.short for r in ev.regimens}
-    for label, chosen in (
-        ("Settings", filters.settings),
-        ("Regimens", filters.regimens),
-        ("Roles", filters.roles),
-        ("Designs", tuple(DESIGN_WORDS.get(d, d) for d in filters.designs)),
-        ("Reported by", tuple(REPORTED_WORDS.get(r, r) for r in filters.reported_by)),
-    ):
-        if chosen:
-            parts.append(f"{label}: {', '.join(names.get(c, c) for c in chosen)}")
-    scope = " · ".join(parts) if parts else "All settings and regimens"
-    return f"{scope} · data {bundle.data_version}"
-
-
 def endpoint_options(results: pd.DataFrame) -> dict[str, str]:
     """Endpoint id -> unique label, in file order, for the endpoints present in ``results``."""
     present = results.drop_duplicates(fr.ENDPOINT).sort_values(fr.ENDPOINT_ORDER)
     return unique_labels(dict(zip(present[fr.ENDPOINT], present[fr.ENDPOINT_LABEL], strict=True)))
 
 
-def pick_endpoints(results: pd.DataFrame, *, category: str, key: str) -> pd.DataFrame:
-    """An endpoint picker for one category; returns the rows of the chosen endpoints."""
-    rows = results[results[fr.CATEGORY] == category]
-    options = endpoint_options(rows)
+def pick_endpoints(results: pd.DataFrame, *, key: str) -> tuple[str, ...]:
+    """An endpoint picker over the endpoints present; empty means all of them."""
+    options = endpoint_options(results)
     if not options:
-        return rows
+        return ()
     chosen = st.multiselect(
         "Endpoints",
         list(options),
@@ -368,7 +262,32 @@ def pick_endpoints(results: pd.DataFrame, *, category: str, key: str) -> pd.Data
         bind="query-params",
         placeholder="All endpoints",
     )
-    return rows[rows[fr.ENDPOINT].isin(chosen)] if chosen else rows
+    return tuple(str(e) for e in chosen)
+
+
+def pick_plane_endpoints(results: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Priority lists of harm and response endpoints for the benefit-risk plane."""
+    percent = results[results[fr.UNIT] == "percent"]
+    harm = endpoint_options(percent[percent[fr.CATEGORY].isin(["toxicity", "dose_modification"])])
+    benefit = endpoint_options(percent[percent[fr.CATEGORY] == "response"])
+    left, right = st.columns(2)
+    chosen_harm = left.multiselect(
+        "Harm endpoints, in order of preference",
+        list(harm),
+        format_func=lambda e: str(harm.get(e, e)),
+        key="plane_harm",
+        bind="query-params",
+        placeholder="Any harm endpoint, in file order",
+    )
+    chosen_benefit = right.multiselect(
+        "Response endpoints, in order of preference",
+        list(benefit),
+        format_func=lambda e: str(benefit.get(e, e)),
+        key="plane_benefit",
+        bind="query-params",
+        placeholder="Any response endpoint, in file order",
+    )
+    return tuple(map(str, chosen_harm)), tuple(map(str, chosen_benefit))
 
 
 def render_other_units(results: pd.DataFrame, *, key: str) -> None:
@@ -419,49 +338,6 @@ def render_findings(findings: pd.DataFrame) -> None:
                     f"{_md(fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], row[fr.REPORTED_BY]))}"
                     f"{_md(where)}"
                 )
-
-
-def pick_benefit_risk(results: pd.DataFrame, cohort_verdict: dict[str, str]) -> pd.DataFrame:
-    """Pickers for the harm and response endpoints; returns the benefit-risk frame."""
-    percent = results[results[fr.UNIT] == "percent"].sort_values(fr.ENDPOINT_ORDER)
-    harm = percent[percent[fr.CATEGORY].isin(["toxicity", "dose_modification"])]
-    benefit = percent[percent[fr.CATEGORY] == "response"]
-    harm_opts = endpoint_options(harm)
-    benefit_opts = endpoint_options(benefit)
-    left, right = st.columns(2)
-    chosen_harm = left.multiselect(
-        "Harm endpoints, in order of preference",
-        list(harm_opts),
-        format_func=lambda e: str(harm_opts.get(e, e)),
-        key="plane_harm",
-        bind="query-params",
-        placeholder="Any harm endpoint, in file order",
-    )
-    chosen_benefit = right.multiselect(
-        "Response endpoints, in order of preference",
-        list(benefit_opts),
-        format_func=lambda e: str(benefit_opts.get(e, e)),
-        key="plane_benefit",
-        bind="query-params",
-        placeholder="Any response endpoint, in file order",
-    )
-    return fr.benefit_risk_table(
-        percent,
-        harm_endpoints=[str(e) for e in (chosen_harm or harm_opts)],
-        benefit_endpoints=[str(e) for e in (chosen_benefit or benefit_opts)],
-        verdict_of=cohort_verdict,
-    )
-
-
-def plane_note(plane: pd.DataFrame) -> str:
-    """Caveats for the benefit-risk plane: mixed endpoints and criteria."""
-    notes = ["Cross-trial comparison: populations, doses and definitions differ."]
-    if len(set(plane["y_endpoint"])) > 1 or len(set(plane["x_endpoint"])) > 1:
-        notes.append("Points use different endpoints (see hover).")
-    criteria = plane["criteria_y"].dropna().unique()
-    if len(criteria) > 1:
-        notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
-    return " ".join(notes)
 
 
 def describe_key(key: str, bundle: state.Bundle) -> str:
@@ -578,4 +454,6 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
             if numbers.empty:
                 st.caption("No numeric result from this source.")
             else:
-                st.dataframe(_display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch")
+                st.dataframe(
+                    views.display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch"
+                )

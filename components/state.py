@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import hashlib
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from evidence import frames as fr
-from evidence.loader import load_evidence
-from evidence.models import Evidence
+from components.bundle import Bundle, Filters, bundle_from_path
+
+__all__ = ["Bundle", "Filters"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_EVIDENCE = ROOT / "data" / "evidence.yaml"
@@ -30,49 +26,6 @@ KEY_REPORTED = "reported"
 FILTER_KEYS = (KEY_SETTINGS, KEY_REGIMENS, KEY_ROLES, KEY_DESIGNS, KEY_REPORTED)
 
 
-@dataclass(frozen=True)
-class Bundle:
-    """A loaded evidence file with every frame the pages draw from (read-only)."""
-
-    evidence: Evidence
-    path: str
-    data_version: str
-    results: pd.DataFrame
-    comparisons: pd.DataFrame
-    findings: pd.DataFrame
-    verdicts: pd.DataFrame
-    sources: pd.DataFrame
-    cohorts: pd.DataFrame
-    coverage: pd.DataFrame
-    cohort_verdict: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar selections; an empty tuple means "all"."""
-
-    settings: tuple[str, ...] = ()
-    regimens: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-    designs: tuple[str, ...] = ()
-    reported_by: tuple[str, ...] = ()
-
-    def is_active(self) -> bool:
-        """Whether any filter narrows the view."""
-        return any((self.settings, self.regimens, self.roles, self.designs, self.reported_by))
-
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Rows of ``frame`` that pass every selection."""
-        return fr.filter_frame(
-            frame,
-            settings=self.settings,
-            regimens=self.regimens,
-            roles=self.roles,
-            designs=self.designs,
-            reported_by=self.reported_by,
-        )
-
-
 def evidence_path() -> str:
     """The evidence file to show: $EVIDENCE_FILE, then ``-- --evidence PATH``, then the bundled."""
     env = os.environ.get(EVIDENCE_ENV)
@@ -84,35 +37,11 @@ def evidence_path() -> str:
     return str(known.evidence) if known.evidence else str(BUNDLED_EVIDENCE)
 
 
-def data_version(data: bytes, updated: dt.date | None) -> str:
-    """Short content hash plus the file's review date, e.g. ``3f2a9c1e (2026-11-25)``."""
-    digest = hashlib.sha256(data).hexdigest()[:8]
-    return f"{digest} ({updated.isoformat()})" if updated else digest
-
-
-def build_bundle(evidence: Evidence, path: str, version: str) -> Bundle:
-    """Build every frame once for a loaded evidence file."""
-    return Bundle(
-        evidence=evidence,
-        path=path,
-        data_version=version,
-        results=fr.result_table(evidence),
-        comparisons=fr.comparison_table(evidence),
-        findings=fr.finding_table(evidence),
-        verdicts=fr.verdict_table(evidence),
-        sources=fr.source_table(evidence),
-        cohorts=fr.cohort_table(evidence),
-        coverage=fr.coverage_table(evidence),
-        cohort_verdict={k: v.verdict for k, v in fr.cohort_verdicts(evidence).items()},
-    )
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cached_bundle(path: str, mtime_ns: int, size: int) -> Bundle:
     # mtime and size are part of the cache key so that editing the file invalidates it.
     del mtime_ns, size
-    evidence = load_evidence(path)
-    return build_bundle(evidence, path, data_version(Path(path).read_bytes(), evidence.updated))
+    return bundle_from_path(path)
 
 
 def get_bundle() -> Bundle:

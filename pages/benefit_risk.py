@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import charts, panels, state
+from components import panels, state, views
 
 bundle = state.get_bundle()
 panels.render_filters(bundle)
@@ -12,26 +12,9 @@ st.caption(
     "size when n is not reported); colour shows the editorial's verdict. For each cohort the "
     "first endpoint it reports, in the order chosen below, is used."
 )
-results = filters.apply(bundle.results)
-plane = panels.pick_benefit_risk(results, bundle.cohort_verdict)
-if plane.empty:
-    panels.render_empty("cohorts with both a response and a harm figure", filters)
-else:
-    fig = charts.benefit_risk_figure(
-        plane,
-        title="Efficacy against harm",
-        x_title="Harm (% of patients)",
-        y_title="Response (% of patients)",
-        subtitle=panels.filter_subtitle(bundle, filters),
-    )
-    panels.render_chart(
-        fig,
-        plane,
-        key="benefit_risk",
-        filename="benefit-risk",
-        columns=panels.PLANE_DISPLAY,
-        note=panels.plane_note(plane),
-    )
+harm, benefit = panels.pick_plane_endpoints(filters.apply(bundle.results))
+spec = views.benefit_risk_view(bundle, filters, harm=harm, benefit=benefit)
+panels.render_specs([spec], what="cohorts with both a response and a harm figure", filters=filters)
 
 st.header("The editorial's verdicts")
 verdicts = filters.apply(bundle.verdicts)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import charts, panels, state
+from components import panels, state, views
 
 bundle = state.get_bundle()
 panels.render_filters(bundle)
@@ -11,21 +11,20 @@ st.caption(
     "Dose reductions, interruptions and stops for adverse events are outcomes in their own "
     "right: a regimen that works only at doses patients cannot keep is not the same regimen."
 )
-results = panels.pick_endpoints(
-    filters.apply(bundle.results), category="dose_modification", key="dose_endpoints"
+results = views.category_results(bundle, filters, page="dose")
+endpoints = panels.pick_endpoints(results, key="dose_endpoints")
+spec = views.percent_view(
+    bundle,
+    filters,
+    page="dose",
+    endpoints=endpoints,
+    title="Dose reductions, interruptions and stops",
 )
-percent = results[results["unit"] == "percent"]
-if percent.empty:
-    panels.render_empty("dose modifications", filters)
-else:
-    fig = charts.forest_figure(
-        percent,
-        title="Dose reductions, interruptions and stops",
-        x_title="Patients (%)",
-        subtitle=panels.filter_subtitle(bundle, filters),
-    )
-    panels.render_chart(fig, percent, key="dose_forest", filename="dose-modifications")
+panels.render_specs([spec], what="dose modifications", filters=filters)
+if spec is not None:
     st.subheader("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
     panels.render_beside_response(filters.apply(bundle.results), category="dose_modification")
-panels.render_other_units(results, key="dose_other")
+panels.render_other_units(
+    views.category_results(bundle, filters, page="dose", endpoints=endpoints), key="dose_other"
+)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import charts, panels, state
+from components import panels, state, views
 
 bundle = state.get_bundle()
 panels.render_filters(bundle)
@@ -12,23 +12,17 @@ st.caption(
     "findings, each with who reported it and what it was compared with."
 )
 findings = filters.apply(bundle.findings)
-findings = findings[findings["category"] == "quality_of_life"]
-scores = filters.apply(bundle.results)
-scores = scores[scores["category"] == "quality_of_life"]
-if findings.empty and scores.empty:
+qol = findings[findings["category"] == "quality_of_life"]
+spec = views.percent_view(
+    bundle, filters, page="qol", title="Quality-of-life figures", x_title="Value"
+)
+if qol.empty and spec is None:
     panels.render_empty("quality-of-life findings", filters)
-panels.render_findings(findings)
-if not scores.empty:
-    fig = charts.forest_figure(
-        scores,
-        title="Quality-of-life figures",
-        x_title="Value",
-        x_range=None,
-        subtitle=panels.filter_subtitle(bundle, filters),
-    )
-    panels.render_chart(fig, scores, key="qol_forest", filename="quality-of-life")
-other = filters.apply(bundle.findings)
-other = other[other["category"] != "quality_of_life"]
+panels.render_findings(qol)
+if spec is not None:
+    panels.render_spec(spec)
+panels.render_other_units(views.category_results(bundle, filters, page="qol"), key="qol_other")
+other = findings[findings["category"] != "quality_of_life"]
 if not other.empty:
     st.subheader("Other findings without a number")
     panels.render_findings(other)

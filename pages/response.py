@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import charts, panels, state
+from components import panels, state, views
 
 bundle = state.get_bundle()
 panels.render_filters(bundle)
@@ -11,17 +11,17 @@ st.caption(
     "Dots are reported rates; bars are 95% confidence intervals, as reported or computed by us "
     "from n (Wilson). Comparator arms sit under the arms of the same trial."
 )
-results = panels.pick_endpoints(
-    filters.apply(bundle.results), category="response", key="response_endpoints"
+results = views.category_results(bundle, filters, page="response")
+endpoints = panels.pick_endpoints(results, key="response_endpoints")
+spec = views.percent_view(
+    bundle,
+    filters,
+    page="response",
+    endpoints=endpoints,
+    title="Response rates by setting and regimen",
 )
-percent = results[results["unit"] == "percent"]
-if percent.empty:
-    panels.render_empty("response rates", filters)
-else:
-    fig = charts.forest_figure(
-        percent,
-        title="Response rates by setting and regimen",
-        subtitle=panels.filter_subtitle(bundle, filters),
-    )
-    panels.render_chart(fig, percent, key="response_forest", filename="response-rates")
-panels.render_other_units(results, key="response_other")
+panels.render_specs([spec], what="response rates", filters=filters)
+panels.render_other_units(
+    views.category_results(bundle, filters, page="response", endpoints=endpoints),
+    key="response_other",
+)

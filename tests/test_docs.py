@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT
+
+from evidence.__main__ import schema
+
+
+def test_committed_json_schema_matches_models():
+    committed = json.loads((ROOT / "docs" / "evidence.schema.json").read_text())
+    assert committed == schema(), "run: python -m evidence schema > docs/evidence.schema.json"
+
+
+def test_bundled_evidence_points_editors_at_the_schema():
+    head = (ROOT / "data" / "evidence.yaml").read_text().splitlines()[0]
+    assert head == "# yaml-language-server: $schema=../docs/evidence.schema.json"
+
+
+def test_readme_commands_name_files_that_exist():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.DOTALL)
+    run, test = blocks[0], blocks[1]
+    for name in [*re.findall(r"-r (\S+)", run), "dashboard.py"]:
+        assert (ROOT / name).exists(), name
+    assert "bash .ci/run" in test
+    assert "python -m pytest" in (ROOT / ".ci" / "run").read_text()
