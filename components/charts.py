@@ -65,7 +65,7 @@ def esc(text: object) -> str:
     """Escape evidence text for plotly, which renders a subset of HTML in labels."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)  # plotly decodes &lt; &gt; &amp; only
 
 
 def regimen_colour(order: int) -> str:

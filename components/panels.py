@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -13,6 +14,9 @@ from components.charts import VERDICT_WORDS
 from components.views import DESIGN_WORDS, REPORTED_WORDS, RESULT_DISPLAY, ROLE_WORDS
 from evidence import frames as fr
 from evidence.loader import EvidenceError
+from evidence.models import json_schema
+
+TEMPLATE = state.ROOT / "data" / "template.yaml"
 
 RATING_ICONS = {
     "favourable": ":material/thumb_up:",
@@ -22,14 +26,9 @@ RATING_ICONS = {
 }
 
 
-def render_data_problems(error: EvidenceError) -> None:
-    """Show every problem of a bad evidence file as a table, instead of the pages."""
-    count = len(error.problems)
-    st.error(
-        f"The evidence file {error.name!s} cannot be shown: {count} problem"
-        f"{'s' if count != 1 else ''} to fix. Each row says where and what."
-    )
-    table = pd.DataFrame(
+def problem_table(error: EvidenceError) -> pd.DataFrame:
+    """One row per problem: line, column, location, message, code, value."""
+    return pd.DataFrame(
         [
             {
                 "Line": p.line,
@@ -40,9 +39,19 @@ def render_data_problems(error: EvidenceError) -> None:
                 "Value": p.value,
             }
             for p in error.problems
-        ]
+        ],
+        columns=["Line", "Column", "Location", "Problem", "Code", "Value"],
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def render_data_problems(error: EvidenceError) -> None:
+    """Show every problem of a bad evidence file as a table, instead of the pages."""
+    count = len(error.problems)
+    st.error(
+        f"The evidence file {_md(error.name)} cannot be shown: {count} problem"
+        f"{'s' if count != 1 else ''} to fix. Each row says where and what."
+    )
+    st.dataframe(problem_table(error), hide_index=True, width="stretch")
     st.caption(
         "Check a file from the command line with `python -m evidence validate FILE`; "
         "the format is described in docs/evidence-format.md."
@@ -74,7 +83,9 @@ def render_filters(bundle: state.Bundle) -> None:
     designs = list(dict.fromkeys(s.design for s in ev.sources))
     reported = list(dict.fromkeys(r.reported_by for r in ev.results))
     roles = list(dict.fromkeys(r.role for r in ev.regimens))
+    render_upload_problems()
     with st.sidebar:
+        render_evidence_picker(bundle)
         st.markdown("**Filters** · empty means all")
         st.multiselect(
             "Settings",
@@ -118,6 +129,63 @@ def render_filters(bundle: state.Bundle) -> None:
         )
         if state.current_filters().is_active():
             st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
+
+
+def render_evidence_picker(bundle: state.Bundle) -> None:
+    """Which evidence is shown, an uploader for this session only, template and schema."""
+    st.markdown("**Evidence**")
+    if state.is_uploaded(bundle):
+        st.caption(f"Your file: {_md(bundle.name)} (this browser session only)")
+        st.button(
+            "Back to the bundled evidence",
+            on_click=state.clear_upload,
+            key="clear_upload",
+            icon=":material/undo:",
+        )
+    else:
+        st.caption(f"{_md(bundle.evidence.title)} · data {bundle.data_version}")
+    st.file_uploader(
+        "Use your own evidence file (YAML, up to 2 MB)",
+        type=["yaml", "yml"],
+        key=state.uploader_key(),
+        on_change=state.on_upload,
+        help="Checked against the evidence format; shown only to you, never stored.",
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Template",
+        TEMPLATE.read_bytes(),
+        file_name="evidence-template.yaml",
+        mime="application/x-yaml",
+        key="download_template",
+        icon=":material/description:",
+        help="A small valid evidence file with comments, to start from",
+    )
+    right.download_button(
+        "Schema",
+        json.dumps(json_schema(), indent=2).encode("utf-8"),
+        file_name="evidence.schema.json",
+        mime="application/json",
+        key="download_schema",
+        icon=":material/data_object:",
+        help="JSON Schema of the format, for editors that check YAML",
+    )
+    st.divider()
+
+
+def render_upload_problems() -> None:
+    """The problems of a refused upload, above the page; the current evidence stays."""
+    error = state.upload_error()
+    if error is None:
+        return
+    count = len(error.problems)
+    st.error(
+        f"Your file {_md(error.name)} was not loaded: {count} problem"
+        f"{'s' if count != 1 else ''}. The evidence shown is unchanged.",
+        icon=":material/error:",
+    )
+    st.dataframe(problem_table(error), hide_index=True, width="stretch")
+    st.button("Dismiss", on_click=state.dismiss_upload_error, key="dismiss_upload_error")
 
 
 def render_empty(what: str, filters: state.Filters) -> None:
@@ -370,7 +438,7 @@ def render_verdicts(verdicts: pd.DataFrame, bundle: state.Bundle) -> None:
     for setting, group in verdicts.sort_values(fr.SETTING_ORDER).groupby(
         fr.SETTING_LABEL, sort=False
     ):
-        st.subheader(str(setting))
+        st.subheader(_md(setting))
         for _, verdict in group.iterrows():
             render_verdict_card(verdict, [describe_key(k, bundle) for k in verdict["rests_on"]])
 
@@ -450,7 +518,7 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
     st.subheader("Which numbers come from each source")
     for _, source in sources.iterrows():
         numbers = bundle.results[bundle.results[fr.SOURCE] == source[fr.SOURCE]]
-        with st.expander(f"{source[fr.SOURCE_SHORT]} · {len(numbers)} figure(s)"):
+        with st.expander(f"{_md(source[fr.SOURCE_SHORT])} · {len(numbers)} figure(s)"):
             if numbers.empty:
                 st.caption("No numeric result from this source.")
             else:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.bundle import Bundle, Filters, bundle_from_path
+from components.bundle import Bundle, Filters, bundle_from_bytes, bundle_from_path
+from evidence.loader import EvidenceError
 
 __all__ = ["Bundle", "Filters"]
 
@@ -24,6 +25,14 @@ KEY_ROLES = "role"
 KEY_DESIGNS = "design"
 KEY_REPORTED = "reported"
 FILTER_KEYS = (KEY_SETTINGS, KEY_REGIMENS, KEY_ROLES, KEY_DESIGNS, KEY_REPORTED)
+
+# An uploaded evidence file lives only in this browser session's state: never on disk, never
+# in a cache shared between sessions.
+KEY_UPLOAD = "evidence_upload"
+SESSION_UPLOADED = "uploaded_bundle"
+SESSION_UPLOAD_ERROR = "upload_error"
+SESSION_UPLOAD_NONCE = "upload_nonce"
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
 def evidence_path() -> str:
@@ -45,7 +54,13 @@ def _cached_bundle(path: str, mtime_ns: int, size: int) -> Bundle:
 
 
 def get_bundle() -> Bundle:
-    """The evidence of this session, loaded once per file version (raises EvidenceError)."""
+    """The evidence of this session: its upload if any, else the file on disk (cached).
+
+    Raises EvidenceError when the file on disk is invalid.
+    """
+    uploaded = st.session_state.get(SESSION_UPLOADED)
+    if isinstance(uploaded, Bundle):
+        return uploaded
     path = evidence_path()
     try:
         stat = Path(path).stat()
@@ -71,3 +86,53 @@ def reset_filters() -> None:
     """Clear every filter (a button callback)."""
     for key in FILTER_KEYS:
         st.session_state[key] = []
+
+
+def uploader_key() -> str:
+    """The uploader's widget key; a new key empties the widget (used when clearing)."""
+    return f"{KEY_UPLOAD}_{st.session_state.get(SESSION_UPLOAD_NONCE, 0)}"
+
+
+def on_upload() -> None:
+    """Uploader callback: validate the file and use it for this session only.
+
+    A valid file replaces the evidence of this session; an invalid one leaves the current
+    evidence in place and keeps its problems for the page to show.
+    """
+    file = st.session_state.get(uploader_key())
+    if file is None:  # the user removed the file: back to the file on disk
+        clear_upload()
+        return
+    data = file.getvalue()
+    try:
+        bundle = bundle_from_bytes(data, file.name, max_bytes=UPLOAD_MAX_BYTES)
+    except EvidenceError as error:
+        st.session_state[SESSION_UPLOAD_ERROR] = error
+        return
+    st.session_state[SESSION_UPLOADED] = bundle
+    st.session_state.pop(SESSION_UPLOAD_ERROR, None)
+    reset_filters()  # the old selections name settings the new file may not have
+
+
+def clear_upload() -> None:
+    """Return this session to the evidence file on disk."""
+    st.session_state.pop(SESSION_UPLOADED, None)
+    st.session_state.pop(SESSION_UPLOAD_ERROR, None)
+    st.session_state[SESSION_UPLOAD_NONCE] = st.session_state.get(SESSION_UPLOAD_NONCE, 0) + 1
+    reset_filters()
+
+
+def upload_error() -> EvidenceError | None:
+    """The problems of the last refused upload, if any."""
+    error = st.session_state.get(SESSION_UPLOAD_ERROR)
+    return error if isinstance(error, EvidenceError) else None
+
+
+def dismiss_upload_error() -> None:
+    """Forget the last refused upload's problems (a button callback)."""
+    st.session_state.pop(SESSION_UPLOAD_ERROR, None)
+
+
+def is_uploaded(bundle: Bundle) -> bool:
+    """Whether ``bundle`` is this session's upload rather than the file on disk."""
+    return st.session_state.get(SESSION_UPLOADED) is bundle

@@ -7,7 +7,7 @@ import json
 import sys
 
 from evidence.loader import EvidenceError, load_evidence
-from evidence.models import Evidence, count_ids
+from evidence.models import count_ids, json_schema
 
 
 def _validate(files: list[str]) -> int:
@@ -30,10 +30,7 @@ def _validate(files: list[str]) -> int:
 
 def schema() -> dict[str, object]:
     """The JSON Schema of the evidence format, for editors and outside checks."""
-    doc = Evidence.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "Evidence file, format 1"
-    return doc
+    return json_schema()
 
 
 def main(argv: list[str] | None = None) -> int:

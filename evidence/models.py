@@ -415,3 +415,11 @@ LISTS = (
 def count_ids(ev: Evidence) -> dict[str, int]:
     """Count the items of every list, for one-line summaries."""
     return {kind: len(getattr(ev, kind)) for kind in LISTS}
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of the evidence format, for editors and outside checks."""
+    doc = Evidence.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "Evidence file, format 1"
+    return doc

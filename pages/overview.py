@@ -7,7 +7,7 @@ panels.render_filters(bundle)
 filters = state.current_filters()
 ev = bundle.evidence
 
-st.title(ev.title)
+st.title(panels.md_text(ev.title))
 st.markdown(panels.md_text(ev.summary))
 if ev.editorial is not None:
     st.caption(f"Verdicts paraphrase: {panels.md_text(ev.editorial.citation)}")

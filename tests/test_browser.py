@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, FIXTURES
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -78,3 +78,42 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     expect(chips).to_contain_text(SETTING_LABEL)
     expect(fresh.get_by_test_id("stException")).to_have_count(0)
     fresh.screenshot(path=str(ARTIFACTS / "browser_copied_url.png"), full_page=True)
+
+
+def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: str) -> None:
+    alice = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    bob = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    dialogs: list[str] = []
+    alice.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for page in (alice, bob):
+        page.goto(app_url)
+        wait_ready(page)
+    bundled = bob.get_by_role("heading", level=1).first.inner_text()
+
+    alice.get_by_test_id("stSidebar").locator('input[type="file"]').set_input_files(
+        str(FIXTURES / "hostile.yaml")
+    )
+    heading = alice.get_by_test_id("stMain").get_by_role("heading", level=1).first
+    expect(heading).to_contain_text("<script>window.__pwned = 1</script>", timeout=30_000)
+    for title, _ in PAGES:
+        alice.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
+        wait_ready(alice)
+        alice.wait_for_timeout(500)  # let plotly draw what the page has
+        points = alice.locator('[data-stale="false"] .js-plotly-plot .point')
+        for i in range(min(points.count(), 6)):  # hover labels carry evidence text too
+            points.nth(i).hover(force=True, timeout=5_000)
+        assert alice.evaluate("window.__pwned") is None
+        assert alice.locator('img[src="x"], iframe, a[href^="javascript"]').count() == 0
+        expect(alice.get_by_test_id("stException")).to_have_count(0)
+    alice.screenshot(path=str(ARTIFACTS / "browser_hostile_upload.png"), full_page=True)
+    assert dialogs == []
+
+    # Bob's session never saw Alice's file.
+    bob.reload()
+    wait_ready(bob)
+    expect(bob.get_by_role("heading", level=1).first).to_have_text(bundled)
+
+    alice.get_by_role("button", name="Back to the bundled evidence").click()
+    wait_ready(alice)
+    alice.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
+    expect(alice.get_by_role("heading", level=1).first).to_have_text(bundled, timeout=30_000)

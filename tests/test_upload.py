@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import APP, BUNDLED, FIXTURES
+from streamlit.testing.v1 import AppTest
+
+from components import state
+
+PAGES = [
+    "pages/overview.py",
+    "pages/response.py",
+    "pages/safety.py",
+    "pages/dose_modifications.py",
+    "pages/quality_of_life.py",
+    "pages/time_to_event.py",
+    "pages/benefit_risk.py",
+    "pages/sources.py",
+]
+
+
+def app(evidence_file) -> AppTest:
+    evidence_file(BUNDLED)
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, data, "application/x-yaml"))
+    return at.run()
+
+
+def title(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def test_upload_valid_file_replaces_evidence_on_every_page(evidence_file):
+    at = app(evidence_file)
+    bundled_title = title(at)
+    at = upload(at, "mine.yaml", (FIXTURES / "valid_minimal.yaml").read_bytes())
+    assert not at.exception
+    assert title(at) == "Zetamab in two imaginary settings"
+    assert title(at) != bundled_title
+    at.switch_page("pages/sources.py").run()
+    assert "Doe 2020" in set(at.dataframe[0].value["Source"])
+    assert "Your file: mine\\.yaml" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_upload_clear_returns_to_bundled_evidence(evidence_file):
+    at = app(evidence_file)
+    bundled_title = title(at)
+    at = upload(at, "mine.yaml", (FIXTURES / "valid_minimal.yaml").read_bytes())
+    at.button(key="clear_upload").click().run()
+    assert title(at) == bundled_title
+    assert not at.exception
+
+
+def test_upload_invalid_file_shows_problems_and_keeps_evidence(evidence_file):
+    at = app(evidence_file)
+    bundled_title = title(at)
+    at = upload(at, "broken.yaml", (FIXTURES / "bad_for_app.yaml").read_bytes())
+    assert not at.exception
+    assert title(at) == bundled_title
+    assert "was not loaded: 2 problems" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert problems["Line"].tolist() == [23, 30]
+    assert problems["Location"].tolist() == ["cohorts[0].source", "results[0].value"]
+    at.button(key="dismiss_upload_error").click().run()
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"\x00\x01binary", "binary_file"),
+        (b"format: 1\ntitle: [unclosed\n", "yaml_syntax"),
+        (b"- a list\n", "not_a_mapping"),
+        (b"", "empty_file"),
+        (
+            b"a: &a [1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+            "alias_limit",
+        ),
+        (b"x: !!python/object/apply:os.system ['touch /tmp/pwned']\n", "unsafe_tag"),
+    ],
+)
+def test_upload_hostile_bytes_refused_cleanly(evidence_file, data, code):
+    at = app(evidence_file)
+    at = upload(at, "x.yaml", data)
+    assert not at.exception
+    assert code in set(at.dataframe[0].value["Code"])
+
+
+def test_upload_over_two_megabytes_refused_before_parsing(evidence_file):
+    at = app(evidence_file)
+    data = b"# " + b"x" * (state.UPLOAD_MAX_BYTES + 10)
+    at = upload(at, "big.yaml", data)
+    assert not at.exception
+    assert at.dataframe[0].value["Code"].tolist() == ["too_large"]
+
+
+def test_upload_in_one_session_not_seen_by_another(evidence_file):
+    first = app(evidence_file)
+    bundled_title = title(first)
+    first = upload(first, "mine.yaml", (FIXTURES / "valid_minimal.yaml").read_bytes())
+    second = AppTest.from_file(APP, default_timeout=60).run()
+    assert title(first) == "Zetamab in two imaginary settings"
+    assert title(second) == bundled_title
+
+
+def test_upload_resets_filters_that_name_old_settings(evidence_file):
+    at = app(evidence_file)
+    first_setting = at.multiselect(key=state.KEY_SETTINGS).options[0]
+    at.multiselect(key=state.KEY_SETTINGS).select(first_setting).run()
+    at = upload(at, "mine.yaml", (FIXTURES / "valid_minimal.yaml").read_bytes())
+    assert not at.exception
+    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+
+
+UNESCAPED_TAG = re.compile(r"(?<!\\)<(script|img|iframe|svg|a |b |style)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_text_renders_inert_on_every_page(evidence_file, page):
+    evidence_file(FIXTURES / "hostile.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page).run()
+    assert not at.exception
+    texts = [
+        e.value
+        for kind in ("markdown", "caption", "title", "header", "subheader")
+        for e in getattr(at, kind)
+    ]
+    for text in texts:
+        assert not UNESCAPED_TAG.search(text), text
+        assert "](javascript" not in text, text  # an escaped \]\( is no link
+    for chart in at.get("plotly_chart"):
+        spec = chart.proto.spec
+        assert "<script" not in spec and "<img" not in spec and "<svg" not in spec
+        assert "&lt;img src=x" in spec or "&lt;svg" in spec or "&lt;u&gt;" in spec
