@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import reprlib
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -29,9 +30,21 @@ MAX_ALIAS_NODES = 10_000
 MAX_PROBLEMS = 500  # more than this helps nobody; the count is still reported
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _TRUE_FALSE = {"true": True, "false": False}
+_CORE_SCALAR_TAGS = frozenset(
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+# YAML 1.2 core-schema numbers. PyYAML resolves plain scalars by YAML 1.1 rules, under which
+# `1:30` is 90 (base 60), `010` is 8 (octal) and `0b11` is 3: figures that silently change.
+_INT_DEC = re.compile(r"[-+]?[0-9]+")
+_INT_OCT = re.compile(r"0o[0-7]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+_MAX_NUMBER_CHARS = 400
 
 Path_ = tuple[str | int, ...]
 
@@ -79,8 +92,15 @@ def format_location(path: Path_) -> str:
     return out
 
 
+# A bounded repr: an error's input can be the whole document (a missing top-level field), and
+# a full repr of it costs time and memory in proportion to the file, or more through aliases.
+_REPR = reprlib.Repr()  # keyword arguments need Python 3.12
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 3, 6, 6, 6
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 80
+
+
 def _short(value: object, limit: int = 80) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    text = _REPR.repr(value) if not isinstance(value, str) else value[:limit]
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -169,6 +189,15 @@ def _compose(text: str) -> yaml.Node | None:
                 [_problem("too_deep", f"the file nests deeper than {MAX_DEPTH} levels", mark)]
             ) from None
         context = f" ({exc.context.strip()})" if exc.context else ""
+        started = exc.context_mark
+        if (  # an unclosed '[' surfaces lines later: say where it began
+            exc.context
+            and exc.context.startswith("while")
+            and started is not None
+            and mark is not None
+            and started.line < mark.line
+        ):
+            context = f" ({exc.context.strip()} that starts on line {started.line + 1})"
         raise EvidenceError(
             [_problem("yaml_syntax", f"YAML syntax error: {what}{context}", mark)]
         ) from None
@@ -203,11 +232,15 @@ class _Walker:
                     format_location(path),
                 )
             )
-        if id(node) in self._seen and isinstance(node, yaml.CollectionNode):
+        repeated = id(node) in self._seen  # a node met twice came through an alias
+        if repeated and isinstance(node, yaml.CollectionNode):
             via_alias = True
         self._seen.add(id(node))
-        if via_alias:
-            self._alias_nodes += 1
+        if via_alias or repeated:
+            # A long text repeated by alias weighs one node per 1000 characters: validation
+            # copies it (whitespace stripping), so it amplifies like a list would.
+            long_text = isinstance(node, yaml.ScalarNode) and len(node.value) >= 1000
+            self._alias_nodes += 1 + len(node.value) // 1000 if long_text else 1
             if self._alias_nodes > MAX_ALIAS_NODES:
                 raise _AbortError(
                     _problem(
@@ -231,10 +264,11 @@ class _Walker:
 
     def _check_tag(self, node: yaml.Node, expected: str, path: Path_) -> None:
         if node.tag != _TAG + expected:
+            shown = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
             self.problems.append(
                 _problem(
                     "unsafe_tag",
-                    f"the YAML tag '{node.tag}' is not allowed; use plain values",
+                    f"the YAML tag '{shown}' is not allowed; use plain values",
                     node.start_mark,
                     format_location(path),
                     node.tag,
@@ -266,6 +300,8 @@ class _Walker:
                     )
                 )
                 continue
+            if key_node.tag not in _CORE_SCALAR_TAGS:  # e.g. `!custom key:`; values are checked
+                self._check_tag(key_node, "str", path)
             if key in out:
                 first = self.positions.get((*path, key))
                 where = f" (first on line {first.line + 1})" if first else ""
@@ -295,12 +331,32 @@ class _Walker:
             return None
         if tag == "bool":  # YAML 1.2: only true/false are booleans; yes/no/on/off are words
             return _TRUE_FALSE.get(raw.lower(), raw)
-        if tag == "int":
-            return _CONSTRUCTOR.construct_yaml_int(node)
-        if tag == "float":
-            return _CONSTRUCTOR.construct_yaml_float(node)
+        if tag in ("int", "float"):
+            return _number(raw)
         self._check_tag(node, "str", path)
         return raw
+
+
+def _number(raw: str) -> object:
+    """A YAML 1.2 core-schema number, or the text itself (the model then names the type)."""
+    if len(raw) > _MAX_NUMBER_CHARS:  # no figure is this long; int() and repr() would choke
+        return raw
+    try:
+        if _INT_DEC.fullmatch(raw):
+            return int(raw, 10)
+        if _INT_OCT.fullmatch(raw):
+            return int(raw[2:], 8)
+        if _INT_HEX.fullmatch(raw):
+            return int(raw[2:], 16)
+    except ValueError:  # more digits than Python converts (4300): not a count anyway
+        return raw
+    if _FLOAT.fullmatch(raw):
+        return float(raw)
+    if _INF.fullmatch(raw):
+        return float("-inf") if raw.startswith("-") else float("inf")
+    if _NAN.fullmatch(raw):
+        return float("nan")
+    return raw  # `1:30`, `1_000`, `0b11`, or an explicit `!!int abc`
 
 
 # --------------------------------------------------------------------------- validation
@@ -359,6 +415,8 @@ def _translate(error: ErrorDetails) -> tuple[str, str]:
     field = loc[-1] if loc else ""
     shown = _short(value)
     if kind == "missing":
+        if len(loc) > 1 and loc[-2] == "ci":  # a tuple item missing: the ci is too short
+            return "wrong_length", "a ci needs exactly two numbers: [low, high]"
         return "missing_field", f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
@@ -426,6 +484,7 @@ def _validation_problems(
     exc: ValidationError, positions: Mapping[Path_, yaml.Mark]
 ) -> list[LoadProblem]:
     problems: list[LoadProblem] = []
+    seen: set[tuple[Path_, str]] = set()
     for error in exc.errors():
         ctx_error = (error.get("ctx") or {}).get("error")
         if isinstance(ctx_error, ConsistencyError):
@@ -433,6 +492,11 @@ def _validation_problems(
             continue
         loc: Path_ = tuple(error["loc"])
         code, message = _translate(error)
+        if code == "wrong_length" and len(loc) > 1 and isinstance(loc[-1], int):
+            loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
+        if (loc, code) in seen:
+            continue
+        seen.add((loc, code))
         value = "" if error["type"] == "missing" else _short(error.get("input"))
         problems.append(
             _problem(code, message, _locate(positions, loc), format_location(loc), value)
@@ -491,15 +555,15 @@ def parse_evidence(data: bytes, name: str = "evidence file") -> Evidence:
     EvidenceError
         With every problem found: location, line, column, code and message.
     """
-    text = _decode(data)
-    tabs = _tab_problems(text)
+    try:
+        text = _decode(data)
+        tabs = _tab_problems(text)
+        node = None if tabs else _compose(text)
+    except EvidenceError as exc:
+        exc.name = name  # the helpers do not know which file they read
+        raise
     if tabs:
         raise EvidenceError(tabs, name)
-    try:
-        node = _compose(text)
-    except EvidenceError as exc:
-        exc.name = name
-        raise
     if node is None:
         raise EvidenceError([LoadProblem("", 1, 1, "empty_file", "the file is empty")], name)
     walker = _Walker()
@@ -525,10 +589,18 @@ def parse_evidence(data: bytes, name: str = "evidence file") -> Evidence:
         evidence = Evidence.model_validate(raw)
     except ValidationError as exc:
         problems.extend(_validation_problems(exc, walker.positions))
-        problems.extend(_partial_consistency(raw, walker.positions))
+        structural = not any(
+            isinstance((e.get("ctx") or {}).get("error"), ConsistencyError) for e in exc.errors()
+        )
+        if structural:  # cross-references were not checked yet: check what is valid
+            problems.extend(_partial_consistency(raw, walker.positions))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise EvidenceError(problems[:MAX_PROBLEMS], name)
+        if len(problems) > MAX_PROBLEMS:
+            hidden = len(problems) - MAX_PROBLEMS
+            more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
+            problems = [*problems[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
+        raise EvidenceError(problems, name)
     return evidence
 
 
