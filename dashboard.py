@@ -1,4 +1,4 @@
-"""Entry point: load the evidence (or explain why not), draw the filters, route to a page."""
+"""Entry point: load the evidence (or explain why not), then route to a page or the slides."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import streamlit as st
 from components import panels, state
 from evidence.loader import EvidenceError
 
-st.set_page_config(page_title="Evidence dashboard", page_icon=":material/biotech:", layout="wide")
+presenting = state.is_presenting()
+st.set_page_config(
+    page_title="Evidence dashboard",
+    page_icon=":material/biotech:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
 
 try:
-    state.get_bundle()  # each page draws from the same cached bundle and its own filters
+    bundle = state.get_bundle()  # pages draw from the same cached bundle
 except EvidenceError as error:
     panels.render_data_problems(error)
     st.stop()
@@ -25,4 +31,9 @@ PAGES = [
     st.Page("pages/benefit_risk.py", title="Benefit-risk and verdicts", icon=":material/balance:"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:"),
 ]
-st.navigation(PAGES, position="sidebar").run()
+page = st.navigation(PAGES, position="sidebar")
+if presenting:
+    panels.render_filters(bundle)
+    panels.render_presentation(bundle, state.current_filters())
+else:
+    page.run()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from components import state, views
+from components import charts, state, views
 from components.charts import VERDICT_WORDS
 from components.views import DESIGN_WORDS, REPORTED_WORDS, RESULT_DISPLAY, ROLE_WORDS
 from evidence import frames as fr
@@ -42,6 +42,14 @@ def problem_table(error: EvidenceError) -> pd.DataFrame:
         ],
         columns=["Line", "Column", "Location", "Problem", "Code", "Value"],
     )
+
+
+def page_setup() -> tuple[state.Bundle, state.Filters]:
+    """Start a page: route through the entry point, load the evidence, draw the filters."""
+    state.ensure_entry_point()
+    bundle = state.get_bundle()
+    render_filters(bundle)
+    return bundle, state.current_filters()
 
 
 def render_data_problems(error: EvidenceError) -> None:
@@ -85,6 +93,13 @@ def render_filters(bundle: state.Bundle) -> None:
     roles = list(dict.fromkeys(r.role for r in ev.regimens))
     render_upload_problems()
     with st.sidebar:
+        st.toggle(
+            "Presentation view",
+            value=state.is_presenting(),
+            key=state.KEY_PRESENT_TOGGLE,
+            on_change=state.on_present_toggle,
+            help="One large chart per screen for a projector; the filters still apply",
+        )
         render_evidence_picker(bundle)
         st.markdown("**Filters** · empty means all")
         st.multiselect(
@@ -525,3 +540,54 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
                 st.dataframe(
                     views.display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch"
                 )
+
+
+def render_presentation(bundle: state.Bundle, filters: state.Filters) -> None:
+    """One chart per screen, large, with previous/next; slide number in the URL."""
+    specs = views.all_views(bundle, filters)
+    if not specs:
+        render_empty("charts", filters)
+        st.button("Exit presentation", on_click=state.set_presenting, args=(False,), key="exit")
+        return
+    slide = state.current_slide(len(specs))
+    spec = specs[slide - 1]
+    back, where, forward, leave = st.columns([1, 4, 1, 1], vertical_alignment="center")
+    back.button(
+        "Previous",
+        on_click=state.go_to_slide,
+        args=(slide - 1,),
+        disabled=slide == 1,
+        key="slide_previous",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
+    where.markdown(f"**{slide} / {len(specs)}** · {_md(spec.title)}")
+    forward.button(
+        "Next",
+        on_click=state.go_to_slide,
+        args=(slide + 1,),
+        disabled=slide == len(specs),
+        key="slide_next",
+        icon=":material/arrow_forward:",
+        width="stretch",
+    )
+    leave.button(
+        "Exit",
+        on_click=state.set_presenting,
+        args=(False,),
+        key="exit",
+        icon=":material/close:",
+        width="stretch",
+    )
+    st.plotly_chart(
+        charts.presentation_figure(spec.figure),
+        key=f"present_{spec.key}",
+        theme=None,
+        config={
+            **PLOTLY_CONFIG,
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": spec.filename},
+        },
+    )
+    sources = spec.sources()
+    if sources:
+        st.caption(_md("Sources: " + "; ".join(sources) + ". " + spec.note))

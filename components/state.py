@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from components.bundle import Bundle, Filters, bundle_from_bytes, bundle_from_path
 from evidence.loader import EvidenceError
@@ -25,6 +26,12 @@ KEY_ROLES = "role"
 KEY_DESIGNS = "design"
 KEY_REPORTED = "reported"
 FILTER_KEYS = (KEY_SETTINGS, KEY_REGIMENS, KEY_ROLES, KEY_DESIGNS, KEY_REPORTED)
+
+# Presentation view: ?mode=present&slide=N (plain query parameters, set by callbacks).
+KEY_MODE = "mode"
+MODE_PRESENT = "present"
+KEY_SLIDE = "slide"
+KEY_PRESENT_TOGGLE = "present_toggle"
 
 # An uploaded evidence file lives only in this browser session's state: never on disk, never
 # in a cache shared between sessions.
@@ -136,3 +143,52 @@ def dismiss_upload_error() -> None:
 def is_uploaded(bundle: Bundle) -> bool:
     """Whether ``bundle`` is this session's upload rather than the file on disk."""
     return st.session_state.get(SESSION_UPLOADED) is bundle
+
+
+def is_presenting() -> bool:
+    """Whether the presentation view is on (``?mode=present``)."""
+    return st.query_params.get(KEY_MODE) == MODE_PRESENT
+
+
+def on_present_toggle() -> None:
+    """Sidebar toggle callback: turn the presentation view on or off."""
+    set_presenting(bool(st.session_state.get(KEY_PRESENT_TOGGLE)))
+
+
+def set_presenting(on: bool) -> None:
+    """Turn the presentation view on (from the first slide) or off."""
+    if on:
+        st.query_params[KEY_MODE] = MODE_PRESENT
+        st.query_params[KEY_SLIDE] = "1"
+    else:
+        for key in (KEY_MODE, KEY_SLIDE):
+            if key in st.query_params:
+                del st.query_params[key]
+
+
+def current_slide(count: int) -> int:
+    """The 1-based slide in the URL, clamped to ``1..count``."""
+    try:
+        slide = int(st.query_params.get(KEY_SLIDE, "1"))
+    except ValueError:
+        slide = 1
+    return min(max(slide, 1), max(count, 1))
+
+
+def go_to_slide(slide: int) -> None:
+    """Move to a slide (a button callback)."""
+    st.query_params[KEY_SLIDE] = str(slide)
+
+
+def ensure_entry_point() -> None:
+    """Rerun through dashboard.py when Streamlit ran a page file on its own.
+
+    Streamlit treats a folder named ``pages/`` as an old-style multipage app until the
+    entry script has called ``st.navigation`` once in the server process: a deep link opened
+    first after a restart would run the page file alone, without the app's navigation and
+    page settings. Clearing that flag and rerunning routes the same URL through
+    dashboard.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

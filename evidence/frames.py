@@ -130,7 +130,7 @@ def format_value(
     """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (one third)``."""
     number = format_number(value)
     text = f"{_QUALIFIER_PREFIX.get(qualifier, '')}{number}{_UNIT_SUFFIX.get(unit, '')}"
-    if wording:
+    if wording and wording.lower() not in text.lower():  # "up to 77%" needs no echo
         text += f" ({wording})"
     return text
 

@@ -1,10 +1,8 @@
 import streamlit as st
 
-from components import panels, state, views
+from components import panels, views
 
-bundle = state.get_bundle()
-panels.render_filters(bundle)
-filters = state.current_filters()
+bundle, filters = panels.page_setup()
 
 st.title("Response")
 st.caption(

@@ -79,6 +79,17 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     expect(fresh.get_by_test_id("stException")).to_have_count(0)
     fresh.screenshot(path=str(ARTIFACTS / "browser_copied_url.png"), full_page=True)
 
+    # The presentation view of the same filtered view: one large chart, next/previous.
+    fresh.goto(copied + "&mode=present")
+    expect(fresh.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    expect(fresh.get_by_text("1 / ")).to_be_visible()
+    fresh.get_by_role("button", name="Next").click()
+    expect(fresh).to_have_url(re.compile(r"slide=2"), timeout=30_000)
+    expect(fresh.locator(LIVE_CHART).first).to_be_visible(timeout=30_000)
+    assert parse_qs(urlparse(fresh.url).query)["setting"] == [SETTING_LABEL]
+    expect(fresh.get_by_test_id("stException")).to_have_count(0)
+    fresh.screenshot(path=str(ARTIFACTS / "browser_presentation.png"))
+
 
 def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: str) -> None:
     alice = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()

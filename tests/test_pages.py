@@ -187,3 +187,39 @@ def test_evidence_path_from_command_line_argument(monkeypatch):
     assert state.evidence_path() == str(BUNDLED)
     monkeypatch.setenv("EVIDENCE_FILE", "env.yaml")
     assert state.evidence_path() == "env.yaml"
+
+
+def test_presentation_view_one_chart_with_slide_controls(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["mode"] = "present"
+    at.run()
+    assert not at.exception
+    assert len(charts(at)) == 1
+    assert at.button(key="slide_previous").disabled
+    first = json.loads(charts(at)[0].proto.spec)["layout"]["title"]["text"]
+    at.button(key="slide_next").click().run()
+    assert at.query_params["slide"] == "2"
+    second = json.loads(charts(at)[0].proto.spec)["layout"]["title"]["text"]
+    assert first != second
+    assert json.loads(charts(at)[0].proto.spec)["layout"]["font"]["size"] >= 18
+
+
+def test_presentation_view_exit_returns_to_pages(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["mode"] = "present"
+    at.run()
+    at.button(key="exit").click().run()
+    assert "mode" not in at.query_params
+    assert at.title[0].value == "Zetamab in two imaginary settings"
+
+
+def test_presentation_view_slide_out_of_range_clamped(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["mode"] = "present"
+    at.query_params["slide"] = "999"
+    at.run()
+    assert not at.exception
+    assert at.button(key="slide_next").disabled
