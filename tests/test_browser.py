@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import ARTIFACTS, FIXTURES
+from conftest import ARTIFACTS, BUNDLED, FIXTURES, start_server, stop_server
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -128,3 +128,19 @@ def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: st
     wait_ready(alice)
     alice.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     expect(alice.get_by_role("heading", level=1).first).to_have_text(bundled, timeout=30_000)
+
+
+def test_deep_link_first_after_restart_keeps_app_navigation(page: Page) -> None:
+    # Streamlit runs a pages/ file on its own until st.navigation has run once per process.
+    proc, url = start_server({"EVIDENCE_FILE": str(BUNDLED)})
+    try:
+        page.goto(url + "safety?mode=present")
+        expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Next")).to_be_visible()
+        page.goto(url + "safety")
+        wait_ready(page)
+        links = page.get_by_test_id("stSidebar").get_by_role("link")
+        expect(links.filter(has_text="Benefit-risk and verdicts")).to_have_count(1)
+        expect(links.filter(has_text="dashboard")).to_have_count(0)
+    finally:
+        stop_server(proc)
