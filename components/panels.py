@@ -399,6 +399,25 @@ def render_beside_response(results: pd.DataFrame, *, category: str) -> None:
     )
 
 
+def render_findings_summary(findings: pd.DataFrame) -> None:
+    """All findings at a glance: regimen, setting, direction, comparator, who reported it."""
+    if findings.empty:
+        return
+    table = pd.DataFrame(
+        {
+            "Setting": findings[fr.SETTING_SHORT],
+            "Regimen": findings[fr.REGIMEN_LABEL],
+            "Phase": findings[fr.PHASE],
+            "Endpoint": findings[fr.ENDPOINT_LABEL],
+            "Direction": findings[fr.DIRECTION].map(lambda d: FINDING_ARROWS.get(d, d)),
+            "Compared with": findings[fr.VERSUS_LABEL].fillna("baseline / not stated"),
+            "Reported by": findings[fr.REPORTED_BY].map(lambda r: REPORTED_WORDS.get(r, r)),
+            "Source": findings[fr.SOURCE_SHORT],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def render_findings(findings: pd.DataFrame) -> None:
     """Numberless findings as cards, grouped by source."""
     for source, group in findings.sort_values(fr.SOURCE_ORDER).groupby(fr.SOURCE_SHORT, sort=False):

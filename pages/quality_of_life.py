@@ -16,6 +16,7 @@ spec = views.percent_view(
 )
 if qol.empty and spec is None:
     panels.render_empty("quality-of-life findings", filters)
+panels.render_findings_summary(qol)
 panels.render_findings(qol)
 if spec is not None:
     panels.render_spec(spec)
