@@ -223,3 +223,23 @@ def test_presentation_view_slide_out_of_range_clamped(evidence_file):
     at.run()
     assert not at.exception
     assert at.button(key="slide_next").disabled
+
+
+def fingerprint(at: AppTest) -> str:
+    """Everything a page shows that a filter could change: charts, tables, text."""
+    parts = [c.proto.spec for c in charts(at)]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [m.value for m in at.markdown]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_setting_filter_changes_what_is_shown(page, evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page(page)
+    before = fingerprint(at)
+    label = at.multiselect(key=state.KEY_SETTINGS).options[-1]
+    at.multiselect(key=state.KEY_SETTINGS).select(label).run()
+    assert not at.exception
+    assert at.multiselect(key=state.KEY_SETTINGS).value
+    assert fingerprint(at) != before
