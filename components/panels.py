@@ -83,7 +83,7 @@ def unique_labels(options: dict[str, str]) -> dict[str, str]:
 def render_filters(bundle: state.Bundle) -> None:
     """Sidebar filters, bound to the URL so that a copied link reproduces the view.
 
-    The URL holds the displayed labels (Streamlit's binding), e.g. ``?setting=AL+amyloidosis``.
+    The URL holds the displayed labels (Streamlit's binding), e.g. ``?setting=First-line+disease+X``.
     """
     ev = bundle.evidence
     settings = unique_labels({s.id: s.label for s in ev.settings})
