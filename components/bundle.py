@@ -68,17 +68,18 @@ def data_version(data: bytes, updated: dt.date | None) -> str:
 
 def build_bundle(evidence: Evidence, name: str, version: str) -> Bundle:
     """Build every frame once for a loaded evidence file."""
+    results = fr.result_table(evidence)
     return Bundle(
         evidence=evidence,
         name=name,
         data_version=version,
-        results=fr.result_table(evidence),
+        results=results,
         comparisons=fr.comparison_table(evidence),
         findings=fr.finding_table(evidence),
         verdicts=fr.verdict_table(evidence),
         sources=fr.source_table(evidence),
         cohorts=fr.cohort_table(evidence),
-        coverage=fr.coverage_table(evidence),
+        coverage=fr.coverage_table(evidence, results),
         cohort_verdict={k: v.verdict for k, v in fr.cohort_verdicts(evidence).items()},
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from components import charts, state, views
+from components import charts, export, state, views
 from components.charts import VERDICT_WORDS
 from components.views import DESIGN_WORDS, REPORTED_WORDS, RESULT_DISPLAY, ROLE_WORDS
 from evidence import frames as fr
@@ -83,7 +84,7 @@ def unique_labels(options: dict[str, str]) -> dict[str, str]:
 def render_filters(bundle: state.Bundle) -> None:
     """Sidebar filters, bound to the URL so that a copied link reproduces the view.
 
-    The URL holds the displayed labels (Streamlit's binding), e.g. ``?setting=First-line+disease+X``.
+    The URL holds the displayed labels (Streamlit binding), e.g. ``?setting=First-line+X``.
     """
     ev = bundle.evidence
     settings = unique_labels({s.id: s.label for s in ev.settings})
@@ -144,6 +145,8 @@ def render_filters(bundle: state.Bundle) -> None:
         )
         if state.current_filters().is_active():
             st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
+        st.divider()
+        render_view_exports(bundle, state.current_filters())
 
 
 def render_evidence_picker(bundle: state.Bundle) -> None:
@@ -225,8 +228,15 @@ def _slug(text: str) -> str:
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def render_spec(spec: views.ChartSpec) -> None:
-    """A chart with its caption, its data table and a CSV of exactly what it shows."""
+EXPORT_MISSING = (
+    "Image export needs Chromium on the server (`apt-get install chromium`); "
+    "the camera icon on each chart still saves a PNG."
+)
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def render_spec(spec: views.ChartSpec, bundle: state.Bundle, filters: state.Filters) -> None:
+    """A chart with its caption, image downloads, its data table and a CSV of what it shows."""
     st.plotly_chart(
         spec.figure,
         key=spec.key,
@@ -241,6 +251,7 @@ def render_spec(spec: views.ChartSpec) -> None:
     caption += spec.note
     if caption:
         st.caption(_md(caption.strip()))
+    render_image_downloads(spec, bundle, filters)
     shown = spec.display_table()
     with st.expander("Data behind this chart"):
         st.dataframe(shown, hide_index=True, width="stretch")
@@ -254,15 +265,76 @@ def render_spec(spec: views.ChartSpec) -> None:
         )
 
 
+def render_image_downloads(
+    spec: views.ChartSpec, bundle: state.Bundle, filters: state.Filters
+) -> None:
+    """PNG (1920 px), SVG and PDF of the chart with title, sources and data version on it.
+
+    Rendered on the server only when clicked.
+    """
+    if not export.export_available():
+        st.caption(EXPORT_MISSING)
+        return
+    columns = st.columns(len(IMAGE_FORMATS) + 3)
+    for column, (fmt, mime) in zip(columns, IMAGE_FORMATS.items(), strict=False):
+        column.download_button(
+            fmt.upper(),
+            functools.partial(export.spec_image, bundle, filters, spec, fmt),
+            file_name=f"{spec.filename}.{fmt}",
+            mime=mime,
+            key=f"{spec.key}_{fmt}",
+            on_click="ignore",
+            icon=":material/image:",
+            help=f"{fmt.upper()} with title, sources and data version printed on it",
+            width="stretch",
+        )
+
+
 def render_specs(
-    specs: Sequence[views.ChartSpec | None], *, what: str, filters: state.Filters
+    specs: Sequence[views.ChartSpec | None],
+    *,
+    what: str,
+    bundle: state.Bundle,
+    filters: state.Filters,
 ) -> None:
     """Render the specs that exist, or say why there is nothing to show."""
     present = [spec for spec in specs if spec is not None]
     if not present:
         render_empty(what, filters)
     for spec in present:
-        render_spec(spec)
+        render_spec(spec, bundle, filters)
+
+
+def render_view_exports(bundle: state.Bundle, filters: state.Filters) -> None:
+    """Sidebar downloads of the whole filtered view: the deck and everything as a ZIP."""
+    st.markdown("**Export this view**")
+    available = export.export_available()
+    left, right = st.columns(2)
+    left.download_button(
+        "Deck",
+        functools.partial(export.view_deck, bundle, filters, images=available),
+        file_name="journal-club.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="download_deck",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help="Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
+        "sources, one per verdict, caveats, speaker notes",
+    )
+    right.download_button(
+        "All (ZIP)",
+        functools.partial(export.everything_zip, bundle, filters),
+        file_name="evidence-export.zip",
+        mime="application/zip",
+        key="download_zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+        disabled=not available,
+        help="Every figure as PNG, SVG and PDF, the CSV behind each, the deck and a README "
+        "with citations",
+    )
+    if not available:
+        st.caption(EXPORT_MISSING)
 
 
 def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
@@ -442,31 +514,6 @@ def render_findings(findings: pd.DataFrame) -> None:
                 )
 
 
-def describe_key(key: str, bundle: state.Bundle) -> str:
-    """A rests_on key as a readable number with its source and who reported it."""
-    hit = bundle.results[bundle.results[fr.KEY] == key]
-    if not hit.empty:
-        row = hit.iloc[0]
-        who = REPORTED_WORDS.get(str(row[fr.REPORTED_BY]), str(row[fr.REPORTED_BY])).lower()
-        return (
-            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_SHORT]}: {row[fr.VALUE_TEXT]} "
-            f"({row[fr.SOURCE_SHORT]}; {who})"
-        )
-    hit = bundle.comparisons[bundle.comparisons[fr.KEY] == key]
-    if not hit.empty:
-        row = hit.iloc[0]
-        measure = str(row[fr.MEASURE]).replace("_", " ")
-        return (
-            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_SHORT]}: "
-            f"{measure} {row[fr.VALUE]:g} ({row[fr.SOURCE_SHORT]})"
-        )
-    hit = bundle.findings[bundle.findings[fr.KEY] == key]
-    if not hit.empty:
-        row = hit.iloc[0]
-        return f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.DIRECTION]} (finding)"
-    return key
-
-
 def render_verdicts(verdicts: pd.DataFrame, bundle: state.Bundle) -> None:
     """Verdict cards, grouped by setting in file order."""
     for setting, group in verdicts.sort_values(fr.SETTING_ORDER).groupby(
@@ -474,7 +521,10 @@ def render_verdicts(verdicts: pd.DataFrame, bundle: state.Bundle) -> None:
     ):
         st.subheader(_md(setting))
         for _, verdict in group.iterrows():
-            render_verdict_card(verdict, [describe_key(k, bundle) for k in verdict["rests_on"]])
+            render_verdict_card(
+                verdict,
+                [line for k in verdict["rests_on"] for line in views.describe_key(k, bundle)],
+            )
 
 
 def render_bottom_lines(bundle: state.Bundle, filters: state.Filters) -> None:

@@ -387,3 +387,42 @@ def all_views(bundle: Bundle, filters: Filters) -> list[ChartSpec]:
 
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def _n_phrase(n: object) -> str:
+    return charts.n_text(n).replace("n = ", "n=")
+
+
+def describe_key(key: str, bundle: Bundle) -> list[str]:
+    """A ``rests_on`` key as readable figures with n, CI, source and who reported them."""
+    out = []
+    for _, row in bundle.results[bundle.results[fr.KEY] == key].iterrows():
+        ci = (
+            f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+            if row[fr.CI_KIND] == fr.CI_REPORTED
+            else ""
+        )
+        where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
+        who = fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], str(row[fr.REPORTED_BY]))
+        out.append(
+            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.VALUE_TEXT]}{ci} "
+            f"({_n_phrase(row[fr.N])}; {row[fr.SOURCE_SHORT]}{where}; reported by {who})"
+        )
+    for _, row in bundle.comparisons[bundle.comparisons[fr.KEY] == key].iterrows():
+        ci = (
+            f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+            if pd.notna(row[fr.CI_LOW])
+            else ""
+        )
+        p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
+        measure = str(row[fr.MEASURE]).replace("_", " ")
+        out.append(
+            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
+            f"{measure} {fr.format_number(row[fr.VALUE])}{ci}{p} ({row[fr.SOURCE_SHORT]})"
+        )
+    for _, row in bundle.findings[bundle.findings[fr.KEY] == key].iterrows():
+        out.append(
+            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.STATEMENT]} "
+            f"({row[fr.DIRECTION]}; {row[fr.SOURCE_SHORT]}; finding without a number)"
+        )
+    return out or [f"{key} (not found in the evidence file)"]

@@ -600,7 +600,7 @@ COVERAGE_COLUMNS = [
 ]
 
 
-def coverage_table(ev: Evidence) -> pd.DataFrame:
+def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.DataFrame:
     """The regimen x setting grid: every declared pair, with or without evidence.
 
     ``headline`` is the first response-category result (in endpoint order, largest n first)
@@ -612,7 +612,8 @@ def coverage_table(ev: Evidence) -> pd.DataFrame:
     regimen_short, regimen_order, role, cohorts (count), sources (comma-joined short names),
     headline, headline_source.
     """
-    results = result_table(ev)
+    if results is None:  # pass the result_table when it exists already: it is the costly part
+        results = result_table(ev)
     response = results[results[CATEGORY] == "response"].sort_values(
         [ENDPOINT_ORDER, "n"], ascending=[True, False], na_position="last"
     )
@@ -620,16 +621,18 @@ def coverage_table(ev: Evidence) -> pd.DataFrame:
     members: dict[tuple[str, str], list[Cohort]] = {}
     for c in ev.cohorts:
         members.setdefault((c.setting, c.regimen), []).append(c)
-    headlines: dict[tuple[str, str], tuple[str, str]] = {}
-    for row in response.itertuples(index=False):
-        pair = (str(getattr(row, SETTING)), str(getattr(row, REGIMEN)))
-        headlines.setdefault(
-            pair,
-            (
-                f"{getattr(row, ENDPOINT_SHORT)} {getattr(row, VALUE_TEXT)}",
-                str(getattr(row, SOURCE_SHORT)),
-            ),
+    first = response.drop_duplicates([SETTING, REGIMEN])  # sorted: the headline comes first
+    headlines = {
+        (str(setting), str(regimen)): (f"{short} {text}", str(source))
+        for setting, regimen, short, text, source in zip(
+            first[SETTING],
+            first[REGIMEN],
+            first[ENDPOINT_SHORT],
+            first[VALUE_TEXT],
+            first[SOURCE_SHORT],
+            strict=True,
         )
+    }
     rows = []
     for s_order, setting in enumerate(ev.settings):
         for r_order, regimen in enumerate(ev.regimens):

@@ -25,7 +25,8 @@ from pydantic_core import ErrorDetails
 
 from evidence.models import LISTS, ConsistencyError, Evidence, Problem, consistency_problems
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as Streamlit counts uploads
+DEFAULT_MAX_BYTES = 50 * _MB
 """Files on disk larger than this are refused before parsing."""
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 10_000
@@ -276,10 +277,10 @@ class _Walker:
             via_alias = True
         self._seen.add(id(node))
         if via_alias or repeated:
-            # A long text repeated by alias weighs one node per 1000 characters: validation
-            # copies it (whitespace stripping), so it amplifies like a list would.
-            long_text = isinstance(node, yaml.ScalarNode)  # short ones returned above
-            self._alias_nodes += 1 + len(node.value) // _LONG_TEXT if long_text else 1
+            # A text repeated by alias also weighs one node per 1000 characters: validation
+            # copies it (whitespace stripping), so a long one amplifies like a list would.
+            is_text = isinstance(node, yaml.ScalarNode)
+            self._alias_nodes += 1 + len(node.value) // _LONG_TEXT if is_text else 1
             if self._alias_nodes > MAX_ALIAS_NODES:
                 raise _AbortError(
                     _problem(
@@ -667,6 +668,7 @@ def _parse(data: bytes, name: str) -> Evidence:
             ],
             name,
         )
+    del node, text  # a large file's node tree is most of the memory: free it before validating
     problems = list(walker.problems)
     try:
         evidence = Evidence.model_validate(raw)
@@ -704,7 +706,7 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
                         None,
                         None,
                         "too_large",
-                        f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                        f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB",
                     )
                 ],
                 name,
@@ -736,7 +738,7 @@ def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
                     None,
                     None,
                     "too_large",
-                    f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                    f"the file is {len(data) / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB",
                 )
             ],
             name,

@@ -12,7 +12,9 @@ st.caption(
 )
 harm, benefit = panels.pick_plane_endpoints(filters.apply(bundle.results))
 spec = views.benefit_risk_view(bundle, filters, harm=harm, benefit=benefit)
-panels.render_specs([spec], what="cohorts with both a response and a harm figure", filters=filters)
+panels.render_specs(
+    [spec], what="cohorts with both a response and a harm figure", bundle=bundle, filters=filters
+)
 
 st.header("The editorial's verdicts")
 verdicts = filters.apply(bundle.verdicts)

@@ -18,7 +18,7 @@ spec = views.percent_view(
     endpoints=endpoints,
     title="Dose reductions, interruptions and stops",
 )
-panels.render_specs([spec], what="dose modifications", filters=filters)
+panels.render_specs([spec], what="dose modifications", bundle=bundle, filters=filters)
 if spec is not None:
     st.subheader("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")

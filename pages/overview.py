@@ -10,7 +10,9 @@ st.markdown(panels.md_text(ev.summary))
 if ev.editorial is not None:
     st.caption(f"Verdicts paraphrase: {panels.md_text(ev.editorial.citation)}")
 panels.render_counts(bundle)
-panels.render_specs([views.coverage_view(bundle, filters)], what="cohorts", filters=filters)
+panels.render_specs(
+    [views.coverage_view(bundle, filters)], what="cohorts", bundle=bundle, filters=filters
+)
 
 st.header("Bottom line per setting")
 panels.render_bottom_lines(bundle, filters)

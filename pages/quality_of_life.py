@@ -19,7 +19,7 @@ if qol.empty and spec is None:
 panels.render_findings_summary(qol)
 panels.render_findings(qol)
 if spec is not None:
-    panels.render_spec(spec)
+    panels.render_spec(spec, bundle, filters)
 panels.render_other_units(views.category_results(bundle, filters, page="qol"), key="qol_other")
 other = findings[findings["category"] != "quality_of_life"]
 if not other.empty:

@@ -18,7 +18,7 @@ spec = views.percent_view(
     endpoints=endpoints,
     title="Response rates by setting and regimen",
 )
-panels.render_specs([spec], what="response rates", filters=filters)
+panels.render_specs([spec], what="response rates", bundle=bundle, filters=filters)
 panels.render_other_units(
     views.category_results(bundle, filters, page="response", endpoints=endpoints),
     key="response_other",

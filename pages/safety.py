@@ -19,7 +19,7 @@ spec = views.percent_view(
     title="Toxicity by setting and regimen",
     x_title="Patients with the event (%)",
 )
-panels.render_specs([spec], what="toxicity rates", filters=filters)
+panels.render_specs([spec], what="toxicity rates", bundle=bundle, filters=filters)
 panels.render_other_units(
     views.category_results(bundle, filters, page="safety", endpoints=endpoints), key="safety_other"
 )

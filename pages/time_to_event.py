@@ -10,5 +10,8 @@ st.caption(
     "then within-trial ratios on a log scale."
 )
 panels.render_specs(
-    views.time_to_event_views(bundle, filters), what="time-to-event results", filters=filters
+    views.time_to_event_views(bundle, filters),
+    what="time-to-event results",
+    bundle=bundle,
+    filters=filters,
 )

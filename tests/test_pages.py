@@ -243,3 +243,11 @@ def test_page_setting_filter_changes_what_is_shown(page, evidence_file):
     assert not at.exception
     assert at.multiselect(key=state.KEY_SETTINGS).value
     assert fingerprint(at) != before
+
+
+def test_chart_offers_server_side_image_downloads(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    keys = {b.key for b in at.get("download_button")}
+    assert {"response_forest_png", "response_forest_svg", "response_forest_pdf"} <= keys
+    assert {"download_deck", "download_zip", "response_forest_csv"} <= keys

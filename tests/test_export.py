@@ -1,0 +1,401 @@
+"""Static export: figures with their context, real PNG/SVG/PDF/PPTX/CSV/ZIP files, the CLI.
+
+Files are checked for what they are (PNG signature and IHDR width, SVG that parses, the PDF
+header, a deck python-pptx opens), not against pixel snapshots. One Chromium serves the whole
+module; tests that need it fail in CI and skip elsewhere when it is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from conftest import BUNDLED, FIXTURES, ROOT
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from components import export, views
+from components.bundle import Bundle, Filters, bundle_from_bytes, bundle_from_path
+from evidence import frames as fr
+from evidence.loader import EvidenceError
+
+MINIMAL = FIXTURES / "valid_minimal.yaml"
+DAY = dt.date(2026, 2, 3)
+HOSTILE = "<img src=x onerror=alert(1)>"
+NO_BROWSER = "/nonexistent/chromium"
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[export.ExportServer]:
+    """One Chromium for the module (starting one costs about 2 s)."""
+    if export.find_browser() is None:
+        _missing("chromium not found; apt-get install chromium")
+    engine = export.ExportServer()
+    try:
+        engine.start()
+    except export.ExportUnavailable as exc:
+        _missing(str(exc))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Bundle:
+    return bundle_from_path(MINIMAL)
+
+
+@pytest.fixture(scope="module")
+def specs(minimal: Bundle) -> list[views.ChartSpec]:
+    return views.all_views(minimal, Filters())
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Bundle:
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = text.replace('label: "Series B"', f'label: "{HOSTILE}"')
+    text = text.replace('short: "Roe 2021"', f'short: "{HOSTILE}"')
+    return bundle_from_bytes(text.encode(), "hostile.yaml")
+
+
+@pytest.fixture(scope="module")
+def zipped(minimal: Bundle, server: export.ExportServer) -> bytes:
+    return export.everything_zip(minimal, Filters(), server=server, exported=DAY)
+
+
+@pytest.fixture(scope="module")
+def files(zipped: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _png_width(data: bytes) -> int:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return int(struct.unpack(">I", data[16:20])[0])
+
+
+def _svg_text(data: bytes) -> tuple[ET.Element, str]:
+    root = ET.fromstring(data)
+    return root, " ".join(root.itertext())
+
+
+def _expected_names(specs: list[views.ChartSpec]) -> set[str]:
+    names = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
+    return names | {export.DECK_NAME, export.README_NAME}
+
+
+# -- figures (no Chromium) ----------------------------------------------------------------------
+
+
+def test_export_figure_input_figure_unchanged(specs: list[views.ChartSpec], minimal: Bundle):
+    for spec in specs:
+        before = json.dumps(spec.figure.to_dict(), sort_keys=True, default=str)
+        fig = export.export_figure(
+            spec, data_version=minimal.data_version, subtitle="Settings: 1L", exported=DAY
+        )
+        assert fig is not spec.figure
+        assert json.dumps(spec.figure.to_dict(), sort_keys=True, default=str) == before
+
+
+def test_export_figure_slide_size_white_with_footer(specs: list[views.ChartSpec], minimal: Bundle):
+    subtitle = views.filter_subtitle(minimal, Filters())
+    for spec in specs:
+        fig = export.export_figure(
+            spec, data_version=minimal.data_version, subtitle=subtitle, exported=DAY
+        )
+        assert fig.layout.width == export.EXPORT_WIDTH
+        assert fig.layout.height >= fig.layout.width * 9 / 16
+        assert fig.layout.paper_bgcolor == "white"
+        footer = fig.layout[export.FOOTER_LEGEND].title.text
+        assert fig.layout[export.FOOTER_LEGEND].yref == "container"  # pinned to the bottom
+        assert "Source: " + "; ".join(spec.sources()) in footer
+        assert f"Data version {minimal.data_version} · exported 2026-02-03" in footer
+        # The filter subtitle is in the title block already: it is kept, not repeated.
+        assert export._plain(fig.layout.title.text).count(subtitle) == 1
+
+
+def test_export_figure_missing_subtitle_added(specs: list[views.ChartSpec], minimal: Bundle):
+    fig = export.export_figure(
+        specs[1], data_version=minimal.data_version, subtitle="Settings: R/R only", exported=DAY
+    )
+    assert "Settings: R/R only" in export._plain(fig.layout.title.text)
+    assert fig.layout.margin.t > specs[1].figure.layout.margin.t
+
+
+def test_export_figure_hidden_legend_stays_hidden_footer_shown(specs, minimal: Bundle):
+    spec = dataclasses.replace(specs[1], figure=go.Figure(specs[1].figure))
+    spec.figure.update_layout(showlegend=False)
+    fig = export.export_figure(spec, data_version=minimal.data_version, subtitle="", exported=DAY)
+    assert fig.layout.showlegend is True
+    shown = [trace for trace in fig.data if trace.showlegend is not False]
+    assert [trace.legend for trace in shown] == [export.FOOTER_LEGEND]
+
+
+def test_footer_lines_long_source_list_wrapped(specs: list[views.ChartSpec]):
+    spec = specs[0]
+    many = pd.concat([spec.table] * 40, ignore_index=True)
+    many[fr.SOURCE_SHORT] = [f"Author{i} 20{i % 100:02d} (TRIAL-{i})" for i in range(len(many))]
+    many[fr.SOURCE_ORDER] = range(len(many))
+    wide = dataclasses.replace(spec, table=many)
+    lines = export.footer_lines(wide, data_version="abc (2026-01-31)", exported=DAY)
+    assert len(lines) > 5
+    assert all(len(line) <= export.FOOTER_WRAP for line in lines)
+
+
+def test_export_figure_hostile_text_escaped(hostile: Bundle):
+    for spec in views.all_views(hostile, Filters()):
+        fig = export.export_figure(
+            spec, data_version=hostile.data_version, subtitle="", exported=DAY
+        )
+        assert "<img" not in json.dumps(fig.to_dict(), default=str)
+
+
+# -- rendering (Chromium) -----------------------------------------------------------------------
+
+
+def test_zip_lists_every_figure_csv_deck_readme(files: dict[str, bytes], specs):
+    assert set(files) == _expected_names(specs)
+
+
+def test_png_is_at_least_1920_pixels_wide(files: dict[str, bytes], specs):
+    for spec in specs:
+        data = files[f"{spec.filename}.png"]
+        assert _png_width(data) >= 1920
+        assert export.png_size(data)[1] >= 1080
+
+
+def test_svg_parses_with_sources_and_data_version(files: dict[str, bytes], specs, minimal):
+    for spec in specs:
+        root, text = _svg_text(files[f"{spec.filename}.svg"])
+        assert root.tag.endswith("svg")
+        assert "Source: " + "; ".join(spec.sources()) in text
+        assert f"Data version {minimal.data_version}" in text
+        assert spec.title in text
+
+
+def test_pdf_has_pdf_header(files: dict[str, bytes], specs):
+    for spec in specs:
+        assert files[f"{spec.filename}.pdf"][:4] == b"%PDF"
+
+
+def test_csv_rows_equal_chart_rows(files: dict[str, bytes], specs):
+    for spec in specs:
+        shown = spec.display_table()
+        csv = pd.read_csv(io.BytesIO(files[f"{spec.filename}.csv"]))
+        assert list(csv.columns) == list(shown.columns)
+        assert len(csv) == len(spec.table)
+        assert csv.astype(str).equals(
+            pd.read_csv(io.StringIO(shown.to_csv(index=False))).astype(str)
+        )
+        if "Cohort" in csv.columns:
+            assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
+
+
+def test_deck_slides_title_charts_verdicts_caveats_with_notes(files, specs, minimal):
+    deck = Presentation(io.BytesIO(files[export.DECK_NAME]))
+    verdicts = Filters().apply(minimal.verdicts)
+    slides = list(deck.slides)
+    assert len(slides) == 1 + len(specs) + len(verdicts) + 1
+    assert deck.slide_width * 9 == deck.slide_height * 16
+    charts = slides[1 : 1 + len(specs)]
+    for slide, spec in zip(charts, specs, strict=True):
+        assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
+        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert "Source: " + "; ".join(spec.sources()) in text
+        assert slide.notes_slide.notes_text_frame.text.startswith(spec.speaker_notes)
+    for slide in slides[1 + len(specs) : -1]:
+        notes = slide.notes_slide.notes_text_frame.text
+        for part in ("What the verdict says", "rests on", "Ask:"):
+            assert part in notes
+        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert "Zetamab doubled responses" in text
+        assert "Trial A, zetamab arm · Overall response: 60%" in text
+        assert "Editorial reference 1" in text
+    caveats = " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
+    assert "Cross-trial" in caveats
+    assert "stated only by the editorial" in caveats
+
+
+def test_readme_cites_sources_and_data_version(files: dict[str, bytes], minimal: Bundle):
+    readme = files[export.README_NAME].decode()
+    assert f"Data version: {minimal.data_version}" in readme
+    assert "Doe J, et al. Imaginary Journal 2020;1:1-10. doi:10.1000/xyz123" in readme
+    assert "Roe R. Imaginary Reports 2021." in readme
+    assert export.DECK_NAME in readme
+
+
+def test_hostile_label_escaped_in_svg(hostile: Bundle, server: export.ExportServer):
+    spec = next(s for s in views.all_views(hostile, Filters()) if s.key == "response_forest")
+    fig = export.export_figure(spec, data_version=hostile.data_version, subtitle="", exported=DAY)
+    root, text = _svg_text(server.render(fig, "svg"))
+    assert not [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] in ("img", "image")]
+    assert HOSTILE in text  # shown as text, in the row label and in the footer's sources
+
+
+def test_cli_writes_every_file(tmp_path: Path, specs, server: export.ExportServer):
+    del server  # only for the skip/fail when Chromium is missing; the CLI starts its own
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "components.export", "--out", str(out), "--evidence", str(MINIMAL)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert {p.name for p in out.iterdir()} == _expected_names(specs)
+    assert run.stdout.split() == [str(out / name) for name in _printed_order(specs)]
+
+
+def _printed_order(specs: list[views.ChartSpec]) -> list[str]:
+    names = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
+    return [*names, export.DECK_NAME, export.README_NAME]
+
+
+# -- without Chromium ---------------------------------------------------------------------------
+
+
+def test_server_without_chromium_raises_with_install_hint():
+    with pytest.raises(export.ExportUnavailable, match="apt-get install chromium"):
+        export.ExportServer(browser_path=NO_BROWSER).start()
+
+
+def test_server_broken_chromium_raises_instead_of_hanging(tmp_path: Path):
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    with pytest.raises(export.ExportUnavailable, match="did not start"):
+        export.ExportServer(browser_path=str(broken)).start()
+
+
+def test_export_available_without_chromium_false(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
+    monkeypatch.setattr(export, "_default", None)
+    assert export.export_available() is False
+
+
+def test_export_all_without_chromium_writes_nothing(tmp_path: Path, minimal: Bundle):
+    with pytest.raises(export.ExportUnavailable):
+        export.export_all(
+            minimal,
+            Filters(),
+            tmp_path / "out",
+            server=export.ExportServer(browser_path=NO_BROWSER),
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: Bundle, specs):
+    paths = export.export_all(
+        minimal,
+        Filters(),
+        tmp_path,
+        formats={"csv"},
+        server=export.ExportServer(browser_path=NO_BROWSER),
+    )
+    assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + ["README.txt"]
+
+
+def test_deck_without_images_says_how_to_install(minimal: Bundle, specs):
+    deck = Presentation(io.BytesIO(export.deck_pptx(minimal, Filters(), specs, images=None)))
+    for slide in list(deck.slides)[1 : 1 + len(specs)]:
+        assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert "apt-get install chromium" in text
+        assert slide.notes_slide.notes_text_frame.text.strip()
+
+
+def test_deck_filtered_view_only_its_verdicts(minimal: Bundle):
+    filters = Filters(settings=("relapsed",))
+    chart_specs = views.all_views(minimal, filters)
+    deck = Presentation(io.BytesIO(export.deck_pptx(minimal, filters, chart_specs, images={})))
+    assert len(deck.slides) == 1 + len(chart_specs) + 0 + 1  # v1 is a first-line verdict
+    title = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "Settings: R/R" in title
+
+
+def test_cli_without_chromium_writes_csv_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], specs
+):
+    monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
+    monkeypatch.setattr(export, "_default", None)
+    assert export.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
+    assert "apt-get install chromium" in capsys.readouterr().err
+    expected = {f"{s.filename}.csv" for s in specs} | {export.README_NAME}
+    assert {p.name for p in tmp_path.iterdir()} == expected
+
+
+def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
+    bad = FIXTURES / "bad_several_problems.yaml"
+    assert export.main(["--out", str(tmp_path / "out"), "--evidence", str(bad)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    with pytest.raises(EvidenceError) as error:
+        bundle_from_path(bad)
+    assert lines == [p.as_line(str(bad)) for p in error.value.problems] + [
+        f"{bad}: INVALID, {len(error.value.problems)} problems"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--out", "x", "--formats", "gif"],
+        ["--out", "x", "--formats", ""],
+        ["--out", "x", "--evidence", str(MINIMAL), "--settings", "nowhere"],
+    ],
+)
+def test_cli_usage_error_exits_2(argv: list[str], tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        export.main(argv)
+    assert exit_info.value.code == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_parse_formats_known_and_unknown():
+    assert export.parse_formats("png, SVG") == {"png", "svg"}
+    with pytest.raises(ValueError, match="unknown format"):
+        export.parse_formats("png,gif")
+
+
+def test_bundled_evidence_all_views_have_sources():
+    bundle = bundle_from_path(BUNDLED)
+    for spec in views.all_views(bundle, Filters()):
+        lines = export.footer_lines(spec, data_version=bundle.data_version, exported=DAY)
+        assert lines[-1].startswith("Data version ")
+        assert any(line.startswith("Source: ") for line in lines)
+
+
+def test_spec_image_png_for_one_chart(minimal: Bundle, specs, server: export.ExportServer):
+    data = export.spec_image(minimal, Filters(), specs[-1], "png", server=server)
+    assert _png_width(data) >= 1920
+
+
+def test_view_deck_without_images_needs_no_chromium(minimal: Bundle, specs):
+    server = export.ExportServer(browser_path=NO_BROWSER)
+    with pytest.raises(export.ExportUnavailable):
+        export.view_deck(minimal, Filters(), server=server)
+    deck = Presentation(io.BytesIO(export.view_deck(minimal, Filters(), images=False)))
+    assert len(deck.slides) == 1 + len(specs) + 1 + 1
