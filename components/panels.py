@@ -566,15 +566,15 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
     table = pd.DataFrame(
         {
             "Source": sources[fr.SOURCE_SHORT],
-            "Citation": sources[fr.CITATION],
             "Design": sources[fr.DESIGN].map(lambda d: DESIGN_WORDS.get(d, d)),
-            "Trial": sources[fr.TRIAL],
             "n": sources["n_total"],
             "DOI": [_link("https://doi.org/", d) for d in sources["doi"]],
             "PubMed": [_link("https://pubmed.ncbi.nlm.nih.gov/", p) for p in sources["pmid"]],
             "Link": [u if isinstance(u, str) else None for u in sources["url"]],
             "Editorial ref.": sources[fr.EDITORIAL_REF],
-            "Numbers": sources["numbers"],
+            "Figures": sources["numbers"],
+            "Citation": sources[fr.CITATION],
+            "Trial": sources[fr.TRIAL],
             "Note": sources[fr.NOTE],
         }
     )
@@ -582,6 +582,7 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
         table,
         hide_index=True,
         width="stretch",
+        height=min(38 * (len(table) + 1) + 2, 800),  # every source visible without scrolling
         column_config={
             "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
             "PubMed": st.column_config.LinkColumn(
@@ -589,6 +590,10 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
             ),
             "Link": st.column_config.LinkColumn("Link"),
             "n": st.column_config.NumberColumn("n", help="Sum of the cohorts' reported n"),
+            "Figures": st.column_config.NumberColumn(
+                "Figures", help="Results, comparisons and findings taken from this source"
+            ),
+            "Citation": st.column_config.TextColumn("Citation", width="large"),
         },
     )
     st.download_button(
@@ -602,13 +607,23 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
     st.subheader("Which numbers come from each source")
     for _, source in sources.iterrows():
         numbers = bundle.results[bundle.results[fr.SOURCE] == source[fr.SOURCE]]
-        with st.expander(f"{_md(source[fr.SOURCE_SHORT])} · {len(numbers)} figure(s)"):
-            if numbers.empty:
-                st.caption("No numeric result from this source.")
-            else:
+        ratios = bundle.comparisons[bundle.comparisons[fr.SOURCE] == source[fr.SOURCE]]
+        findings = bundle.findings[bundle.findings[fr.SOURCE] == source[fr.SOURCE]]
+        count = len(numbers) + len(ratios) + len(findings)
+        with st.expander(f"{_md(source[fr.SOURCE_SHORT])} · {count} figure(s)"):
+            st.caption(_md(source[fr.CITATION]))
+            if not numbers.empty:
                 st.dataframe(
                     views.display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch"
                 )
+            if not ratios.empty:
+                st.dataframe(
+                    views.display(ratios, views.COMPARISON_DISPLAY),
+                    hide_index=True,
+                    width="stretch",
+                )
+            if not findings.empty:
+                render_findings(findings)
 
 
 def render_presentation(bundle: state.Bundle, filters: state.Filters) -> None:
