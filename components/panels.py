@@ -445,6 +445,33 @@ def pick_plane_endpoints(results: pd.DataFrame) -> tuple[tuple[str, ...], tuple[
     return tuple(map(str, chosen_harm)), tuple(map(str, chosen_benefit))
 
 
+def render_category(
+    bundle: state.Bundle,
+    filters: state.Filters,
+    *,
+    page: str,
+    title: str,
+    what: str,
+    x_title: str = "Patients (%)",
+) -> views.ChartSpec | None:
+    """An endpoint picker, the forest chart of a page's category, then its non-% figures.
+
+    Returns the chart's spec (None when nothing is in view) for pages that add to it.
+    """
+    endpoints = pick_endpoints(
+        views.category_results(bundle, filters, page=page), key=f"{page}_endpoints"
+    )
+    spec = views.percent_view(
+        bundle, filters, page=page, endpoints=endpoints, title=title, x_title=x_title
+    )
+    render_specs([spec], what=what, bundle=bundle, filters=filters)
+    render_other_units(
+        views.category_results(bundle, filters, page=page, endpoints=endpoints),
+        key=f"{page}_other",
+    )
+    return spec
+
+
 def render_other_units(results: pd.DataFrame, *, key: str) -> None:
     """Results that are not percentages (counts of patients, scores) as a table."""
     other = results[results[fr.UNIT] != "percent"]

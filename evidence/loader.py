@@ -689,6 +689,11 @@ def _parse(data: bytes, name: str) -> Evidence:
     return evidence
 
 
+def _too_large(size: int, max_bytes: int, name: str) -> EvidenceError:
+    message = f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB"
+    return EvidenceError([LoadProblem("", None, None, "too_large", message)], name)
+
+
 def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     """Load and validate the evidence file at ``path``.
 
@@ -699,18 +704,7 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            raise EvidenceError(
-                [
-                    LoadProblem(
-                        "",
-                        None,
-                        None,
-                        "too_large",
-                        f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB",
-                    )
-                ],
-                name,
-            )
+            raise _too_large(size, max_bytes, name)
         data = file.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(
@@ -731,16 +725,5 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
 def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
     """Validate evidence given as bytes (an upload), refusing anything over ``max_bytes``."""
     if len(data) > max_bytes:
-        raise EvidenceError(
-            [
-                LoadProblem(
-                    "",
-                    None,
-                    None,
-                    "too_large",
-                    f"the file is {len(data) / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB",
-                )
-            ],
-            name,
-        )
+        raise _too_large(len(data), max_bytes, name)
     return parse_evidence(data, name)

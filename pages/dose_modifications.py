@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels
 
 bundle, filters = panels.page_setup()
 
@@ -9,20 +9,14 @@ st.caption(
     "Dose reductions, interruptions and stops for adverse events are outcomes in their own "
     "right: a regimen that works only at doses patients cannot keep is not the same regimen."
 )
-results = views.category_results(bundle, filters, page="dose")
-endpoints = panels.pick_endpoints(results, key="dose_endpoints")
-spec = views.percent_view(
+spec = panels.render_category(
     bundle,
     filters,
     page="dose",
-    endpoints=endpoints,
+    what="dose modifications",
     title="Dose reductions, interruptions and stops",
 )
-panels.render_specs([spec], what="dose modifications", bundle=bundle, filters=filters)
 if spec is not None:
     st.subheader("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
     panels.render_beside_response(filters.apply(bundle.results), category="dose_modification")
-panels.render_other_units(
-    views.category_results(bundle, filters, page="dose", endpoints=endpoints), key="dose_other"
-)

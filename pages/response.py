@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels
 
 bundle, filters = panels.page_setup()
 
@@ -9,17 +9,10 @@ st.caption(
     "Dots are reported rates; bars are 95% confidence intervals, as reported or computed by us "
     "from n (Wilson). Comparator arms sit under the arms of the same trial."
 )
-results = views.category_results(bundle, filters, page="response")
-endpoints = panels.pick_endpoints(results, key="response_endpoints")
-spec = views.percent_view(
+panels.render_category(
     bundle,
     filters,
     page="response",
-    endpoints=endpoints,
+    what="response rates",
     title="Response rates by setting and regimen",
-)
-panels.render_specs([spec], what="response rates", bundle=bundle, filters=filters)
-panels.render_other_units(
-    views.category_results(bundle, filters, page="response", endpoints=endpoints),
-    key="response_other",
 )
