@@ -10,7 +10,7 @@ from evidence.loader import EvidenceError
 presenting = state.is_presenting()
 st.set_page_config(
     page_title="Evidence dashboard",
-    page_icon=":material/biotech:",
+    page_icon=str(state.ROOT / "components" / "favicon.png"),  # local: no outside request
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )

@@ -17,7 +17,7 @@ from evidence.loader import load_evidence, load_evidence_bytes, parse_evidence
 from evidence.models import Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: a bundle is cached and looked up as is
 class Bundle:
     """A loaded evidence file with every frame the pages draw from (treat as read-only)."""
 

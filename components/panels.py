@@ -149,6 +149,17 @@ def render_filters(bundle: state.Bundle) -> None:
         render_view_exports(bundle, state.current_filters())
 
 
+@functools.cache
+def _template_bytes() -> bytes:
+    return TEMPLATE.read_bytes()
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    # The same for every session and every run: building it took 6-11 ms per page run.
+    return json.dumps(json_schema(), indent=2).encode("utf-8")
+
+
 def render_evidence_picker(bundle: state.Bundle) -> None:
     """Which evidence is shown, an uploader for this session only, template and schema."""
     st.markdown("**Evidence**")
@@ -172,7 +183,7 @@ def render_evidence_picker(bundle: state.Bundle) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Template",
-        TEMPLATE.read_bytes(),
+        _template_bytes(),
         file_name="evidence-template.yaml",
         mime="application/x-yaml",
         key="download_template",
@@ -181,7 +192,7 @@ def render_evidence_picker(bundle: state.Bundle) -> None:
     )
     right.download_button(
         "Schema",
-        json.dumps(json_schema(), indent=2).encode("utf-8"),
+        _schema_bytes(),
         file_name="evidence.schema.json",
         mime="application/json",
         key="download_schema",
@@ -461,8 +472,14 @@ def render_category(
     endpoints = pick_endpoints(
         views.category_results(bundle, filters, page=page), key=f"{page}_endpoints"
     )
-    spec = views.percent_view(
-        bundle, filters, page=page, endpoints=endpoints, title=title, x_title=x_title
+    spec = state.memo_view(
+        views.percent_view,
+        bundle,
+        filters,
+        page=page,
+        endpoints=endpoints,
+        title=title,
+        x_title=x_title,
     )
     render_specs([spec], what=what, bundle=bundle, filters=filters)
     render_other_units(
@@ -631,31 +648,36 @@ def render_sources(sources: pd.DataFrame, bundle: state.Bundle) -> None:
         key="sources_csv",
         icon=":material/download:",
     )
-    st.subheader("Which numbers come from each source")
-    for _, source in sources.iterrows():
-        numbers = bundle.results[bundle.results[fr.SOURCE] == source[fr.SOURCE]]
-        ratios = bundle.comparisons[bundle.comparisons[fr.SOURCE] == source[fr.SOURCE]]
-        findings = bundle.findings[bundle.findings[fr.SOURCE] == source[fr.SOURCE]]
-        count = len(numbers) + len(ratios) + len(findings)
-        with st.expander(f"{_md(source[fr.SOURCE_SHORT])} · {count} figure(s)"):
-            st.caption(_md(source[fr.CITATION]))
-            if not numbers.empty:
-                st.dataframe(
-                    views.display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch"
-                )
-            if not ratios.empty:
-                st.dataframe(
-                    views.display(ratios, views.COMPARISON_DISPLAY),
-                    hide_index=True,
-                    width="stretch",
-                )
-            if not findings.empty:
-                render_findings(findings)
+    st.subheader("Which figures come from a source")
+    names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
+    chosen = st.selectbox(
+        "Source",
+        list(names),
+        format_func=lambda s: str(names.get(s, s)),
+        key="source_figures",
+        bind="query-params",
+    )
+    # One source at a time: rendering every source's tables cost 150-250 ms per run.
+    source = sources[sources[fr.SOURCE] == chosen].iloc[0]
+    numbers = bundle.results[bundle.results[fr.SOURCE] == chosen]
+    ratios = bundle.comparisons[bundle.comparisons[fr.SOURCE] == chosen]
+    findings = bundle.findings[bundle.findings[fr.SOURCE] == chosen]
+    st.caption(_md(source[fr.CITATION]))
+    if numbers.empty and ratios.empty and findings.empty:
+        st.caption("No figure from this source in the evidence file.")
+    if not numbers.empty:
+        st.dataframe(views.display(numbers, RESULT_DISPLAY), hide_index=True, width="stretch")
+    if not ratios.empty:
+        st.dataframe(
+            views.display(ratios, views.COMPARISON_DISPLAY), hide_index=True, width="stretch"
+        )
+    if not findings.empty:
+        render_findings(findings)
 
 
 def render_presentation(bundle: state.Bundle, filters: state.Filters) -> None:
     """One chart per screen, large, with previous/next; slide number in the URL."""
-    specs = views.all_views(bundle, filters)
+    specs = state.memo_view(views.all_views, bundle, filters)
     if not specs:
         render_empty("charts", filters)
         st.button("Exit presentation", on_click=state.set_presenting, args=(False,), key="exit")

@@ -6,8 +6,10 @@ a download always matches what the page shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -393,36 +395,58 @@ def _n_phrase(n: object) -> str:
     return charts.n_text(n).replace("n = ", "n=")
 
 
+def _result_line(row: Mapping[Hashable, Any]) -> str:
+    ci = (
+        f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+        if row[fr.CI_KIND] == fr.CI_REPORTED
+        else ""
+    )
+    where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
+    who = fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], str(row[fr.REPORTED_BY]))
+    return (
+        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.VALUE_TEXT]}{ci} "
+        f"({_n_phrase(row[fr.N])}; {row[fr.SOURCE_SHORT]}{where}; reported by {who})"
+    )
+
+
+def _comparison_line(row: Mapping[Hashable, Any]) -> str:
+    ci = (
+        f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+        if pd.notna(row[fr.CI_LOW])
+        else ""
+    )
+    p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
+    measure = str(row[fr.MEASURE]).replace("_", " ")
+    return (
+        f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
+        f"{measure} {fr.format_number(row[fr.VALUE])}{ci}{p} ({row[fr.SOURCE_SHORT]})"
+    )
+
+
+def _finding_line(row: Mapping[Hashable, Any]) -> str:
+    return (
+        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.STATEMENT]} "
+        f"({row[fr.DIRECTION]}; {row[fr.SOURCE_SHORT]}; finding without a number)"
+    )
+
+
+_KEY_LINES: weakref.WeakKeyDictionary[Bundle, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
 def describe_key(key: str, bundle: Bundle) -> list[str]:
-    """A ``rests_on`` key as readable figures with n, CI, source and who reported them."""
-    out = []
-    for _, row in bundle.results[bundle.results[fr.KEY] == key].iterrows():
-        ci = (
-            f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
-            if row[fr.CI_KIND] == fr.CI_REPORTED
-            else ""
-        )
-        where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
-        who = fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], str(row[fr.REPORTED_BY]))
-        out.append(
-            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.VALUE_TEXT]}{ci} "
-            f"({_n_phrase(row[fr.N])}; {row[fr.SOURCE_SHORT]}{where}; reported by {who})"
-        )
-    for _, row in bundle.comparisons[bundle.comparisons[fr.KEY] == key].iterrows():
-        ci = (
-            f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
-            if pd.notna(row[fr.CI_LOW])
-            else ""
-        )
-        p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
-        measure = str(row[fr.MEASURE]).replace("_", " ")
-        out.append(
-            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
-            f"{measure} {fr.format_number(row[fr.VALUE])}{ci}{p} ({row[fr.SOURCE_SHORT]})"
-        )
-    for _, row in bundle.findings[bundle.findings[fr.KEY] == key].iterrows():
-        out.append(
-            f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.STATEMENT]} "
-            f"({row[fr.DIRECTION]}; {row[fr.SOURCE_SHORT]}; finding without a number)"
-        )
-    return out or [f"{key} (not found in the evidence file)"]
+    """A ``rests_on`` key as readable figures with n, CI, source and who reported them.
+
+    The lines of every key are built once per bundle: verdict panels ask for dozens per run.
+    """
+    lines = _KEY_LINES.get(bundle)
+    if lines is None:
+        lines = {}
+        for frame, line in (
+            (bundle.results, _result_line),
+            (bundle.comparisons, _comparison_line),
+            (bundle.findings, _finding_line),
+        ):
+            for row in frame.to_dict("records"):
+                lines.setdefault(str(row[fr.KEY]), []).append(line(row))
+        _KEY_LINES[bundle] = lines
+    return lines.get(key) or [f"{key} (not found in the evidence file)"]

@@ -706,6 +706,14 @@ BENEFIT_RISK_COLUMNS = [
 ]
 
 
+def _first_by_priority(results: pd.DataFrame, endpoints: Sequence[str]) -> pd.DataFrame:
+    """Per cohort, its result for the first of ``endpoints`` it reports (one pass, no loop)."""
+    rank = {endpoint: i for i, endpoint in enumerate(endpoints)}
+    chosen = results[results[ENDPOINT].isin(list(rank))]
+    chosen = chosen.assign(_rank=chosen[ENDPOINT].map(rank))
+    return chosen.sort_values("_rank", kind="stable").drop_duplicates(COHORT)
+
+
 def benefit_risk_table(
     results: pd.DataFrame,
     *,
@@ -726,44 +734,34 @@ def benefit_risk_table(
     y_text, y_endpoint, editorial_only (either figure reported only by the editorial), verdict,
     criteria_y (criteria of the benefit endpoint).
     """
-    rows = []
-    by_cohort = {cohort: group for cohort, group in results.groupby(COHORT, sort=False)}
-    for cohort, group in by_cohort.items():
-        picks = []
-        for wanted in (harm_endpoints, benefit_endpoints):
-            hit = None
-            for endpoint in wanted:
-                match = group[group[ENDPOINT] == endpoint]
-                if not match.empty:
-                    hit = match.iloc[0]
-                    break
-            picks.append(hit)
-        harm, benefit = picks
-        if harm is None or benefit is None:
-            continue
-        rows.append(
-            {
-                COHORT: cohort,
-                COHORT_LABEL: benefit[COHORT_LABEL],
-                SOURCE_SHORT: benefit[SOURCE_SHORT],
-                SETTING: benefit[SETTING],
-                SETTING_SHORT: benefit[SETTING_SHORT],
-                REGIMEN: benefit[REGIMEN],
-                REGIMEN_LABEL: benefit[REGIMEN_LABEL],
-                REGIMEN_SHORT: benefit[REGIMEN_SHORT],
-                REGIMEN_ORDER: benefit[REGIMEN_ORDER],
-                N: benefit[N],
-                "x_value": harm[VALUE],
-                "x_text": f"{harm[ENDPOINT_SHORT]}: {harm[VALUE_TEXT]}",
-                "x_endpoint": harm[ENDPOINT],
-                "y_value": benefit[VALUE],
-                "y_text": f"{benefit[ENDPOINT_SHORT]}: {benefit[VALUE_TEXT]}",
-                "y_endpoint": benefit[ENDPOINT],
-                "editorial_only": "editorial" in (harm[REPORTED_BY], benefit[REPORTED_BY]),
-                "verdict": verdict_of.get(str(cohort), "none"),
-                "criteria_y": benefit[CRITERIA],
-            }
-        )
+    harm = _first_by_priority(results, harm_endpoints)
+    benefit = _first_by_priority(results, benefit_endpoints)
+    both = benefit.merge(harm, on=COHORT, suffixes=("", "_harm"), sort=False)
+    both = both.sort_values(COHORT_ORDER, kind="stable")
+    rows = [
+        {
+            COHORT: row[COHORT],
+            COHORT_LABEL: row[COHORT_LABEL],
+            SOURCE_SHORT: row[SOURCE_SHORT],
+            SETTING: row[SETTING],
+            SETTING_SHORT: row[SETTING_SHORT],
+            REGIMEN: row[REGIMEN],
+            REGIMEN_LABEL: row[REGIMEN_LABEL],
+            REGIMEN_SHORT: row[REGIMEN_SHORT],
+            REGIMEN_ORDER: row[REGIMEN_ORDER],
+            N: row[N],
+            "x_value": row[VALUE + "_harm"],
+            "x_text": f"{row[ENDPOINT_SHORT + '_harm']}: {row[VALUE_TEXT + '_harm']}",
+            "x_endpoint": row[ENDPOINT + "_harm"],
+            "y_value": row[VALUE],
+            "y_text": f"{row[ENDPOINT_SHORT]}: {row[VALUE_TEXT]}",
+            "y_endpoint": row[ENDPOINT],
+            "editorial_only": "editorial" in (row[REPORTED_BY + "_harm"], row[REPORTED_BY]),
+            "verdict": verdict_of.get(str(row[COHORT]), "none"),
+            "criteria_y": row[CRITERIA],
+        }
+        for row in both.to_dict("records")
+    ]
     frame = pd.DataFrame(rows, columns=BENEFIT_RISK_COLUMNS)
     frame[N] = frame[N].astype("Int64")
     return frame

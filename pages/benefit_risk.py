@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels, state, views
 
 bundle, filters = panels.page_setup()
 
@@ -11,7 +11,7 @@ st.caption(
     "first endpoint it reports, in the order chosen below, is used."
 )
 harm, benefit = panels.pick_plane_endpoints(filters.apply(bundle.results))
-spec = views.benefit_risk_view(bundle, filters, harm=harm, benefit=benefit)
+spec = state.memo_view(views.benefit_risk_view, bundle, filters, harm=harm, benefit=benefit)
 panels.render_specs(
     [spec], what="cohorts with both a response and a harm figure", bundle=bundle, filters=filters
 )

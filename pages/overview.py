@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels, state, views
 
 bundle, filters = panels.page_setup()
 ev = bundle.evidence
@@ -11,7 +11,10 @@ if ev.editorial is not None:
     st.caption(f"Verdicts paraphrase: {panels.md_text(ev.editorial.citation)}")
 panels.render_counts(bundle)
 panels.render_specs(
-    [views.coverage_view(bundle, filters)], what="cohorts", bundle=bundle, filters=filters
+    [state.memo_view(views.coverage_view, bundle, filters)],
+    what="cohorts",
+    bundle=bundle,
+    filters=filters,
 )
 
 st.header("Bottom line per setting")

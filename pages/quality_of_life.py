@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels, state, views
 
 bundle, filters = panels.page_setup()
 
@@ -11,8 +11,13 @@ st.caption(
 )
 findings = filters.apply(bundle.findings)
 qol = findings[findings["category"] == "quality_of_life"]
-spec = views.percent_view(
-    bundle, filters, page="qol", title="Quality-of-life figures", x_title="Value"
+spec = state.memo_view(
+    views.percent_view,
+    bundle,
+    filters,
+    page="qol",
+    title="Quality-of-life figures",
+    x_title="Value",
 )
 if qol.empty and spec is None:
     panels.render_empty("quality-of-life findings", filters)

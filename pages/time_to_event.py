@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import panels, views
+from components import panels, state, views
 
 bundle, filters = panels.page_setup()
 
@@ -10,7 +10,7 @@ st.caption(
     "then within-trial ratios on a log scale."
 )
 panels.render_specs(
-    views.time_to_event_views(bundle, filters),
+    state.memo_view(views.time_to_event_views, bundle, filters),
     what="time-to-event results",
     bundle=bundle,
     filters=filters,

@@ -251,3 +251,18 @@ def test_chart_offers_server_side_image_downloads(evidence_file):
     keys = {b.key for b in at.get("download_button")}
     assert {"response_forest_png", "response_forest_svg", "response_forest_pdf"} <= keys
     assert {"download_deck", "download_zip", "response_forest_csv"} <= keys
+
+
+def test_sources_page_shows_figures_of_chosen_source(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/sources.py")
+    at.selectbox(key="source_figures").select("trial_a").run()
+    tables = [d.value for d in at.dataframe]
+    assert set(tables[1]["Value as stated"]) == {"60%", "30%", "24.5 mo"}
+    assert tables[2]["Measure"].tolist() == ["hazard_ratio"]
+    assert "Toxicity looked alike in both arms\\." in " ".join(m.value for m in at.markdown)
+    at.selectbox(key="source_figures").select("series_b").run()
+    assert set(at.dataframe[1].value["Value as stated"]) == {
+        "up to 70%",
+        "more than 50% (a majority)",
+    }
