@@ -33,7 +33,8 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="sidebar")
 if presenting:
-    panels.render_filters(bundle)
+    panels.seed_filters_from_url(bundle)
     panels.render_presentation(bundle, state.current_filters())
+    panels.render_filters(bundle)
 else:
     page.run()

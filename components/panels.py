@@ -46,11 +46,20 @@ def problem_table(error: EvidenceError) -> pd.DataFrame:
 
 
 def page_setup() -> tuple[state.Bundle, state.Filters]:
-    """Start a page: route through the entry point, load the evidence, draw the filters."""
+    """Start a page: route through the entry point, load the evidence, read the filters.
+
+    The page ends with :func:`page_end`, which draws the sidebar.
+    """
     state.ensure_entry_point()
     bundle = state.get_bundle()
-    render_filters(bundle)
+    seed_filters_from_url(bundle)
+    render_upload_problems()
     return bundle, state.current_filters()
+
+
+def page_end(bundle: state.Bundle) -> None:
+    """Finish a page: the sidebar (evidence, filters, exports) after the page's content."""
+    render_filters(bundle)
 
 
 def render_data_problems(error: EvidenceError) -> None:
@@ -81,18 +90,50 @@ def unique_labels(options: dict[str, str]) -> dict[str, str]:
     }
 
 
+FILTER_LABELS = {
+    state.KEY_SETTINGS: ("Settings", "All settings"),
+    state.KEY_REGIMENS: ("Regimens", "All regimens"),
+    state.KEY_ROLES: ("Investigational or comparator", "Both"),
+    state.KEY_DESIGNS: ("Study design", "All designs"),
+    state.KEY_REPORTED: ("Reported by", "Anyone"),
+}
+
+
+def filter_options(bundle: state.Bundle) -> dict[str, dict[str, str]]:
+    """For each filter key, option id -> the label shown (and stored in the URL)."""
+    ev = bundle.evidence
+    return {
+        state.KEY_SETTINGS: unique_labels({s.id: s.label for s in ev.settings}),
+        state.KEY_REGIMENS: unique_labels({r.id: f"{r.short} — {r.label}" for r in ev.regimens}),
+        state.KEY_ROLES: {r: ROLE_WORDS[r] for r in dict.fromkeys(g.role for g in ev.regimens)},
+        state.KEY_DESIGNS: {
+            d: DESIGN_WORDS[d] for d in dict.fromkeys(s.design for s in ev.sources)
+        },
+        state.KEY_REPORTED: {
+            r: REPORTED_WORDS[r] for r in dict.fromkeys(x.reported_by for x in ev.results)
+        },
+    }
+
+
+def seed_filters_from_url(bundle: state.Bundle) -> None:
+    """Put the URL's filter labels into session state before anything is drawn.
+
+    The filter widgets are drawn after the page's charts (so the first chart reaches the
+    browser sooner); a bound widget only reads the URL when it is drawn, so a shared link's
+    filters are copied into state first.
+    """
+    for key, options in filter_options(bundle).items():
+        if key in st.session_state or key not in st.query_params:
+            continue
+        wanted = set(st.query_params.get_all(key))
+        st.session_state[key] = [i for i, label in options.items() if label in wanted]
+
+
 def render_filters(bundle: state.Bundle) -> None:
     """Sidebar filters, bound to the URL so that a copied link reproduces the view.
 
     The URL holds the displayed labels (Streamlit binding), e.g. ``?setting=First-line+X``.
     """
-    ev = bundle.evidence
-    settings = unique_labels({s.id: s.label for s in ev.settings})
-    regimens = unique_labels({r.id: f"{r.short} — {r.label}" for r in ev.regimens})
-    designs = list(dict.fromkeys(s.design for s in ev.sources))
-    reported = list(dict.fromkeys(r.reported_by for r in ev.results))
-    roles = list(dict.fromkeys(r.role for r in ev.regimens))
-    render_upload_problems()
     with st.sidebar:
         st.toggle(
             "Presentation view",
@@ -103,46 +144,16 @@ def render_filters(bundle: state.Bundle) -> None:
         )
         render_evidence_picker(bundle)
         st.markdown("**Filters** · empty means all")
-        st.multiselect(
-            "Settings",
-            list(settings),
-            format_func=settings.__getitem__,
-            key=state.KEY_SETTINGS,
-            bind="query-params",
-            placeholder="All settings",
-        )
-        st.multiselect(
-            "Regimens",
-            list(regimens),
-            format_func=regimens.__getitem__,
-            key=state.KEY_REGIMENS,
-            bind="query-params",
-            placeholder="All regimens",
-        )
-        st.multiselect(
-            "Investigational or comparator",
-            roles,
-            format_func=ROLE_WORDS.__getitem__,
-            key=state.KEY_ROLES,
-            bind="query-params",
-            placeholder="Both",
-        )
-        st.multiselect(
-            "Study design",
-            designs,
-            format_func=DESIGN_WORDS.__getitem__,
-            key=state.KEY_DESIGNS,
-            bind="query-params",
-            placeholder="All designs",
-        )
-        st.multiselect(
-            "Reported by",
-            reported,
-            format_func=REPORTED_WORDS.__getitem__,
-            key=state.KEY_REPORTED,
-            bind="query-params",
-            placeholder="Anyone",
-        )
+        for key, options in filter_options(bundle).items():
+            label, placeholder = FILTER_LABELS[key]
+            st.multiselect(
+                label,
+                list(options),
+                format_func=options.__getitem__,
+                key=key,
+                bind="query-params",
+                placeholder=placeholder,
+            )
         if state.current_filters().is_active():
             st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
         st.divider()
@@ -262,32 +273,38 @@ def render_spec(spec: views.ChartSpec, bundle: state.Bundle, filters: state.Filt
     caption += spec.note
     if caption:
         st.caption(_md(caption.strip()))
-    render_image_downloads(spec, bundle, filters)
     shown = spec.display_table()
-    with st.expander("Data behind this chart"):
-        st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button(
-            "Download these rows as CSV",
-            shown.to_csv(index=False).encode("utf-8"),
-            file_name=f"{spec.filename}.csv",
-            mime="text/csv",
-            key=f"{spec.key}_csv",
-            icon=":material/download:",
-        )
+    render_downloads(spec, shown, bundle, filters)
+    data = st.expander("Data behind this chart", key=f"{spec.key}_data", on_change="rerun")
+    with data:
+        if data.open:  # built only when opened: the grid is the heaviest part of a page
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 
-def render_image_downloads(
-    spec: views.ChartSpec, bundle: state.Bundle, filters: state.Filters
+def render_downloads(
+    spec: views.ChartSpec, shown: pd.DataFrame, bundle: state.Bundle, filters: state.Filters
 ) -> None:
-    """PNG (1920 px), SVG and PDF of the chart with title, sources and data version on it.
+    """One row of downloads for a chart: the CSV of its rows, then PNG, SVG and PDF.
 
-    Rendered on the server only when clicked.
+    The images (PNG 1920 px wide) carry title, sources and data version, and are rendered on
+    the server only when clicked.
     """
+    columns = st.columns(6)
+    columns[0].download_button(
+        "CSV",
+        shown.to_csv(index=False).encode("utf-8"),
+        file_name=f"{spec.filename}.csv",
+        mime="text/csv",
+        key=f"{spec.key}_csv",
+        on_click="ignore",
+        icon=":material/table:",
+        help="The rows behind this chart, exactly as shown",
+        width="stretch",
+    )
     if not export.export_available():
         st.caption(EXPORT_MISSING)
         return
-    columns = st.columns(len(IMAGE_FORMATS) + 3)
-    for column, (fmt, mime) in zip(columns, IMAGE_FORMATS.items(), strict=False):
+    for column, (fmt, mime) in zip(columns[1:], IMAGE_FORMATS.items(), strict=False):
         column.download_button(
             fmt.upper(),
             functools.partial(export.spec_image, bundle, filters, spec, fmt),
@@ -398,15 +415,14 @@ FINDING_ARROWS = {"better": "↑ better", "worse": "↓ worse", "similar": "= si
 
 
 def render_counts(bundle: state.Bundle) -> None:
-    """Headline counts of the evidence file."""
+    """Headline counts of the evidence file and its data version, in one line."""
     ev = bundle.evidence
-    cols = st.columns(5)
-    cols[0].metric("Settings", len(ev.settings))
-    cols[1].metric("Regimens", len(ev.regimens))
-    cols[2].metric("Sources", len(ev.sources))
-    cols[3].metric("Cohorts", len(ev.cohorts))
-    cols[4].metric("Reported figures", len(ev.results) + len(ev.comparisons) + len(ev.findings))
-    st.caption(f"Data version {bundle.data_version}")
+    figures = len(ev.results) + len(ev.comparisons) + len(ev.findings)
+    st.markdown(
+        f"**{len(ev.settings)}** settings · **{len(ev.regimens)}** regimens · "
+        f"**{len(ev.sources)}** sources · **{len(ev.cohorts)}** cohorts · "
+        f"**{figures}** reported figures · data version {_md(bundle.data_version)}"
+    )
 
 
 def endpoint_options(results: pd.DataFrame) -> dict[str, str]:

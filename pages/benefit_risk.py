@@ -21,3 +21,4 @@ verdicts = filters.apply(bundle.verdicts)
 if verdicts.empty:
     panels.render_empty("verdicts", filters)
 panels.render_verdicts(verdicts, bundle)
+panels.page_end(bundle)

@@ -20,3 +20,4 @@ if spec is not None:
     st.subheader("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
     panels.render_beside_response(filters.apply(bundle.results), category="dose_modification")
+panels.page_end(bundle)

@@ -19,3 +19,4 @@ panels.render_specs(
 
 st.header("Bottom line per setting")
 panels.render_bottom_lines(bundle, filters)
+panels.page_end(bundle)

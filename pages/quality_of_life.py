@@ -30,3 +30,4 @@ other = findings[findings["category"] != "quality_of_life"]
 if not other.empty:
     st.subheader("Other findings without a number")
     panels.render_findings(other)
+panels.page_end(bundle)

@@ -16,3 +16,4 @@ panels.render_category(
     what="response rates",
     title="Response rates by setting and regimen",
 )
+panels.page_end(bundle)

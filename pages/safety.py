@@ -17,3 +17,4 @@ panels.render_category(
     title="Toxicity by setting and regimen",
     x_title="Patients with the event (%)",
 )
+panels.page_end(bundle)

@@ -14,3 +14,4 @@ if sources.empty:
     panels.render_empty("sources", filters)
 else:
     panels.render_sources(sources, bundle)
+panels.page_end(bundle)

@@ -15,3 +15,4 @@ panels.render_specs(
     bundle=bundle,
     filters=filters,
 )
+panels.page_end(bundle)

@@ -266,3 +266,13 @@ def test_sources_page_shows_figures_of_chosen_source(evidence_file):
         "up to 70%",
         "more than 50% (a majority)",
     }
+
+
+def test_chart_data_table_built_only_when_opened(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    assert not at.dataframe  # the grid is not sent with the page
+    at.session_state["response_forest_data"] = True
+    at.run()
+    shown = at.dataframe[0].value
+    assert set(shown["Value as stated"]) == {"60%", "30%", "up to 70%"}
