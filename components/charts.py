@@ -171,10 +171,12 @@ def _base_layout(
     subtitle: str | None,
     height: int,
     notes: Sequence[tuple[str, str]] = (),
+    legend: bool = True,
 ) -> None:
     """Title block (title, subtitle, then coloured note lines), fonts, legend, size.
 
-    ``notes`` are (text, colour) pairs; the text is escaped here and wrapped.
+    ``notes`` are (text, colour) pairs; the text is escaped here and wrapped. ``legend``
+    reserves room below the plot for the x-axis title and the legend.
     """
     lines = [f"<b>{esc(title)}</b>"]
     if subtitle:
@@ -185,7 +187,8 @@ def _base_layout(
         lines.append(f"<span style='font-size:12px;color:{colour}'>{_wrap(esc(text), 140)}</span>")
     extra_lines = sum(line.count("<br>") for line in lines)
     top = 56 + 20 * (len(lines) + extra_lines)
-    total = height + top + 20 + LEGEND_HEIGHT
+    bottom = LEGEND_HEIGHT if legend else 20
+    total = height + top + 20 + bottom
     fig.update_layout(
         title={
             "text": "<br>".join(lines),
@@ -200,7 +203,7 @@ def _base_layout(
         template="plotly_white",
         font={"family": FONT, "size": 14, "color": "#222222"},
         height=total,
-        margin={"l": 10, "r": 30, "t": top + 20, "b": LEGEND_HEIGHT},
+        margin={"l": 10, "r": 30, "t": top + 20, "b": bottom},
         legend={
             "orientation": "h",
             "yref": "container",
@@ -581,7 +584,7 @@ def coverage_figure(frame: pd.DataFrame, *, title: str, subtitle: str | None = N
     )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 13})
     fig.update_xaxes(side="top", tickfont={"size": 13}, automargin=True)
-    _base_layout(fig, title=title, subtitle=subtitle, height=80 + 62 * len(y))
+    _base_layout(fig, title=title, subtitle=subtitle, height=80 + 62 * len(y), legend=False)
     fig.update_layout(margin={"t": fig.layout.margin.t + 40})  # room for the top axis labels
     return fig
 
