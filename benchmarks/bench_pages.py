@@ -25,24 +25,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import math
 import os
 import platform
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the app's own packages, as `streamlit run` would provide
+sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
+import serving  # noqa: E402
 
 APP = ROOT / "dashboard.py"
 BASELINE = ROOT / "benchmarks" / "baseline_app.py"
@@ -97,12 +95,6 @@ def load_average() -> str:
         return "n/a"
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM if this script dies, even by SIGKILL (Linux prctl)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def machine_busy_now(seconds: float = 3.0) -> float:
     """Cores the machine keeps busy over ``seconds``, from /proc/stat (other work competes)."""
 
@@ -115,71 +107,17 @@ def machine_busy_now(seconds: float = 3.0) -> float:
     return (busy() - before) / seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(log: IO[bytes], lines: int = 30) -> str:
-    log.flush()
-    log.seek(0)
-    return "\n".join(log.read().decode("utf-8", "replace").splitlines()[-lines:])
-
-
 @contextlib.contextmanager
 def serve(script: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run script` on a free 127.0.0.1 port (headless); yields the URL.
-
-    The server log goes to a temporary file that is printed if the server fails to start.
-    """
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
+    """`streamlit run script` on a free 127.0.0.1 port (headless); yields the URL."""
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script.relative_to(ROOT)),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
-            env={**os.environ, **(env or {})},
+        proc, url = serving.launch(
+            str(script.relative_to(ROOT)), {**os.environ, **(env or {})}, log
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                health = url + "_stcore/health"
-                with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    msg = f"streamlit did not start for {script.name}; log tail:\n{_tail(log)}"
-                    raise RuntimeError(msg)
-                time.sleep(0.2)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            serving.stop(proc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,22 +35,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
+import serving  # noqa: E402
+
 BUNDLED = ROOT / "data" / "evidence.yaml"
 PAGES = (  # (URL path, sidebar link title)
     ("", "Overview"),
@@ -110,18 +110,6 @@ JS_READY = """([path, heading, chart, needDone]) => {
 # Server and its memory
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM if this script dies, even by SIGKILL (Linux prctl)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _tail(log: IO[bytes], lines: int = 30) -> str:
     log.flush()
     log.seek(0)
@@ -130,54 +118,10 @@ def _tail(log: IO[bytes], lines: int = 30) -> str:
 
 def start_server(evidence: Path, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run dashboard.py` on a free 127.0.0.1 port; returns (process, url)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,
-        env={**os.environ, "EVIDENCE_FILE": str(evidence)},
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        health = url + "_stcore/health"
-        with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=1) as r:
-            if r.read() == b"ok":
-                return proc, url
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop_server(proc)
-            msg = f"streamlit did not start; log tail:\n{_tail(log)}"
-            raise RuntimeError(msg)
-        time.sleep(0.2)
+    return serving.launch("dashboard.py", {**os.environ, "EVIDENCE_FILE": str(evidence)}, log)
 
 
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
+stop_server = serving.stop
 
 
 def process_tree(root: int) -> list[int]:
