@@ -40,7 +40,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the app's own packages, as `streamlit run` would provide
 sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
+sys.path.insert(0, str(ROOT / "benchmarks"))  # common: shared benchmark helpers
 import serving  # noqa: E402
+from common import load_average, machine_busy_now, percentile  # noqa: E402
+from serving import CHROME, CHROME_ARGS, LIVE_CHART  # noqa: E402
 
 APP = ROOT / "dashboard.py"
 BASELINE = ROOT / "benchmarks" / "baseline_app.py"
@@ -58,53 +61,12 @@ PAGES = (
 RERUN_TARGET_MS = 150.0
 RATIO_TARGET = 1.25
 
-CHROME = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Belt and braces for "only 127.0.0.1": every other host name fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
-LIVE_CHART = '[data-stale="false"] [data-testid="stPlotlyChart"] .main-svg'
 SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 WAIT_MS = 60_000
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) with linear interpolation between closest ranks."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    pos = (len(ordered) - 1) * q / 100
-    low, high = math.floor(pos), math.ceil(pos)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "n/a"
-
-
-def machine_busy_now(seconds: float = 3.0) -> float:
-    """Cores the machine keeps busy over ``seconds``, from /proc/stat (other work competes)."""
-
-    def busy() -> float:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-    before = busy()
-    time.sleep(seconds)
-    return (busy() - before) / seconds
 
 
 @contextlib.contextmanager

@@ -49,7 +49,10 @@ from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
+sys.path.insert(0, str(ROOT / "benchmarks"))  # common: shared benchmark helpers
 import serving  # noqa: E402
+from common import load_average, machine_busy_now, machine_busy_seconds, percentile  # noqa: E402
+from serving import CHROME, CHROME_ARGS, LIVE_CHART  # noqa: E402
 
 BUNDLED = ROOT / "data" / "evidence.yaml"
 PAGES = (  # (URL path, sidebar link title)
@@ -62,20 +65,8 @@ PAGES = (  # (URL path, sidebar link title)
     ("benefit_risk", "Benefit-risk and verdicts"),
     ("sources", "Sources"),
 )
-CHROME = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Belt and braces for "only 127.0.0.1": every other host name fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 MEMORY_TARGET = 2.0
-LIVE_CHART = '[data-stale="false"] [data-testid="stPlotlyChart"] .main-svg'
 
 # Browser-side predicates. The old page's elements linger as data-stale="true" while the new
 # run draws, so only live (data-stale="false") elements count.
@@ -172,20 +163,6 @@ def tree_cpu_seconds(root: int) -> float:
             continue
         ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_now(seconds: float = 3.0) -> float:
-    """Cores the machine keeps busy over ``seconds`` (other work competes with the test)."""
-    before = machine_busy_seconds()
-    time.sleep(seconds)
-    return (machine_busy_seconds() - before) / seconds
 
 
 def cpu_snapshot(server: int) -> dict[str, float]:
@@ -462,22 +439,6 @@ async def drive(args: argparse.Namespace, url: str, pid: int, sampler: MemorySam
 
 # ---------------------------------------------------------------------------------------------
 # Report
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    pos = (len(ordered) - 1) * q / 100
-    low, high = math.floor(pos), math.ceil(pos)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "n/a"
 
 
 def report(args: argparse.Namespace, result: dict[str, Any], log: IO[bytes]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,16 +18,7 @@ BUNDLED = ROOT / "data" / "evidence.yaml"
 APP = str(ROOT / "dashboard.py")
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts"))
 
-CHROME = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-# Without the networking flags Chromium keeps calling hosts this machine cannot reach.
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROME, CHROME_ARGS = serving.CHROME, serving.CHROME_ARGS
 
 
 @pytest.fixture(autouse=True)

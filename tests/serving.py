@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +17,20 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROME = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# Without the networking flags Chromium keeps calling hosts this machine cannot reach; the
+# resolver rule makes sure every host but 127.0.0.1 fails to resolve.
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+# Old elements linger as data-stale="true" for a moment after a rerun: look at live ones only.
+LIVE_CHART = '[data-stale="false"] [data-testid="stPlotlyChart"] .main-svg'
 
 
 def _die_with_parent() -> None:

@@ -8,11 +8,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import ARTIFACTS, BUNDLED, FIXTURES, start_server, stop_server
 from playwright.sync_api import Page, expect
+from serving import LIVE_CHART
 
 pytestmark = pytest.mark.browser
 
-# Old elements linger as data-stale="true" for a moment after a rerun: look at live ones only.
-LIVE_CHART = '[data-stale="false"] [data-testid="stPlotlyChart"] .main-svg'
 PAGES = [
     ("Overview", True),
     ("Response", True),
