@@ -237,14 +237,12 @@ def render_empty(what: str, filters: state.Filters) -> None:
             icon=":material/filter_alt_off:",
         )
         st.button(
-            "Clear all filters", on_click=state.reset_filters, key=f"clear_empty_{_slug(what)}"
+            "Clear all filters",
+            on_click=state.reset_filters,
+            key=f"clear_empty_{views.slug(what, '_')}",
         )
     else:
         st.info(f"This evidence file has no {what}.", icon=":material/info:")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

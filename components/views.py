@@ -244,7 +244,7 @@ def percent_view(
         ),
         table=table,
         columns=RESULT_DISPLAY,
-        filename=f"{page}-{_slug(title)}",
+        filename=f"{page}-{slug(title)}",
         speaker_notes=speaker_notes(f"{title.lower()}:", table),
     )
 
@@ -387,8 +387,9 @@ def all_views(bundle: Bundle, filters: Filters) -> list[ChartSpec]:
     return [spec for spec in specs if spec is not None]
 
 
-def _slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+def slug(text: str, sep: str = "-") -> str:
+    """Lower-case words joined by ``sep``: for file names and widget keys."""
+    return sep.join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
 def _n_phrase(n: object) -> str:
