@@ -390,7 +390,7 @@ def render_verdict_card(verdict: pd.Series, numbers: Sequence[str]) -> None:
         )
         st.markdown(_md(verdict[fr.STATEMENT]))
         if numbers:
-            st.markdown("Rests on: " + "; ".join(_md(n) for n in numbers))
+            st.markdown("Rests on:\n" + "\n".join(f"- {_md(n)}" for n in numbers))
         else:
             st.caption("No number behind this judgement in the evidence file.")
         ref = verdict[fr.EDITORIAL_REF]
