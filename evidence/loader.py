@@ -14,7 +14,7 @@ import re
 import reprlib
 import threading
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,8 +83,30 @@ Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
+class Where:
+    """A place outside a YAML text, 1-based: a workbook cell is (row, column) of a sheet."""
+
+    line: int | None
+    column: int | None
+    sheet: str = ""
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet column's letters: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
 class LoadProblem:
-    """One problem in an evidence file, as shown to the person who wrote it."""
+    """One problem in an evidence file, as shown to the person who wrote it.
+
+    For a YAML file ``line`` and ``column`` are the text's; for a workbook ``sheet`` is set and
+    they are the cell's row and column (``cell`` then reads ``results!F12``).
+    """
 
     location: str
     line: int | None
@@ -92,10 +114,21 @@ class LoadProblem:
     code: str
     message: str
     value: str = ""
+    sheet: str = ""
+
+    @property
+    def cell(self) -> str:
+        """``sheet!F12`` for a workbook problem with a known cell, else ""."""
+        if not self.sheet or not self.line:
+            return self.sheet
+        return f"{self.sheet}!{column_letters(self.column or 1)}{self.line}"
 
     def as_line(self, filename: str) -> str:
-        """Render as ``FILE:LINE:COL: location: message`` for the command line."""
-        where = f"{filename}:{self.line or 0}:{self.column or 0}"
+        """Render as ``FILE:LINE:COL: location: message`` (``FILE:sheet!F12: ...``)."""
+        if self.sheet:
+            where = f"{filename}:{self.cell}"
+        else:
+            where = f"{filename}:{self.line or 0}:{self.column or 0}"
         loc = f" {self.location}:" if self.location else ""
         return f"{where}:{loc} {self.message} [{self.code}]"
 
@@ -137,9 +170,15 @@ def _short(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+Position = yaml.Mark | Where
+"""Where a value came from: a YAML mark (0-based) or a Where (1-based, e.g. a cell)."""
+
+
 def _problem(
-    code: str, message: str, mark: yaml.Mark | None = None, location: str = "", value: str = ""
+    code: str, message: str, mark: Position | None = None, location: str = "", value: str = ""
 ) -> LoadProblem:
+    if isinstance(mark, Where):
+        return LoadProblem(location, mark.line, mark.column, code, message, value, mark.sheet)
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     return LoadProblem(location, line, column, code, message, value)
@@ -516,7 +555,7 @@ def _translate(error: ErrorDetails) -> tuple[str, str]:
     return kind, f"{field}: {error['msg']}"
 
 
-def _locate(positions: Mapping[Path_, yaml.Mark], path: Path_) -> yaml.Mark | None:
+def _locate(positions: Mapping[Path_, Position], path: Path_) -> Position | None:
     for cut in range(len(path), -1, -1):
         mark = positions.get(path[:cut])
         if mark is not None:
@@ -524,7 +563,7 @@ def _locate(positions: Mapping[Path_, yaml.Mark], path: Path_) -> yaml.Mark | No
     return None
 
 
-def _from_problem(problem: Problem, positions: Mapping[Path_, yaml.Mark]) -> LoadProblem:
+def _from_problem(problem: Problem, positions: Mapping[Path_, Position]) -> LoadProblem:
     mark = _locate(positions, problem.path)
     return _problem(
         problem.code, problem.message, mark, format_location(problem.path), _short(problem.value)
@@ -532,7 +571,7 @@ def _from_problem(problem: Problem, positions: Mapping[Path_, yaml.Mark]) -> Loa
 
 
 def _validation_problems(
-    exc: ValidationError, positions: Mapping[Path_, yaml.Mark]
+    exc: ValidationError, positions: Mapping[Path_, Position]
 ) -> list[LoadProblem]:
     problems: list[LoadProblem] = []
     seen: set[tuple[Path_, str]] = set()
@@ -556,7 +595,7 @@ def _validation_problems(
 
 
 def _partial_consistency(
-    raw: dict[str, Any], positions: Mapping[Path_, yaml.Mark]
+    raw: dict[str, Any], positions: Mapping[Path_, Position]
 ) -> Iterator[LoadProblem]:
     """Cross-reference problems among the items that are valid on their own.
 
@@ -669,23 +708,40 @@ def _parse(data: bytes, name: str) -> Evidence:
             name,
         )
     del node, text  # a large file's node tree is most of the memory: free it before validating
-    problems = list(walker.problems)
+    return validate_document(raw, walker.positions, name, problems=walker.problems)
+
+
+def validate_document(
+    raw: dict[str, Any],
+    positions: Mapping[Path_, Position],
+    name: str,
+    *,
+    problems: Sequence[LoadProblem] = (),
+) -> Evidence:
+    """Validate a document already read into plain values (from YAML or a workbook).
+
+    ``positions`` maps a path such as ``("results", 12, "value")`` to where that value came
+    from; ``problems`` are those the reader found already. Raises EvidenceError with all of
+    them and every validation problem, sorted by place.
+    """
+    found = list(problems)
+    evidence = None
     try:
         evidence = Evidence.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_validation_problems(exc, walker.positions))
+        found.extend(_validation_problems(exc, positions))
         structural = not any(
             isinstance((e.get("ctx") or {}).get("error"), ConsistencyError) for e in exc.errors()
         )
         if structural:  # cross-references were not checked yet: check what is valid
-            problems.extend(_partial_consistency(raw, walker.positions))
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        if len(problems) > MAX_PROBLEMS:
-            hidden = len(problems) - MAX_PROBLEMS
+            found.extend(_partial_consistency(raw, positions))
+    if found or evidence is None:
+        found.sort(key=lambda p: (p.sheet, p.line or 0, p.column or 0))
+        if len(found) > MAX_PROBLEMS:
+            hidden = len(found) - MAX_PROBLEMS
             more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
-            problems = [*problems[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
-        raise EvidenceError(problems, name)
+            found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
+        raise EvidenceError(found, name)
     return evidence
 
 

@@ -1,7 +1,8 @@
 """Validated models of the evidence file format, version 1 (docs/evidence-format.md).
 
 Settings, regimens and endpoints are data, never enums: only the closed vocabularies of the
-format itself (category, unit, design, qualifier, ...) are ``Literal`` types here.
+format itself (category, unit, design, qualifier, ...) are closed, and they are declared, with
+their human words, in evidence/vocabulary.py.
 """
 
 from __future__ import annotations
@@ -14,34 +15,27 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from evidence import vocabulary
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80, strict=True)]
 Text = Annotated[str, Field(min_length=1, max_length=5000, strict=True)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Count = Annotated[StrictInt, Field(ge=0)]
 
-Category = Literal[
-    "response", "toxicity", "dose_modification", "quality_of_life", "time_to_event", "other"
-]
-Unit = Literal["percent", "months", "years", "patients", "score", "ratio"]
-Better = Literal["higher", "lower", "none"]
-Role = Literal["investigational", "comparator"]
-Design = Literal[
-    "randomized_phase3",
-    "randomized_phase2",
-    "phase2",
-    "phase1_2",
-    "retrospective",
-    "pooled_analysis",
-    "other",
-]
-Phase = Literal["induction", "maintenance", "salvage", "continuous"]
-Qualifier = Literal["exact", "approximately", "up_to", "at_least", "more_than", "less_than"]
-ReportedBy = Literal["primary", "secondary", "editorial", "computed"]
-Measure = Literal["hazard_ratio", "odds_ratio", "risk_ratio", "difference"]
-Direction = Literal["better", "worse", "similar"]
-Efficacy = Literal["high", "moderate", "low", "unclear"]
-Safety = Literal["acceptable", "manageable", "concerning", "unacceptable", "unclear"]
-VerdictWord = Literal["favourable", "promising", "uncertain", "unfavourable"]
+# The closed vocabularies: each accepts exactly the words declared in evidence/vocabulary.py.
+Category = Annotated[str, vocabulary.CATEGORY]
+Unit = Annotated[str, vocabulary.UNIT]
+Better = Annotated[str, vocabulary.BETTER]
+Role = Annotated[str, vocabulary.ROLE]
+Design = Annotated[str, vocabulary.DESIGN]
+Phase = Annotated[str, vocabulary.PHASE]
+Qualifier = Annotated[str, vocabulary.QUALIFIER]
+ReportedBy = Annotated[str, vocabulary.REPORTED_BY]
+Measure = Annotated[str, vocabulary.MEASURE]
+Direction = Annotated[str, vocabulary.DIRECTION]
+Efficacy = Annotated[str, vocabulary.EFFICACY]
+Safety = Annotated[str, vocabulary.SAFETY]
+VerdictWord = Annotated[str, vocabulary.VERDICT]
 
 # A percent result stated exactly with both events and n must match events/n this closely.
 PERCENT_TOLERANCE = 1.0

@@ -1,0 +1,289 @@
+"""The closed vocabularies of the evidence format, each declared once with its human words.
+
+This is the one place to add a word. A vocabulary is both the pydantic type of its fields
+(``Annotated[str, DESIGN]`` accepts exactly its words and lists them in the JSON Schema) and
+the lookup every page, chart and export uses to show a word to people. A word that is
+declared without a colour, icon or mark still shows: every lookup has a readable fallback,
+so a new word never raises ``KeyError`` and never drops data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+FALLBACK_COLOUR = "#767676"
+"""For a word without a colour of its own: a grey with 4.5:1 contrast on white."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """How one vocabulary word is shown.
+
+    ``label`` heads a table cell or a legend entry; ``phrase`` is the word inside a sentence
+    ("reported by the trial report"); ``mark`` is a short sign printed beside a value (a unit
+    suffix, a qualifier prefix, an arrow); ``flags`` name the word's roles in the code (a
+    ``ceiling`` qualifier draws a range down to zero, a ``randomised`` design allows
+    randomised contrasts).
+    """
+
+    label: str
+    phrase: str = ""
+    mark: str = ""
+    colour: str = ""
+    icon: str = ""
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: typing hashes Annotated metadata
+class Vocabulary:
+    """One closed vocabulary of the format: its name (the field), title and words, in order.
+
+    Use it as pydantic metadata (``Annotated[str, DESIGN]``): the field then accepts exactly
+    these words, reports any other value as ``literal_error`` (shown as ``not_allowed``), and
+    the JSON Schema lists them as an ``enum``.
+    """
+
+    name: str
+    title: str
+    words: Mapping[str, Word]
+
+    def __iter__(self) -> Iterator[str]:
+        """The words, in declaration order."""
+        return iter(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        """Whether ``word`` is one of the vocabulary's words."""
+        return word in self.words
+
+    def label(self, word: object) -> str:
+        """The word for people; an undeclared word shows itself, underscores as spaces."""
+        found = self.words.get(str(word))
+        if found is not None:
+            return found.label
+        return str(word).replace("_", " ").capitalize()
+
+    def phrase(self, word: object) -> str:
+        """The word inside a sentence (falls back to the lower-case label)."""
+        found = self.words.get(str(word))
+        if found is not None and found.phrase:
+            return found.phrase
+        return self.label(word).lower()
+
+    def mark(self, word: object) -> str:
+        """The short sign printed beside a value ("" when the word has none)."""
+        found = self.words.get(str(word))
+        return found.mark if found is not None else ""
+
+    def colour(self, word: object) -> str:
+        """The word's colour, or a neutral grey for a word without one."""
+        found = self.words.get(str(word))
+        return found.colour if found is not None and found.colour else FALLBACK_COLOUR
+
+    def icon(self, word: object) -> str:
+        """The word's icon (a Streamlit material icon string), or ""."""
+        found = self.words.get(str(word))
+        return found.icon if found is not None else ""
+
+    def with_flag(self, flag: str) -> tuple[str, ...]:
+        """The words that carry ``flag``, in declaration order."""
+        return tuple(w for w, word in self.words.items() if flag in word.flags)
+
+    def has_flag(self, word: object, flag: str) -> bool:
+        """Whether ``word`` carries ``flag`` (False for an undeclared word)."""
+        found = self.words.get(str(word))
+        return found is not None and flag in found.flags
+
+    def expected(self) -> str:
+        """The words as a message lists them: ``'a', 'b' or 'c'``."""
+        quoted = [f"'{w}'" for w in self.words]
+        return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+    def _check(self, value: object) -> str:
+        if isinstance(value, str) and value in self.words:
+            return value
+        raise PydanticCustomError(
+            "literal_error", "Input should be {expected}", {"expected": self.expected()}
+        )
+
+    def __get_pydantic_core_schema__(
+        self, source: object, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Validate as exactly one of the words (no coercion, no stripping)."""
+        del source, handler
+        return core_schema.no_info_plain_validator_function(
+            self._check, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A string enum of the words."""
+        del schema, handler
+        return {"type": "string", "enum": list(self.words)}
+
+
+def _words(**words: Word) -> dict[str, Word]:
+    return dict(words)
+
+
+CATEGORY = Vocabulary(
+    "category",
+    "Category",
+    _words(
+        response=Word("Response", flags=frozenset({"proportion", "benefit"})),
+        toxicity=Word("Toxicity", flags=frozenset({"proportion", "harm"})),
+        dose_modification=Word("Dose modification", flags=frozenset({"proportion", "harm"})),
+        quality_of_life=Word("Quality of life"),
+        # A time-to-event percentage is a Kaplan-Meier landmark, not a proportion of n: a
+        # binomial interval or a risk difference would ignore censoring.
+        time_to_event=Word("Time to event"),
+        other=Word("Other", flags=frozenset({"proportion"})),
+    ),
+)
+UNIT = Vocabulary(
+    "unit",
+    "Unit",
+    _words(
+        percent=Word("Patients (%)", phrase="percent", mark="%"),
+        months=Word("Months", mark=" mo"),
+        years=Word("Years", mark=" y"),
+        patients=Word("Patients", mark=" patients"),
+        score=Word("Score"),
+        ratio=Word("Ratio"),
+    ),
+)
+BETTER = Vocabulary(
+    "better",
+    "Which way is better",
+    _words(
+        higher=Word("Higher is better"),
+        lower=Word("Lower is better"),
+        none=Word("Neither way is better"),
+    ),
+)
+ROLE = Vocabulary(
+    "role",
+    "Investigational or comparator",
+    _words(
+        investigational=Word("Investigational"),
+        comparator=Word("Comparator"),
+    ),
+)
+DESIGN = Vocabulary(
+    "design",
+    "Study design",
+    _words(
+        randomized_phase3=Word("Randomised phase 3", flags=frozenset({"randomised"})),
+        randomized_phase2=Word("Randomised phase 2", flags=frozenset({"randomised"})),
+        phase2=Word("Phase 2"),
+        phase1_2=Word("Phase 1/2"),
+        retrospective=Word("Retrospective"),
+        pooled_analysis=Word("Pooled analysis"),
+        other=Word("Other"),
+    ),
+)
+PHASE = Vocabulary(
+    "phase",
+    "Treatment phase",
+    _words(
+        induction=Word("Induction"),
+        maintenance=Word("Maintenance"),
+        salvage=Word("Salvage"),
+        continuous=Word("Continuous"),
+    ),
+)
+QUALIFIER = Vocabulary(
+    "qualifier",
+    "Qualifier",
+    _words(
+        exact=Word("Exact"),
+        approximately=Word("Approximately", mark="about"),
+        up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
+        at_least=Word("At least", mark="at least", flags=frozenset({"floor"})),
+        more_than=Word("More than", mark="more than", flags=frozenset({"floor"})),
+        less_than=Word("Less than", mark="less than", flags=frozenset({"ceiling"})),
+    ),
+)
+REPORTED_BY = Vocabulary(
+    "reported_by",
+    "Reported by",
+    _words(
+        primary=Word("Trial report", phrase="the trial report"),
+        secondary=Word("Secondary source", phrase="a secondary source"),
+        editorial=Word("Editorial only", phrase="the editorial only"),
+        computed=Word("Computed by us", phrase="our computation"),
+    ),
+)
+MEASURE = Vocabulary(
+    "measure",
+    "Measure",
+    _words(
+        hazard_ratio=Word("Hazard ratio", flags=frozenset({"ratio"})),
+        odds_ratio=Word("Odds ratio", flags=frozenset({"ratio"})),
+        risk_ratio=Word("Risk ratio", flags=frozenset({"ratio"})),
+        difference=Word("Difference"),
+    ),
+)
+DIRECTION = Vocabulary(
+    "direction",
+    "Direction",
+    _words(
+        better=Word("Better", mark="↑"),
+        worse=Word("Worse", mark="↓"),
+        similar=Word("Similar", mark="="),
+    ),
+)
+EFFICACY = Vocabulary(
+    "efficacy",
+    "Efficacy",
+    _words(
+        high=Word("High"),
+        moderate=Word("Moderate"),
+        low=Word("Low"),
+        unclear=Word("Unclear"),
+    ),
+)
+SAFETY = Vocabulary(
+    "safety",
+    "Safety",
+    _words(
+        acceptable=Word("Acceptable"),
+        manageable=Word("Manageable"),
+        concerning=Word("Concerning"),
+        unacceptable=Word("Unacceptable"),
+        unclear=Word("Unclear"),
+    ),
+)
+# Colours: Okabe-Ito hues (colour-blind safe).
+VERDICT = Vocabulary(
+    "verdict",
+    "Editorial verdict",
+    _words(
+        favourable=Word("Favourable", colour="#009E73", icon=":material/thumb_up:"),
+        promising=Word("Promising", colour="#56B4E9", icon=":material/trending_up:"),
+        uncertain=Word("Uncertain", colour="#E69F00", icon=":material/help:"),
+        unfavourable=Word("Unfavourable", colour="#D55E00", icon=":material/thumb_down:"),
+    ),
+)
+
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    CATEGORY,
+    UNIT,
+    BETTER,
+    ROLE,
+    DESIGN,
+    PHASE,
+    QUALIFIER,
+    REPORTED_BY,
+    MEASURE,
+    DIRECTION,
+    EFFICACY,
+    SAFETY,
+    VERDICT,
+)
+"""Every closed vocabulary of the format (the workbook's drop-downs and the docs list them)."""
