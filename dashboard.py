@@ -1,10 +1,13 @@
-"""Entry point: load the evidence (or explain why not), then route to a page or the slides."""
+"""The shell: page settings, the evidence or why it cannot be shown, the page, the sidebar.
+
+Pages are plain scripts; this file draws what every page shares around ``page.run()``.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import panels, state
+from components import panels, presentation, registry, sidebar, state
 from evidence.loader import EvidenceError
 
 presenting = state.is_presenting()
@@ -16,25 +19,23 @@ st.set_page_config(
 )
 
 try:
-    bundle = state.get_bundle()  # pages draw from the same cached bundle
+    loaded = state.get_loaded()  # pages draw from the same cached evidence
 except EvidenceError as error:
     panels.render_data_problems(error)
     st.stop()
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/grid_view:", default=True),
-    st.Page("pages/response.py", title="Response", icon=":material/trending_up:"),
-    st.Page("pages/safety.py", title="Safety", icon=":material/health_and_safety:"),
-    st.Page("pages/dose_modifications.py", title="Dose modifications", icon=":material/tune:"),
-    st.Page("pages/quality_of_life.py", title="Quality of life", icon=":material/mood:"),
-    st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
-    st.Page("pages/benefit_risk.py", title="Benefit-risk and verdicts", icon=":material/balance:"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:"),
-]
-page = st.navigation(PAGES, position="sidebar")
+pages = {
+    page.title: (page, st.Page(page.path, title=page.title, icon=page.icon, default=i == 0))
+    for i, page in enumerate(registry.PAGES)
+}
+current = st.navigation([st_page for _, st_page in pages.values()], position="sidebar")
+sidebar.seed_filters_from_url(loaded)
+panels.render_upload_problems()
 if presenting:
-    panels.seed_filters_from_url(bundle)
-    panels.render_presentation(bundle, state.current_filters())
-    panels.render_filters(bundle)
+    presentation.render_presentation(loaded, state.current_filters())
 else:
-    page.run()
+    if pages[current.title][0].shell_title:
+        st.title(current.title)
+    current.run()
+# After the page: its first chart reaches the browser before the sidebar is built.
+sidebar.render_sidebar(loaded)

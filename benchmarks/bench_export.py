@@ -17,8 +17,10 @@ from pathlib import Path
 # Runnable as a plain script from anywhere: the repository root goes on the import path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from components import export, views
-from components.bundle import Filters, bundle_from_path
+from components.export import files, render
+from components.export.cli import DEFAULT_EVIDENCE
+from components.export.dress import with_footer
+from components.loaded import Filters, load_path
 
 
 def timed(fn, *args, **kwargs):
@@ -27,16 +29,8 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
-def deck(bundle, filters, specs, server):
-    subtitle = views.filter_subtitle(bundle, filters)
-    images = {
-        spec.key: server.render(
-            export.export_figure(spec, data_version=bundle.data_version, subtitle=subtitle),
-            "png",
-        )
-        for spec in specs
-    }
-    return export.deck_pptx(bundle, filters, specs, images=images)
+def deck(loaded, filters, server):
+    return files.view_deck(loaded, filters, server=server)
 
 
 def main() -> int:
@@ -45,29 +39,29 @@ def main() -> int:
     args = parser.parse_args()
 
     rows: list[tuple[str, float, str]] = []
-    load_s, bundle = timed(bundle_from_path, export.DEFAULT_EVIDENCE)
+    load_s, loaded = timed(load_path, DEFAULT_EVIDENCE)
     filters = Filters()
-    views_s, specs = timed(views.all_views, bundle, filters)
-    rows += [("load evidence + frames", load_s, ""), ("all_views", views_s, f"{len(specs)} charts")]
+    specs_s, specs = timed(files.file_specs, loaded, filters)
+    rows += [
+        ("load evidence + frames", load_s, ""),
+        ("file specs", specs_s, f"{len(specs)} charts"),
+    ]
 
-    server = export.ExportServer()
+    server = render.ExportServer()
     try:
-        cold_s, data = timed(deck, bundle, filters, specs, server)  # includes Chromium's start
+        cold_s, data = timed(deck, loaded, filters, server)  # includes Chromium's start
         rows.append(("deck, cold (Chromium start + PNGs + pptx)", cold_s, f"{len(data):,} B"))
-        warm_s, data = timed(deck, bundle, filters, specs, server)
+        warm_s, data = timed(deck, loaded, filters, server)
         rows.append(("deck, warm", warm_s, f"{len(specs)} PNGs"))
-        zip_s, data = timed(export.everything_zip, bundle, filters, server=server)
+        zip_s, data = timed(files.everything_zip, loaded, filters, server=server)
         rows.append(("everything_zip, warm", zip_s, f"{len(data):,} B"))
 
-        subtitle = views.filter_subtitle(bundle, filters)
         # The smallest, a typical and the tallest chart of the bundled evidence.
         for key in ("tte_ratios", "benefit_risk", "response_forest"):
             spec = next(s for s in specs if s.key == key)
-            fig_s, fig = timed(
-                export.export_figure, spec, data_version=bundle.data_version, subtitle=subtitle
-            )
-            rows.append((f"export_figure {key}", fig_s, f"{fig.layout.height} px tall"))
-            for fmt in export.IMAGE_FORMATS:
+            fig_s, fig = timed(with_footer, spec, data_version=loaded.data_version)
+            rows.append((f"with_footer {key}", fig_s, f"{fig.layout.height} px tall"))
+            for fmt in render.IMAGE_FORMATS:
                 server.render(fig, fmt)  # warm-up
                 runs = [timed(server.render, fig, fmt)[0] for _ in range(args.repeat)]
                 rows.append(

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the evidence package impo
 
 import yaml  # noqa: E402
 
-from components.bundle import build_bundle  # noqa: E402
+from components.loaded import load  # noqa: E402
 from evidence.loader import _Loader, load_evidence  # noqa: E402
 from evidence.models import Evidence  # noqa: E402
 
@@ -70,7 +70,7 @@ def median_time(action: Callable[[], object], runs: int, *, warm: bool = True) -
 
 def build_frames(ev: Evidence) -> None:
     # Exactly what the dashboard builds once per evidence file (every frame, each once).
-    build_bundle(ev, "benchmark", "benchmark")
+    load(ev, "benchmark", "benchmark")
 
 
 def size_text(n_bytes: int) -> str:

@@ -8,7 +8,7 @@ untimed warm-up rerun, then ``--reruns`` timed reruns. Target: warm median < 150
 The baseline app (benchmarks/baseline_app.py, one chart) is timed the same way as a floor.
 AppTest slightly overstates a server's time: every run recompiles the scripts and, because it
 resets PagesManager.uses_pages_directory, first starts the page file alone until
-state.ensure_entry_point reruns it through dashboard.py (a few ms).
+state.route_through_shell reruns it through dashboard.py (a few ms).
 
 Part B serves the dashboard and the baseline app side by side on free 127.0.0.1 ports and opens
 each in a fresh Chromium context per sample (an empty HTTP cache, as for a first visit),
@@ -136,10 +136,10 @@ def bench_one(script: Path, page: str | None, reruns: int) -> dict[str, Any]:
 
 
 def part_a(evidence: Path, reruns: int) -> dict[str, Any]:
-    import streamlit as st  # noqa: TID251 (to clear its data cache)
+    import streamlit as st  # noqa: TID251 (to clear its evidence cache)
 
     os.environ["EVIDENCE_FILE"] = str(evidence)
-    st.cache_data.clear()
+    st.cache_resource.clear()
     # The process's very first run imports the app's modules and loads the evidence.
     process_first = bench_one(APP, "overview", 0)["first"]
     rows = {page: bench_one(APP, page, reruns) for page in PAGES}

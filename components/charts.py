@@ -1,14 +1,18 @@
-"""Pure figure builders: (frame, *, options) -> go.Figure. No Streamlit, no I/O.
+"""Pure figure builders: (frame, *, title, subtitle, look) -> go.Figure. No Streamlit, no I/O.
 
-Colours and marker shapes are keyed by a regimen's position in the evidence file
-(``regimen_order``), never by row order, so a regimen looks the same on every page.
-Every piece of text from the evidence file is HTML-escaped before plotly sees it.
+Every builder takes ``look=`` (components/looks.py) the way plotly.express takes
+``template=``: fonts come from the look's template, geometry from its sizes, and nothing
+restyles a figure after it is built. Colours and marker shapes are keyed by a regimen's
+position in the evidence file (``regimen_order``), never by row order, so a regimen looks
+the same on every page. Every piece of text from the evidence file is HTML-escaped before
+plotly sees it.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.looks import GREY, GRID, INK, SCREEN, WARN, Look
 from evidence import frames as fr
+from evidence import vocabulary
 
 # Okabe-Ito, reordered so that the first regimens get the most distinct hues; yellow last.
 PALETTE = (
@@ -31,34 +37,19 @@ PALETTE = (
 )
 # Six shapes against eight colours: colour+shape pairs stay unique for 24 regimens.
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
-VERDICT_COLOURS = {
-    "favourable": "#009E73",
-    "promising": "#56B4E9",
-    "uncertain": "#E69F00",
-    "unfavourable": "#D55E00",
-    "none": "#9A9A9A",
-}
-VERDICT_WORDS = {
-    "favourable": "Favourable",
-    "promising": "Promising",
-    "uncertain": "Uncertain",
-    "unfavourable": "Unfavourable",
-    "none": "No verdict",
-}
-STYLE_SUFFIX = {"primary": "", "secondary": "", "editorial": "-open", "computed": "-open-dot"}
+NO_VERDICT = "none"
+NO_VERDICT_LABEL = "No verdict"
+NO_VERDICT_COLOUR = "#9A9A9A"
+# Who reported a figure shows in its marker: open for the editorial's, dotted for ours; a
+# reporter not listed here (a new vocabulary word) gets a filled marker.
+STYLE_SUFFIX = {"editorial": "-open", "computed": "-open-dot"}
 STYLE_LEGEND = (
     ("primary", "Filled: reported by the trial or a secondary source"),
     ("editorial", "Open: stated only by the editorial"),
     ("computed", "Open with dot: computed by us"),
 )
 QUALIFIED_LEGEND = "Dashed: range a qualifier allows ('up to', 'more than', ...)"
-FONT = "Arial, Helvetica, sans-serif"
-GREY = "#6B6B6B"
-WARN = "#B00020"
-LEGEND_HEIGHT = 130  # pixels below the plot for the x-axis title and the legend
-LABEL_WIDTH = 46  # characters per line of a row label; longer labels wrap
-_CEILING = ("up_to", "less_than")
-_FLOOR = ("more_than", "at_least")
+SMALL_N_NOTE = "† n not reported, or under 30: read with extra caution."
 
 
 def esc(text: object) -> str:
@@ -84,7 +75,12 @@ def marker_symbol(order: int, reported_by: str) -> str:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+    """Whether a cell holds a value: not None, NaN or pandas' NA."""
+    return (
+        value is not None
+        and value is not pd.NA
+        and not (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _fmt(value: float) -> str:
@@ -93,7 +89,17 @@ def _fmt(value: float) -> str:
 
 def n_text(n: object) -> str:
     """``n = 177`` or ``n not reported``."""
-    return f"n = {int(n)}" if _present(n) and n is not pd.NA else "n not reported"  # type: ignore[call-overload]
+    return f"n = {int(str(n))}" if _present(n) else "n not reported"
+
+
+def verdict_label(word: str) -> str:
+    """A verdict word for people; cohorts without a verdict are "No verdict"."""
+    return NO_VERDICT_LABEL if word == NO_VERDICT else vocabulary.VERDICT.label(word)
+
+
+def verdict_colour(word: str) -> str:
+    """A verdict word's colour (a word declared without one gets a neutral grey)."""
+    return NO_VERDICT_COLOUR if word == NO_VERDICT else vocabulary.VERDICT.colour(word)
 
 
 def _ci_text(row: pd.Series) -> str:
@@ -116,45 +122,35 @@ def result_hover(row: pd.Series) -> str:
         _ci_text(row),
         f"Source: {esc(row[fr.SOURCE_SHORT])}"
         + (f", {esc(row[fr.LOCATOR])}" if _present(row[fr.LOCATOR]) else ""),
-        f"Reported by {esc(fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], row[fr.REPORTED_BY]))}",
+        f"Reported by {esc(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}",
     ]
     if _present(row[fr.CRITERIA]):
         lines.append(f"Criteria: {esc(row[fr.CRITERIA])}")
     if _present(row[fr.NOTE]):
-        lines.append(f"Note: {_wrap(esc(row[fr.NOTE]))}")
+        lines.append(f"Note: {_wrap(str(row[fr.NOTE]))}")
     return "<br>".join(lines)
 
 
 def _is_small(row: pd.Series) -> bool:
     n = row[fr.N]
-    return bool(_present(n) and n is not pd.NA and int(n) < fr.SMALL_N_THRESHOLD)
+    return bool(_present(n) and int(n) < fr.SMALL_N_THRESHOLD)
 
 
 def _wrap(text: str, width: int = 70) -> str:
-    words, lines, current = text.split(), [], ""
-    for word in words:
-        if current and len(current) + len(word) + 1 > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    lines.append(current)
-    return "\n".join(lines).replace("\n", "<br>") if len(lines) > 1 else text
+    """Plain text wrapped at ``width`` characters and escaped, lines joined by <br>."""
+    return "<br>".join(esc(line) for line in textwrap.wrap(text, width) or [""])
 
 
-def row_label(row: pd.Series, *, with_endpoint: bool = True) -> str:
-    """Axis label of a result row; flags unknown or small n with a dagger."""
+def row_label(row: pd.Series, *, width: int = SCREEN.label_width) -> str:
+    """Axis label of a result row, wrapped at ``width``; flags unknown or small n with †."""
     n = row[fr.N]
-    if not _present(n) or n is pd.NA:
+    if not _present(n):
         tag = " (n n.r.)†"
     elif int(n) < fr.SMALL_N_THRESHOLD:
         tag = f" (n={int(n)})†"
     else:
         tag = f" (n={int(n)})"
-    label = str(row[fr.COHORT_LABEL])
-    if with_endpoint:
-        label += f" · {row[fr.ENDPOINT_SHORT]}"
-    return _wrap(esc(label + tag), LABEL_WIDTH)
+    return _wrap(f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_SHORT]}{tag}", width)
 
 
 def _order_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -164,46 +160,63 @@ def _order_rows(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _base_layout(
+def _title_block(
     fig: go.Figure,
     *,
     title: str,
     subtitle: str | None,
-    height: int,
-    notes: Sequence[tuple[str, str]] = (),
-    legend: bool = True,
-) -> None:
-    """Title block (title, subtitle, then coloured note lines), fonts, legend, size.
+    notes: Sequence[tuple[str, str]],
+    look: Look,
+) -> int:
+    """Title and subtitle (plotly's own), with the note lines under the subtitle.
 
-    ``notes`` are (text, colour) pairs; the text is escaped here and wrapped. ``legend``
-    reserves room below the plot for the x-axis title and the legend.
+    ``notes`` are (text, colour) pairs; all text is escaped and wrapped here. Returns the
+    pixels the block takes from the top of the figure.
     """
-    lines = [f"<b>{esc(title)}</b>"]
-    if subtitle:
-        lines.append(
-            f"<span style='font-size:13px;color:{GREY}'>{_wrap(esc(subtitle), 130)}</span>"
-        )
+    chars = max(60, int((look.width or 1100) / (0.55 * look.subtitle)))
+    lines = [_wrap(subtitle, chars)] if subtitle else []
     for text, colour in notes:
-        lines.append(f"<span style='font-size:12px;color:{colour}'>{_wrap(esc(text), 140)}</span>")
-    extra_lines = sum(line.count("<br>") for line in lines)
-    top = 56 + 20 * (len(lines) + extra_lines)
-    bottom = LEGEND_HEIGHT if legend else 20
-    total = height + top + 20 + bottom
+        lines.append(f"<span style='color:{colour}'>{_wrap(text, chars)}</span>")
+    sub = "<br>".join(lines)
+    count = sub.count("<br>") + 1 if sub else 0
     fig.update_layout(
         title={
-            "text": "<br>".join(lines),
+            "text": esc(title),
+            "subtitle": {"text": sub},
             "x": 0.01,
             "xanchor": "left",
             "xref": "container",
-            # A fixed pixel offset from the top: Streamlit crops the first few pixels.
-            "y": 1 - 18 / total,
-            "yanchor": "top",
             "yref": "container",
-        },
-        template="plotly_white",
-        font={"family": FONT, "size": 14, "color": "#222222"},
+            "yanchor": "top",
+        }
+    )
+    return 18 + round(look.title * 1.4) + count * look.line + 16
+
+
+def _layout(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str | None,
+    plot_height: int,
+    look: Look,
+    notes: Sequence[tuple[str, str]] = (),
+    legend_rows: int = 0,
+) -> None:
+    """The look's template, the title block, a bottom legend and a height that fits it all.
+
+    ``plot_height`` is the plotting area the chart needs; ``legend_rows`` reserves room below
+    it for the x-axis title and that many rows of legend (0: no legend).
+    """
+    top = _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
+    bottom = round((2.2 + 1.7 * legend_rows) * look.font) + 8
+    total = max(look.min_height, plot_height + top + bottom)
+    fig.update_layout(
+        template=look.template,
         height=total,
-        margin={"l": 10, "r": 30, "t": top + 20, "b": bottom},
+        width=look.width,
+        margin={"l": 10, "r": 30, "t": top, "b": bottom},
+        showlegend=legend_rows > 0,
         legend={
             "orientation": "h",
             "yref": "container",
@@ -211,15 +224,13 @@ def _base_layout(
             "y": 0.0,
             "xanchor": "left",
             "x": 0,
-            "font": {"size": 12},
         },
-        hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
     )
+    # The title's offset from the top in pixels: Streamlit crops the first few.
+    fig.update_layout(title={"y": 1 - 12 / total})
 
 
-def _legend_regimen(fig: go.Figure, order: int, regimen: str) -> None:
+def _legend_regimen(fig: go.Figure, order: int, regimen: str, look: Look) -> None:
     # A separate, filled legend entry: the data trace's first marker may be an open one.
     fig.add_trace(
         go.Scatter(
@@ -228,17 +239,18 @@ def _legend_regimen(fig: go.Figure, order: int, regimen: str) -> None:
             mode="markers",
             name=esc(regimen),
             legendgroup=f"regimen-{order}",
-            marker={"color": regimen_colour(order), "symbol": regimen_symbol(order), "size": 11},
+            marker={
+                "color": regimen_colour(order),
+                "symbol": regimen_symbol(order),
+                "size": look.marker,
+            },
             hoverinfo="skip",
         )
     )
 
 
-def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool) -> None:
-    present = {
-        "editorial" if r == "editorial" else "computed" if r == "computed" else "primary"
-        for r in reported
-    }
+def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool, look: Look) -> None:
+    present = {r if r in STYLE_SUFFIX else "primary" for r in reported}
     for style, text in STYLE_LEGEND:
         if style not in present:
             continue
@@ -250,7 +262,11 @@ def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool) -> 
                 name=text,
                 legendgroup="style",
                 legendgrouptitle={"text": "Marker"} if style == "primary" else None,
-                marker={"symbol": "circle" + STYLE_SUFFIX[style], "color": GREY, "size": 11},
+                marker={
+                    "symbol": "circle" + STYLE_SUFFIX.get(style, ""),
+                    "color": GREY,
+                    "size": look.marker,
+                },
                 hoverinfo="skip",
             )
         )
@@ -287,8 +303,7 @@ def forest_figure(
     subtitle: str | None = None,
     x_title: str = "Patients (%)",
     x_range: tuple[float, float] | None = (0.0, 100.0),
-    marker_size: int = 11,
-    row_height: int = 24,
+    look: Look = SCREEN,
 ) -> go.Figure:
     """Dot-and-interval chart of results, one panel per setting.
 
@@ -298,17 +313,20 @@ def forest_figure(
     compared with. ``x_range`` None lets the axis start at 0 and fit the data.
     """
     frame = _order_rows(frame)
-    frame = frame.assign(_label=[row_label(row) for _, row in frame.iterrows()])
+    frame = frame.assign(
+        _label=[row_label(row, width=look.label_width) for _, row in frame.iterrows()]
+    )
     settings = (
         frame[[fr.SETTING, fr.SETTING_LABEL, fr.SETTING_ORDER]]
         .drop_duplicates(fr.SETTING)
         .sort_values(fr.SETTING_ORDER)
     )
-    # A panel's height follows the lines its (wrapped) row labels need.
+    # A panel's height follows the lines its (wrapped) row labels need, plus room above each
+    # point for its value label.
     lines = frame["_label"].str.count("<br>") + 1
-    heights = [int(lines[frame[fr.SETTING] == s].sum()) for s in settings[fr.SETTING]]
-    gap = 64  # pixels between panels, room for the next panel's title
-    plot_height = row_height * sum(heights) + 30 * len(settings) + gap * (len(settings) - 1)
+    heights = [int(lines[frame[fr.SETTING] == s].sum()) + 1 for s in settings[fr.SETTING]]
+    gap = round(3.2 * look.font)  # between panels: room for the next panel's title
+    plot_height = look.row_height * sum(heights) + gap * (len(settings) - 1)
     fig = make_subplots(
         rows=len(settings),
         cols=1,
@@ -323,20 +341,21 @@ def forest_figure(
         sub = frame[frame[fr.SETTING] == setting]
         qualified_any |= _add_qualifier_ranges(fig, sub, low_end, high_end, r)
         for order, group in sub.groupby(fr.REGIMEN_ORDER, sort=True):
-            _add_result_points(fig, group, int(str(order)), marker_size, r)
+            _add_result_points(fig, group, int(str(order)), look, r)
         fig.update_yaxes(
             categoryorder="array",
             categoryarray=sub["_label"].tolist(),
             autorange="reversed",
             automargin=True,
-            tickfont={"size": 13},
+            # Half a row of air above the first point, so its value label stays in the panel.
+            range=[len(sub) - 0.5, -1.0],
             row=r,
             col=1,
         )
         fig.update_xaxes(
             range=[low_end - 2, high_end + 2],
             showgrid=True,
-            gridcolor="#E5E5E5",
+            gridcolor=GRID,
             zeroline=False,
             row=r,
             col=1,
@@ -347,17 +366,25 @@ def forest_figure(
         .sort_values(fr.REGIMEN_ORDER)[[fr.REGIMEN_ORDER, fr.REGIMEN_SHORT]]
         .itertuples(index=False)
     ):
-        _legend_regimen(fig, order, str(regimen))
-    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), qualified_any)
+        _legend_regimen(fig, order, str(regimen), look)
+    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), qualified_any, look)
     notes = []
     for setting_label, sub in frame.groupby(fr.SETTING_LABEL, sort=False):
         warning = criteria_note(sub)
         if warning:
             notes.append((f"⚠ {setting_label}: {warning}", WARN))
-    notes.append(("† n not reported, or under 30: read with extra caution.", GREY))
-    _base_layout(fig, title=title, subtitle=subtitle, height=plot_height, notes=notes)
+    notes.append((SMALL_N_NOTE, GREY))
+    _layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        plot_height=plot_height,
+        look=look,
+        notes=notes,
+        legend_rows=3,
+    )
     for annotation in fig.layout.annotations[: len(settings)]:
-        annotation.update(x=0, xanchor="left", font={"size": 14, "color": "#222222"})
+        annotation.update(x=0, xanchor="left", font={"size": look.font, "color": INK})
     return fig
 
 
@@ -368,9 +395,9 @@ def _add_qualifier_ranges(
     xs: list[float | None] = []
     ys: list[str | None] = []
     for _, item in sub.iterrows():
-        if item[fr.QUALIFIER] in _CEILING:
+        if vocabulary.QUALIFIER.has_flag(item[fr.QUALIFIER], "ceiling"):
             xs += [low_end, item[fr.VALUE], None]
-        elif item[fr.QUALIFIER] in _FLOOR:
+        elif vocabulary.QUALIFIER.has_flag(item[fr.QUALIFIER], "floor"):
             xs += [item[fr.VALUE], high_end, None]
         else:
             continue
@@ -403,35 +430,76 @@ def _error_arrays(group: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _add_result_points(
-    fig: go.Figure, group: pd.DataFrame, order: int, marker_size: int, row: int
-) -> None:
+def _points(
+    group: pd.DataFrame,
+    order: int,
+    look: Look,
+    *,
+    y: list[str],
+    text: list[str],
+    hover: list[str],
+) -> go.Scatter:
+    """One regimen's points: its colour and shape, open or dotted by who reported them."""
     colour = regimen_colour(order)
+    return go.Scatter(
+        x=group[fr.VALUE].tolist(),
+        y=y,
+        mode="markers+text",
+        name=esc(group[fr.REGIMEN_SHORT].iloc[0]),
+        legendgroup=f"regimen-{order}",
+        showlegend=False,
+        marker={
+            "color": colour,
+            "symbol": [marker_symbol(order, rb) for rb in group[fr.REPORTED_BY]],
+            "size": look.marker,
+            "line": {"width": 2, "color": colour},
+        },
+        error_x={**_error_arrays(group), "color": colour},
+        text=text,
+        textposition="top center",
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        cliponaxis=False,
+    )
+
+
+def _add_result_points(
+    fig: go.Figure, group: pd.DataFrame, order: int, look: Look, row: int
+) -> None:
     fig.add_trace(
-        go.Scatter(
-            x=group[fr.VALUE].tolist(),
+        _points(
+            group,
+            order,
+            look,
             y=group["_label"].tolist(),
-            mode="markers+text",
-            name=esc(group[fr.REGIMEN_SHORT].iloc[0]),
-            legendgroup=f"regimen-{order}",
-            showlegend=False,
-            marker={
-                "color": colour,
-                "symbol": [marker_symbol(order, rb) for rb in group[fr.REPORTED_BY]],
-                "size": marker_size,
-                "line": {"width": 2, "color": colour},
-            },
-            error_x={**_error_arrays(group), "color": colour},
             text=[esc(t) for t in group[fr.VALUE_TEXT]],
-            textposition="top center",
-            textfont={"size": 12, "color": "#333333"},
-            hovertext=[result_hover(item) for _, item in group.iterrows()],
-            hovertemplate="%{hovertext}<extra></extra>",
-            cliponaxis=False,
+            hover=[result_hover(item) for _, item in group.iterrows()],
         ),
         row=row,
         col=1,
     )
+
+
+def comparison_hover(row: pd.Series) -> str:
+    """Hover text for a reported comparison: arms, measure, CI, p, source, who reported it."""
+    ci = (
+        f"95% CI {_fmt(row[fr.CI_LOW])}–{_fmt(row[fr.CI_HIGH])}, as reported"
+        if _present(row[fr.CI_LOW])
+        else "95% CI not reported"
+    )
+    lines = [
+        f"<b>{esc(row[fr.COHORT_LABEL])}</b> vs {esc(row[fr.VERSUS_LABEL])}",
+        f"{esc(row[fr.ENDPOINT_LABEL])}: {esc(vocabulary.MEASURE.phrase(row[fr.MEASURE]))} "
+        f"<b>{_fmt(row[fr.VALUE])}</b>",
+        ci,
+        f"p {esc(row[fr.P])}" if _present(row[fr.P]) else "p not reported",
+        f"Source: {esc(row[fr.SOURCE_SHORT])}"
+        + (f", {esc(row[fr.LOCATOR])}" if _present(row[fr.LOCATOR]) else ""),
+        f"Reported by {esc(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}",
+    ]
+    if _present(row[fr.NOTE]):
+        lines.append(f"Note: {_wrap(str(row[fr.NOTE]))}")
+    return "<br>".join(lines)
 
 
 def ratio_forest_figure(
@@ -439,71 +507,36 @@ def ratio_forest_figure(
     *,
     title: str,
     subtitle: str | None = None,
-    marker_size: int = 11,
+    look: Look = SCREEN,
 ) -> go.Figure:
     """Forest plot of ratio comparisons (hazard ratios) on a log axis with a line at 1."""
     frame = frame.sort_values([fr.SETTING_ORDER, fr.SOURCE_ORDER, fr.COHORT_ORDER], kind="stable")
     labels = [
-        f"{esc(row[fr.SOURCE_SHORT])}: {esc(row[fr.REGIMEN_SHORT])} vs "
-        f"{esc(row[fr.VERSUS_REGIMEN_SHORT])} · {esc(row[fr.ENDPOINT_SHORT])}"
+        _wrap(
+            f"{row[fr.SOURCE_SHORT]}: {row[fr.REGIMEN_SHORT]} vs {row[fr.VERSUS_REGIMEN_SHORT]}"
+            f" · {row[fr.ENDPOINT_SHORT]}",
+            look.label_width + 20,
+        )
         for _, row in frame.iterrows()
     ]
+    frame = frame.assign(_label=labels)
     fig = go.Figure()
     for order_key, group in frame.groupby(fr.REGIMEN_ORDER, sort=True):
         order = int(str(order_key))
-        idx = [i for i in range(len(frame)) if frame.index[i] in group.index]
-        hover = []
-        texts = []
-        for _, row in group.iterrows():
-            ci = (
-                f"95% CI {_fmt(row[fr.CI_LOW])}–{_fmt(row[fr.CI_HIGH])}, as reported"
-                if _present(row[fr.CI_LOW])
-                else "95% CI not reported"
-            )
-            p = f"p {esc(row[fr.P])}" if _present(row[fr.P]) else "p not reported"
-            measure = str(row[fr.MEASURE]).replace("_", " ")
-            hover.append(
-                "<br>".join(
-                    [
-                        f"<b>{esc(row[fr.COHORT_LABEL])}</b> vs {esc(row[fr.VERSUS_LABEL])}",
-                        f"{esc(row[fr.ENDPOINT_LABEL])}: {measure} <b>{_fmt(row[fr.VALUE])}</b>",
-                        ci,
-                        p,
-                        f"Source: {esc(row[fr.SOURCE_SHORT])}"
-                        + (f", {esc(row[fr.LOCATOR])}" if _present(row[fr.LOCATOR]) else ""),
-                        "Reported by "
-                        + esc(fr.REPORTED_BY_TEXT.get(row[fr.REPORTED_BY], row[fr.REPORTED_BY])),
-                    ]
-                    + ([f"Note: {_wrap(esc(row[fr.NOTE]))}"] if _present(row[fr.NOTE]) else [])
-                )
-            )
-            texts.append(
-                _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if _present(row[fr.P]) else "")
-            )
         fig.add_trace(
-            go.Scatter(
-                x=group[fr.VALUE].tolist(),
-                y=[labels[i] for i in idx],
-                mode="markers+text",
-                name=esc(group[fr.REGIMEN_SHORT].iloc[0]),
-                legendgroup=f"regimen-{order}",
-                showlegend=False,
-                marker={
-                    "color": regimen_colour(order),
-                    "symbol": [marker_symbol(order, rb) for rb in group[fr.REPORTED_BY]],
-                    "size": marker_size,
-                    "line": {"width": 2, "color": regimen_colour(order)},
-                },
-                error_x={**_error_arrays(group), "color": regimen_colour(order)},
-                text=texts,
-                textposition="top center",
-                textfont={"size": 12},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-                cliponaxis=False,
+            _points(
+                group,
+                order,
+                look,
+                y=group["_label"].tolist(),
+                text=[
+                    _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if _present(row[fr.P]) else "")
+                    for _, row in group.iterrows()
+                ],
+                hover=[comparison_hover(row) for _, row in group.iterrows()],
             )
         )
-        _legend_regimen(fig, order, str(group[fr.REGIMEN_SHORT].iloc[0]))
+        _legend_regimen(fig, order, str(group[fr.REGIMEN_SHORT].iloc[0]), look)
     values = pd.concat([frame[fr.VALUE], frame[fr.CI_LOW], frame[fr.CI_HIGH]]).dropna()
     low = min(0.1, float(values.min()) * 0.8) if not values.empty else 0.1
     high = max(2.0, float(values.max()) * 1.25) if not values.empty else 2.0
@@ -512,25 +545,40 @@ def ratio_forest_figure(
         type="log",
         range=[math.log10(low), math.log10(high)],
         title_text="Ratio (log scale) — left of 1 favours the first regimen named",
-        gridcolor="#E5E5E5",
+        gridcolor=GRID,
     )
     fig.update_yaxes(
-        categoryorder="array", categoryarray=labels, autorange="reversed", automargin=True
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        automargin=True,
+        range=[len(labels) - 0.5, -1.0],
     )
-    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), qualified=False)
-    _base_layout(fig, title=title, subtitle=subtitle, height=40 + 44 * len(frame))
+    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), False, look)
+    lines = sum(label.count("<br>") + 1 for label in labels) + 1
+    _layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        plot_height=round(1.6 * look.row_height * lines),
+        look=look,
+        legend_rows=2,
+    )
     return fig
 
 
-def coverage_figure(frame: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+def coverage_figure(
+    frame: pd.DataFrame, *, title: str, subtitle: str | None = None, look: Look = SCREEN
+) -> go.Figure:
     """Regimen x setting grid: where evidence exists, with cohort count and headline."""
     settings = frame.drop_duplicates(fr.SETTING).sort_values(fr.SETTING_ORDER)
     regimens = frame.drop_duplicates(fr.REGIMEN).sort_values(fr.REGIMEN_ORDER)
-    has_any = frame.groupby(fr.REGIMEN)["cohorts"].sum()
+    has_any = frame.groupby(fr.REGIMEN)[fr.COHORTS].sum()
     regimens = regimens[regimens[fr.REGIMEN].map(has_any) > 0] if has_any.sum() else regimens
     x = [esc(s) for s in settings[fr.SETTING_SHORT]]
     y = [esc(r) for r in regimens[fr.REGIMEN_SHORT]]
     lookup = frame.set_index([fr.REGIMEN, fr.SETTING])
+    cell_chars = max(12, int(24 * 12 / look.value * 7 / max(len(x), 1)))
     z, text, hover = [], [], []
     for regimen, regimen_label in zip(
         regimens[fr.REGIMEN], regimens[fr.REGIMEN_LABEL], strict=True
@@ -540,21 +588,22 @@ def coverage_figure(frame: pd.DataFrame, *, title: str, subtitle: str | None = N
             settings[fr.SETTING], settings[fr.SETTING_LABEL], strict=True
         ):
             cell = lookup.loc[(regimen, setting)]
-            count = int(cell["cohorts"])
+            count = int(cell[fr.COHORTS])
             zr.append(count if count else None)
-            headline = cell["headline"] if _present(cell["headline"]) else ""
+            headline = cell[fr.HEADLINE] if _present(cell[fr.HEADLINE]) else ""
             tr.append(
-                f"<b>{count} cohort{'s' if count != 1 else ''}</b><br>{_wrap(esc(headline), 22)}"
+                f"<b>{count} cohort{'s' if count != 1 else ''}</b><br>"
+                f"{_wrap(str(headline), cell_chars)}"
                 if count
                 else "—"
             )
             hr.append(
                 f"<b>{esc(regimen_label)}</b><br>{esc(setting_label)}<br>"
                 + (
-                    f"{count} cohort(s) from {esc(cell['sources'])}"
+                    f"{count} cohort(s) from {esc(cell[fr.SOURCES])}"
                     + (
                         f"<br>First response figure: {esc(headline)} "
-                        f"({esc(cell['headline_source'])})"
+                        f"({esc(cell[fr.HEADLINE_SOURCE])})"
                         if headline
                         else ""
                     )
@@ -572,43 +621,55 @@ def coverage_figure(frame: pd.DataFrame, *, title: str, subtitle: str | None = N
             y=y,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 12},
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
-            colorscale=[[0, "#DCEAF7"], [1, "#6BAED6"]],
+            colorscale=[[0, "#DCEAF7"], [1, "#9ECAE1"]],
             showscale=False,
             xgap=3,
             ygap=3,
             zmin=0,
         )
     )
-    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 13})
-    fig.update_xaxes(side="top", tickfont={"size": 13}, automargin=True)
-    _base_layout(fig, title=title, subtitle=subtitle, height=80 + 62 * len(y), legend=False)
-    fig.update_layout(margin={"t": fig.layout.margin.t + 40})  # room for the top axis labels
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    _layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        plot_height=round(2 * look.tick) + round(4.4 * look.value * len(y)),
+        look=look,
+    )
+    fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
     return fig
 
 
-def benefit_risk_figure(
+def plane_figure(
     frame: pd.DataFrame,
     *,
     title: str,
     x_title: str,
     y_title: str,
     subtitle: str | None = None,
+    look: Look = SCREEN,
 ) -> go.Figure:
-    """Efficacy-versus-harm plane: one point per cohort, size by n, colour by verdict.
+    """Benefit-harm plane: one point per cohort, size by n, colour by the editorial's verdict.
 
-    ``frame`` has one row per cohort with columns x_value, y_value, x_text, y_text, n,
-    verdict (a verdict word or "none"), editorial_only (bool), and the cohort label columns.
+    ``frame`` follows evidence.frames.PLANE_FRAME. Every verdict word present gets a trace,
+    in vocabulary order, then words the vocabulary does not know, then "No verdict": no
+    cohort is ever dropped for its word.
     """
     fig = go.Figure()
-    for word in VERDICT_COLOURS:
-        group = frame[frame["verdict"] == word]
-        if group.empty:
-            continue
+    present = list(dict.fromkeys(frame[fr.VERDICT]))
+    words = [w for w in vocabulary.VERDICT if w in present]
+    words += [w for w in present if w not in words and w != NO_VERDICT]
+    words += [NO_VERDICT] if NO_VERDICT in present else []
+    for word in words:
+        group = frame[frame[fr.VERDICT] == word]
+        colour = verdict_colour(word)
         sizes = [
-            14.0 if not _present(n) or n is pd.NA else 12.0 + 3.0 * math.sqrt(float(n)) ** 0.9
+            look.marker * 1.3
+            if not _present(n)
+            else look.marker * (1.1 + 0.27 * math.sqrt(float(n)) ** 0.9)
             for n in group[fr.N]
         ]
         hover = [
@@ -616,32 +677,35 @@ def benefit_risk_figure(
                 [
                     f"<b>{esc(row[fr.COHORT_LABEL])}</b>",
                     f"{esc(row[fr.REGIMEN_LABEL])} · {esc(row[fr.SETTING_SHORT])}",
-                    f"{esc(x_title)}: {esc(row['x_text'])}",
-                    f"{esc(y_title)}: {esc(row['y_text'])}",
+                    f"{esc(x_title)}: {esc(row[fr.HARM_TEXT])}",
+                    f"{esc(y_title)}: {esc(row[fr.BENEFIT_TEXT])}",
                     esc(n_text(row[fr.N])),
                     f"Source: {esc(row[fr.SOURCE_SHORT])}",
-                    f"Editorial verdict: {VERDICT_WORDS[word]}",
+                    f"Editorial verdict: {esc(verdict_label(word))}",
                 ]
-                + (["At least one figure is the editorial's only"] if row["editorial_only"] else [])
+                + (
+                    ["At least one figure is the editorial's only"]
+                    if row[fr.EDITORIAL_ONLY]
+                    else []
+                )
             )
             for _, row in group.iterrows()
         ]
         fig.add_trace(
             go.Scatter(
-                x=group["x_value"].tolist(),
-                y=group["y_value"].tolist(),
+                x=group[fr.HARM_VALUE].tolist(),
+                y=group[fr.BENEFIT_VALUE].tolist(),
                 mode="markers+text",
-                name=VERDICT_WORDS[word],
+                name=esc(verdict_label(word)),
                 marker={
-                    "color": VERDICT_COLOURS[word],
+                    "color": colour,
                     "size": sizes,
-                    "symbol": ["circle-open" if e else "circle" for e in group["editorial_only"]],
-                    "line": {"width": 2.5, "color": VERDICT_COLOURS[word]},
+                    "symbol": ["circle-open" if e else "circle" for e in group[fr.EDITORIAL_ONLY]],
+                    "line": {"width": 2.5, "color": colour},
                     "opacity": 0.85,
                 },
                 text=[esc(t) for t in group[fr.COHORT_LABEL]],
                 textposition="top center",
-                textfont={"size": 12},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
                 cliponaxis=False,
@@ -653,58 +717,19 @@ def benefit_risk_figure(
             y=[None],
             mode="markers",
             name="Open: a figure only the editorial gives",
-            marker={"symbol": "circle-open", "color": GREY, "size": 12},
+            marker={"symbol": "circle-open", "color": GREY, "size": look.marker},
             hoverinfo="skip",
         )
     )
-    fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor="#E5E5E5")
-    fig.update_yaxes(title_text=esc(y_title), range=[-3, 108], gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor=GRID)
+    fig.update_yaxes(title_text=esc(y_title), range=[-3, 108], gridcolor=GRID)
     # ESMO-MCBS style cue: grade 3-4 harm in 30% or more is where tolerability is downgraded.
     fig.add_vrect(x0=30, x1=103, fillcolor="#D55E00", opacity=0.05, line_width=0)
     fig.add_annotation(
-        x=31,
-        y=106,
-        text="harm ≥ 30%",
-        showarrow=False,
-        xanchor="left",
-        font={"size": 11, "color": GREY},
+        x=31, y=106, text="harm ≥ 30%", showarrow=False, xanchor="left", font={"color": GREY}
     )
-    _base_layout(fig, title=title, subtitle=subtitle, height=520)
+    _layout(
+        fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend_rows=2
+    )
     fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
     return fig
-
-
-def presentation_figure(fig: go.Figure, *, min_height: int = 720) -> go.Figure:
-    """A copy restyled for a projector: larger type and markers, at least 16:9 tall.
-
-    The input figure is not changed.
-    """
-    out = go.Figure(fig)
-    out.update_layout(
-        font={"size": 19},
-        hoverlabel={"font": {"size": 17}},
-        legend={"font": {"size": 16}},
-        height=max(min_height, int((fig.layout.height or min_height) * 1.3)),
-    )
-    out.update_xaxes(tickfont={"size": 17}, title_font={"size": 19})
-    out.update_yaxes(tickfont={"size": 17}, title_font={"size": 19})
-    for trace in out.data:
-        marker = getattr(trace, "marker", None)
-        size = getattr(marker, "size", None) if marker is not None else None
-        if isinstance(size, int | float):
-            trace.marker.size = size * 1.5
-        elif isinstance(size, tuple | list):
-            trace.marker.size = [s * 1.5 for s in size]
-        if trace.type in ("scatter", "heatmap"):
-            trace.textfont.size = 17
-    if out.layout.title.text:
-        out.layout.title.text = out.layout.title.text.replace("font-size:13px", "font-size:17px")
-        out.layout.title.text = out.layout.title.text.replace("font-size:12px", "font-size:16px")
-    for annotation in out.layout.annotations:
-        annotation.font.size = 18
-    # The title block grows with the type: keep the panels below it.
-    top = int((fig.layout.margin.t or 80) * 1.3)
-    out.update_layout(
-        margin={"t": top}, height=out.layout.height + top - (fig.layout.margin.t or 80)
-    )
-    return out

@@ -1,33 +1,28 @@
-"""The cached evidence loader, filter state and the keys every widget uses."""
+"""The cached evidence loader, this session's state (filters, upload, slides) and its keys."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components.bundle import Bundle, Filters, bundle_from_bytes, bundle_from_path
+from components.loaded import FILTER_KEYS, Filters, LoadedEvidence, load_bytes, load_path
+from components.looks import SCREEN, Look
+from components.registry import Chart
+from components.specs import ChartSpec
 from evidence.loader import EvidenceError
-
-__all__ = ["Bundle", "Filters"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_EVIDENCE = ROOT / "data" / "evidence.yaml"
 EVIDENCE_ENV = "EVIDENCE_FILE"
 
-# Widget keys. Filter keys double as URL query parameter names (bind="query-params").
-KEY_SETTINGS = "setting"
-KEY_REGIMENS = "regimen"
-KEY_ROLES = "role"
-KEY_DESIGNS = "design"
-KEY_REPORTED = "reported"
-FILTER_KEYS = (KEY_SETTINGS, KEY_REGIMENS, KEY_ROLES, KEY_DESIGNS, KEY_REPORTED)
+# Filter widgets use the filters' keys (components/loaded.py FILTERS), which double as URL
+# query parameter names (bind="query-params").
 
 # Presentation view: ?mode=present&slide=N (plain query parameters, set by callbacks).
 KEY_MODE = "mode"
@@ -38,7 +33,7 @@ KEY_PRESENT_TOGGLE = "present_toggle"
 # An uploaded evidence file lives only in this browser session's state: never on disk, never
 # in a cache shared between sessions.
 KEY_UPLOAD = "evidence_upload"
-SESSION_UPLOADED = "uploaded_bundle"
+SESSION_UPLOADED = "uploaded_evidence"
 SESSION_UPLOAD_ERROR = "upload_error"
 SESSION_UPLOAD_NONCE = "upload_nonce"
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -55,23 +50,23 @@ def evidence_path() -> str:
     return str(known.evidence) if known.evidence else str(BUNDLED_EVIDENCE)
 
 
-# cache_resource, not cache_data: measured, unpickling a fresh copy of the bundle on every
-# call cost 9-35 ms per page run. The bundle is shared read-only (frozen; nothing mutates its
+# cache_resource, not cache_data: measured, unpickling a fresh copy of the frames on every
+# call cost 9-35 ms per page run. They are shared read-only (frozen; nothing mutates the
 # frames). Only files on disk are cached here; an upload never enters a shared cache.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _cached_bundle(path: str, mtime_ns: int, size: int) -> Bundle:
+def _cached_evidence(path: str, mtime_ns: int, size: int) -> LoadedEvidence:
     # mtime and size are part of the cache key so that editing the file invalidates it.
     del mtime_ns, size
-    return bundle_from_path(path)
+    return load_path(path)
 
 
-def get_bundle() -> Bundle:
+def get_loaded() -> LoadedEvidence:
     """The evidence of this session: its upload if any, else the file on disk (cached).
 
     Raises EvidenceError when the file on disk is invalid.
     """
     uploaded = st.session_state.get(SESSION_UPLOADED)
-    if isinstance(uploaded, Bundle):
+    if isinstance(uploaded, LoadedEvidence):
         return uploaded
     path = evidence_path()
     try:
@@ -79,19 +74,18 @@ def get_bundle() -> Bundle:
         key = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         key = (0, 0)  # the loader reports the missing file with a clear message
-    return _cached_bundle(path, *key)
+    return _cached_evidence(path, *key)
 
 
 def current_filters() -> Filters:
     """The filters as the sidebar widgets hold them."""
-    state = st.session_state
-    return Filters(
-        settings=tuple(state.get(KEY_SETTINGS) or ()),
-        regimens=tuple(state.get(KEY_REGIMENS) or ()),
-        roles=tuple(state.get(KEY_ROLES) or ()),
-        designs=tuple(state.get(KEY_DESIGNS) or ()),
-        reported_by=tuple(state.get(KEY_REPORTED) or ()),
-    )
+    return Filters(tuple((key, tuple(st.session_state.get(key) or ())) for key in FILTER_KEYS))
+
+
+def page_view() -> tuple[LoadedEvidence, Filters]:
+    """What a page draws: this session's evidence and filters."""
+    route_through_shell()
+    return get_loaded(), current_filters()
 
 
 def reset_filters() -> None:
@@ -117,11 +111,11 @@ def on_upload() -> None:
         return
     data = file.getvalue()
     try:
-        bundle = bundle_from_bytes(data, file.name, max_bytes=UPLOAD_MAX_BYTES)
+        loaded = load_bytes(data, file.name, max_bytes=UPLOAD_MAX_BYTES)
     except EvidenceError as error:
         st.session_state[SESSION_UPLOAD_ERROR] = error
         return
-    st.session_state[SESSION_UPLOADED] = bundle
+    st.session_state[SESSION_UPLOADED] = loaded
     st.session_state.pop(SESSION_UPLOAD_ERROR, None)
     reset_filters()  # the old selections name settings the new file may not have
 
@@ -145,9 +139,9 @@ def dismiss_upload_error() -> None:
     st.session_state.pop(SESSION_UPLOAD_ERROR, None)
 
 
-def is_uploaded(bundle: Bundle) -> bool:
-    """Whether ``bundle`` is this session's upload rather than the file on disk."""
-    return st.session_state.get(SESSION_UPLOADED) is bundle
+def is_uploaded(loaded: LoadedEvidence) -> bool:
+    """Whether ``loaded`` is this session's upload rather than the file on disk."""
+    return st.session_state.get(SESSION_UPLOADED) is loaded
 
 
 def is_presenting() -> bool:
@@ -185,14 +179,15 @@ def go_to_slide(slide: int) -> None:
     st.query_params[KEY_SLIDE] = str(slide)
 
 
-def ensure_entry_point() -> None:
+def route_through_shell() -> None:
     """Rerun through dashboard.py when Streamlit ran a page file on its own.
 
-    Streamlit treats a folder named ``pages/`` as an old-style multipage app until the
-    entry script has called ``st.navigation`` once in the server process: a deep link opened
-    first after a restart would run the page file alone, without the app's navigation and
-    page settings. Clearing that flag and rerunning routes the same URL through
-    dashboard.py.
+    Streamlit treats a folder named ``pages/`` as an old-style multipage app until the entry
+    script has called ``st.navigation`` once in the server process: a deep link opened first
+    after a restart would run the page file alone, without the shell (sidebar, page settings).
+    Streamlit has no public setting for this (checked in 1.67), so the private class flag is
+    cleared here, the one place that touches it; tests/test_browser.py opens a deep link first
+    after a restart to prove the route.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
@@ -202,28 +197,34 @@ def ensure_entry_point() -> None:
 SESSION_MEMO = "view_memo"
 MEMO_ENTRIES = 32
 
-_T = TypeVar("_T")
 
-
-def memo_view(build: Callable[..., _T], bundle: Bundle, filters: Filters, **options: object) -> _T:
-    """Build a view once per (bundle, filters, options) in this browser session.
+def memo_specs(
+    chart: Chart,
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    look: Look = SCREEN,
+    choices: Mapping[str, object] | None = None,
+) -> list[ChartSpec]:
+    """A chart's specs, built once per (evidence, filters, look, choices) in this session.
 
     Figures cost 100+ ms to build and reruns (a click, an expander, a page revisited) ask for
     the same ones. The memo lives in this session's state, so an uploaded file's figures are
-    never shared with another session; it keeps the last MEMO_ENTRIES views.
+    never shared with another session; it keeps the last MEMO_ENTRIES.
     """
     key = (
-        build.__qualname__,
-        id(bundle),
-        bundle.data_version,
+        chart.key,
+        id(loaded),
+        loaded.data_version,
         filters,
-        tuple(sorted(options.items())),
+        look.name,
+        tuple(sorted((choices or {}).items())),
     )
-    memo: dict[object, object] = st.session_state.setdefault(SESSION_MEMO, {})
+    memo: dict[object, list[ChartSpec]] = st.session_state.setdefault(SESSION_MEMO, {})
     if key in memo:
         memo[key] = memo.pop(key)  # most recently used last
-        return memo[key]  # type: ignore[return-value]
-    value = build(bundle, filters, **options)
+        return memo[key]
+    value = chart.specs(loaded, filters, look=look, **(choices or {}))
     memo[key] = value
     while len(memo) > MEMO_ENTRIES:
         memo.pop(next(iter(memo)))

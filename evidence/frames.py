@@ -1,21 +1,24 @@
 """Tidy pandas frames for the pages, built from a validated Evidence.
 
-Every transform returns a new DataFrame whose columns are documented in its docstring and
-named by the constants below. Labels travel with ids so that charts never look anything up.
+Every transform returns a new DataFrame built through its FrameContract: the one place that
+states the frame's columns and what each holds. Labels travel with ids, so that charts never
+look anything up.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from evidence import vocabulary
 from evidence.models import Cohort, Evidence, Verdict, result_key
 
-# Column names (the frame contract).
+# Column names. What each column holds is stated once, in the contracts further down.
 KEY = "key"
 COHORT = "cohort"
 COHORT_LABEL = "cohort_label"
@@ -35,6 +38,7 @@ REGIMEN = "regimen"
 REGIMEN_LABEL = "regimen_label"
 REGIMEN_SHORT = "regimen_short"
 REGIMEN_ORDER = "regimen_order"
+DOSING = "dosing"
 ROLE = "role"
 PHASE = "phase"
 ENDPOINT = "endpoint"
@@ -54,6 +58,8 @@ EVENTS = "events"
 N = "n"
 N_REPORTED_BY = "n_reported_by"
 SMALL_N = "small_n"
+MEDIAN_AGE = "median_age"
+MEDIAN_AGE_REPORTED_BY = "median_age_reported_by"
 CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
 CI_KIND = "ci_kind"
@@ -68,47 +74,266 @@ MEASURE = "measure"
 P = "p"
 DIRECTION = "direction"
 STATEMENT = "statement"
+VERDICT_ID = "verdict_id"
+REGIMENS = "regimens"
+REGIMEN_LABELS = "regimen_labels"
+EFFICACY = "efficacy"
+SAFETY = "safety"
+VERDICT = "verdict"
+RESTS_ON = "rests_on"
+YEAR = "year"
+DOI = "doi"
+PMID = "pmid"
+NCT = "nct"
+URL = "url"
+N_TOTAL = "n_total"
+COHORTS = "cohorts"
+NUMBERS = "numbers"
+SOURCES = "sources"
+HEADLINE = "headline"
+HEADLINE_SOURCE = "headline_source"
+HARM_VALUE = "harm_value"
+HARM_TEXT = "harm_text"
+HARM_ENDPOINT = "harm_endpoint"
+BENEFIT_VALUE = "benefit_value"
+BENEFIT_TEXT = "benefit_text"
+BENEFIT_ENDPOINT = "benefit_endpoint"
+BENEFIT_CRITERIA = "benefit_criteria"
+EDITORIAL_ONLY = "editorial_only"
 
 SMALL_N_THRESHOLD = 30
 """Cohorts smaller than this are flagged on every chart."""
 Z95 = 1.959963984540054
 
-# Categories whose percentages are simple proportions of n. A time-to-event percentage (a
-# Kaplan-Meier landmark) is not: a binomial interval would ignore censoring.
-PROPORTION_CATEGORIES = ("response", "toxicity", "dose_modification", "other")
-
 CI_REPORTED = "reported"
 CI_COMPUTED = "computed"
 CI_NONE = "none"
 
-_QUALIFIER_PREFIX = {
-    "exact": "",
-    "approximately": "about ",
-    "up_to": "up to ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "less_than": "less than ",
+
+@dataclass(frozen=True)
+class FrameContract:
+    """The columns of one frame, in order, each with what it holds.
+
+    This is the one place a frame's columns are stated. Transforms build their frame through
+    :meth:`frame`, so a frame never has a column its contract lacks, nor lacks one it names.
+    """
+
+    name: str
+    columns: Mapping[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        """The column names, in order."""
+        return list(self.columns)
+
+    def frame(self, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+        """A frame of ``rows`` with exactly the contract's columns, in order."""
+        return pd.DataFrame(list(rows), columns=self.names)
+
+
+_COHORT_LABELS = {
+    COHORT: "the cohort's id",
+    COHORT_LABEL: "the cohort's label",
+    COHORT_ORDER: "the cohort's position in the file",
+    SOURCE: "its source's id",
+    SOURCE_SHORT: "its source's short name",
+    SOURCE_ORDER: "its source's position in the file",
+    CITATION: "its source's citation",
+    DESIGN: "its source's design (a vocabulary word)",
+    TRIAL: "its source's trial name, or None",
+    EDITORIAL_REF: "how the editorial cites its source, or None",
+    SETTING: "its setting's id",
+    SETTING_LABEL: "its setting's label",
+    SETTING_SHORT: "its setting's short label",
+    SETTING_ORDER: "its setting's position in the file",
+    DISEASE: "its setting's disease",
+    REGIMEN: "its regimen's id",
+    REGIMEN_LABEL: "its regimen's label",
+    REGIMEN_SHORT: "its regimen's short label",
+    REGIMEN_ORDER: "its regimen's position in the file (fixes its colour and shape)",
+    DOSING: "its regimen's dosing, or None",
+    ROLE: "its regimen's role (investigational or comparator)",
+    PHASE: "the cohort's treatment phase, or None",
 }
-_UNIT_SUFFIX = {
-    "percent": "%",
-    "months": " mo",
-    "years": " y",
-    "patients": " patients",
-    "score": "",
-    "ratio": "",
+_ENDPOINT_LABELS = {
+    ENDPOINT: "the endpoint's id",
+    ENDPOINT_LABEL: "the endpoint's label",
+    ENDPOINT_SHORT: "the endpoint's short label (its label when it has none)",
 }
-REPORTED_BY_TEXT = {
-    "primary": "the trial report",
-    "secondary": "a secondary source",
-    "editorial": "the editorial only",
-    "computed": "our computation",
-}
+
+COHORT_FRAME = FrameContract(
+    "cohorts",
+    {
+        **_COHORT_LABELS,
+        N: "patients in the cohort (Int64; NA = not reported)",
+        N_REPORTED_BY: "who reported n",
+        SMALL_N: f"n unknown or under {SMALL_N_THRESHOLD}",
+        MEDIAN_AGE: "median age in years, or None",
+        MEDIAN_AGE_REPORTED_BY: "who reported the median age",
+        NOTE: "the cohort's note, or None",
+    },
+)
+RESULT_FRAME = FrameContract(
+    "results",
+    {
+        KEY: "'cohort/endpoint', the key verdicts rest on",
+        **_COHORT_LABELS,
+        **_ENDPOINT_LABELS,
+        ENDPOINT_ORDER: "the endpoint's position in the file",
+        DEFINITION: "the endpoint's definition, or None",
+        CATEGORY: "the endpoint's category",
+        UNIT: "the endpoint's unit",
+        BETTER: "which way is better for the endpoint",
+        CRITERIA: "the endpoint's response criteria family, or None",
+        VALUE: "the number as reported (float)",
+        QUALIFIER: "exact, up_to, more_than, ...",
+        WORDING: "the source's words for an inexact figure, or None",
+        VALUE_TEXT: "the value as stated, with qualifier and unit ('up to 77%')",
+        EVENTS: "the count behind a percent (Int64; NA = not reported)",
+        N: "the result's n, else its cohort's (Int64; NA = not reported)",
+        SMALL_N: f"n unknown or under {SMALL_N_THRESHOLD}",
+        CI_LOW: "95% CI low end (float; NaN = none)",
+        CI_HIGH: "95% CI high end (float; NaN = none)",
+        CI_KIND: "reported, computed (Wilson, ours) or none",
+        REPORTED_BY: "who reported the figure",
+        LOCATOR: "where in the source, or None",
+        NOTE: "the result's note, or None",
+    },
+)
+COMPARISON_FRAME = FrameContract(
+    "comparisons",
+    {
+        KEY: "'cohort/endpoint' of the first cohort",
+        **_COHORT_LABELS,
+        VERSUS: "the other cohort's id",
+        VERSUS_LABEL: "the other cohort's label",
+        VERSUS_REGIMEN_SHORT: "the other cohort's regimen, short",
+        **_ENDPOINT_LABELS,
+        MEASURE: "hazard_ratio, odds_ratio, risk_ratio or difference",
+        VALUE: "the effect as reported (float)",
+        CI_LOW: "95% CI low end as reported (float; NaN = not reported)",
+        CI_HIGH: "95% CI high end as reported (float; NaN = not reported)",
+        P: "the p value as reported (text), or None",
+        REPORTED_BY: "who reported the effect",
+        LOCATOR: "where in the source, or None",
+        NOTE: "the comparison's note, or None",
+    },
+)
+FINDING_FRAME = FrameContract(
+    "findings",
+    {
+        KEY: "'cohort/endpoint'",
+        **_COHORT_LABELS,
+        ENDPOINT: "the endpoint's id",
+        ENDPOINT_LABEL: "the endpoint's label",
+        CATEGORY: "the endpoint's category",
+        DIRECTION: "better, worse or similar",
+        VERSUS: "the comparator cohort's id, or None",
+        VERSUS_LABEL: "the comparator cohort's label, or None",
+        STATEMENT: "the finding in our words",
+        REPORTED_BY: "who reported the finding",
+        LOCATOR: "where in the source, or None",
+        NOTE: "the finding's note, or None",
+    },
+)
+VERDICT_FRAME = FrameContract(
+    "verdicts",
+    {
+        VERDICT_ID: "the verdict's id",
+        SETTING: "its setting's id",
+        SETTING_LABEL: "its setting's label",
+        SETTING_ORDER: "its setting's position in the file",
+        REGIMENS: "the regimen ids it speaks of (tuple)",
+        REGIMEN_LABELS: "their short labels, comma-joined",
+        EFFICACY: "the editorial's efficacy rating",
+        SAFETY: "the editorial's safety rating",
+        VERDICT: "the verdict word",
+        STATEMENT: "the verdict in our words",
+        RESTS_ON: "the cohort/endpoint keys it rests on (tuple)",
+        EDITORIAL_REF: "the editorial's reference numbers, or None",
+    },
+)
+SOURCE_FRAME = FrameContract(
+    "sources",
+    {
+        SOURCE: "the source's id",
+        SOURCE_SHORT: "its short name",
+        CITATION: "its citation",
+        DESIGN: "its design",
+        TRIAL: "its trial name, or None",
+        YEAR: "publication year (Int64; NA = none)",
+        DOI: "DOI, or None",
+        PMID: "PubMed id, or None",
+        NCT: "registry id, or None",
+        URL: "an http(s) link, or None",
+        EDITORIAL_REF: "how the editorial cites it, or None",
+        N_TOTAL: "sum of its cohorts' known n (Int64; NA = none known)",
+        COHORTS: "how many cohorts it has",
+        NUMBERS: "how many results, comparisons and findings come from it",
+        NOTE: "its note, or None",
+    },
+)
+COVERAGE_FRAME = FrameContract(
+    "coverage",
+    {
+        SETTING: "the setting's id",
+        SETTING_LABEL: "its label",
+        SETTING_SHORT: "its short label",
+        SETTING_ORDER: "its position in the file",
+        REGIMEN: "the regimen's id",
+        REGIMEN_LABEL: "its label",
+        REGIMEN_SHORT: "its short label",
+        REGIMEN_ORDER: "its position in the file",
+        ROLE: "its role",
+        COHORTS: "how many cohorts the pair has (0 = no evidence yet)",
+        SOURCES: "their sources' short names, comma-joined",
+        HEADLINE: "the pair's first response figure ('ORR 61%'), or None",
+        HEADLINE_SOURCE: "the headline's source, or None",
+    },
+)
+PLANE_FRAME = FrameContract(
+    "benefit-harm plane",
+    {
+        COHORT: "the cohort's id",
+        COHORT_LABEL: "its label",
+        SOURCE_SHORT: "its source",
+        SETTING: "its setting's id",
+        SETTING_SHORT: "its setting, short",
+        REGIMEN: "its regimen's id",
+        REGIMEN_LABEL: "its regimen",
+        REGIMEN_SHORT: "its regimen, short",
+        REGIMEN_ORDER: "its regimen's position in the file",
+        N: "patients (Int64; NA = not reported)",
+        HARM_VALUE: "the harm figure (x axis, %)",
+        HARM_TEXT: "'endpoint: value as stated' of the harm figure",
+        HARM_ENDPOINT: "the harm endpoint's id",
+        BENEFIT_VALUE: "the benefit figure (y axis, %)",
+        BENEFIT_TEXT: "'endpoint: value as stated' of the benefit figure",
+        BENEFIT_ENDPOINT: "the benefit endpoint's id",
+        EDITORIAL_ONLY: "either figure is stated only by the editorial",
+        VERDICT: "the editorial's verdict on the cohort, or 'none'",
+        BENEFIT_CRITERIA: "the benefit endpoint's criteria, or None",
+    },
+)
+CONTRACTS = (
+    COHORT_FRAME,
+    RESULT_FRAME,
+    COMPARISON_FRAME,
+    FINDING_FRAME,
+    VERDICT_FRAME,
+    SOURCE_FRAME,
+    COVERAGE_FRAME,
+    PLANE_FRAME,
+)
 
 
 def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion, in percent.
 
-    ``events`` may be fractional when it is derived from a reported rate.
+    ``events`` may be fractional when it is derived from a reported rate. Written out rather
+    than taken from statsmodels (``proportion_confint(method="wilson")``, which a test checks
+    it against): every first page load builds these intervals, and importing statsmodels costs
+    0.9-1.2 s on the reference machine.
     """
     if n <= 0:
         raise ValueError("n must be positive")
@@ -128,8 +353,8 @@ def format_value(
     value: float, unit: str, qualifier: str = "exact", wording: str | None = None
 ) -> str:
     """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (one third)``."""
-    number = format_number(value)
-    text = f"{_QUALIFIER_PREFIX.get(qualifier, '')}{number}{_UNIT_SUFFIX.get(unit, '')}"
+    prefix = vocabulary.QUALIFIER.mark(qualifier)
+    text = f"{prefix + ' ' if prefix else ''}{format_number(value)}{vocabulary.UNIT.mark(unit)}"
     if wording and wording.lower() not in text.lower():  # "up to 77%" needs no echo
         text += f" ({wording})"
     return text
@@ -170,117 +395,57 @@ class _Labels:
             REGIMEN_LABEL: regimen.label,
             REGIMEN_SHORT: regimen.short,
             REGIMEN_ORDER: r_order,
+            DOSING: regimen.dosing,
             ROLE: regimen.role,
             PHASE: cohort.phase,
         }
 
+    def endpoint_columns(self, endpoint_id: str) -> dict[str, Any]:
+        endpoint = self.endpoints[endpoint_id][1]
+        return {
+            ENDPOINT: endpoint.id,
+            ENDPOINT_LABEL: endpoint.label,
+            ENDPOINT_SHORT: endpoint.short or endpoint.label,
+        }
+
+
+def _typed(
+    frame: pd.DataFrame, *, counts: Sequence[str] = (), floats: Sequence[str] = ()
+) -> pd.DataFrame:
+    # Nullable integers for counts (an unknown n stays NA, not 177.0) and floats for values,
+    # also when the frame is empty or every value is None.
+    for column in counts:
+        frame[column] = frame[column].astype("Int64")
+    for column in floats:
+        frame[column] = frame[column].astype("float64")
+    return frame
+
 
 def cohort_table(ev: Evidence) -> pd.DataFrame:
-    """One row per cohort.
-
-    Columns
-    -------
-    cohort, cohort_label, cohort_order, source, source_short, source_order, citation, design,
-    trial, editorial_ref,
-    setting, setting_label, setting_short, setting_order, disease, regimen, regimen_label,
-    regimen_short, regimen_order, role, phase, n, n_reported_by, small_n, median_age,
-    median_age_reported_by, note.
-    """
+    """One row per cohort (contract: COHORT_FRAME)."""
     labels = _Labels(ev)
-    rows = []
-    for cohort in ev.cohorts:
-        row = labels.cohort_columns(cohort)
-        row.update(
-            {
-                N: cohort.n,
-                N_REPORTED_BY: cohort.n_reported_by,
-                SMALL_N: cohort.n is None or cohort.n < SMALL_N_THRESHOLD,
-                "median_age": cohort.median_age,
-                "median_age_reported_by": cohort.median_age_reported_by,
-                NOTE: cohort.note,
-            }
-        )
-        rows.append(row)
-    columns = [
-        *_cohort_columns_names(),
-        N,
-        N_REPORTED_BY,
-        SMALL_N,
-        "median_age",
-        "median_age_reported_by",
-        NOTE,
+    rows = [
+        labels.cohort_columns(cohort)
+        | {
+            N: cohort.n,
+            N_REPORTED_BY: cohort.n_reported_by,
+            SMALL_N: cohort.n is None or cohort.n < SMALL_N_THRESHOLD,
+            MEDIAN_AGE: cohort.median_age,
+            MEDIAN_AGE_REPORTED_BY: cohort.median_age_reported_by,
+            NOTE: cohort.note,
+        }
+        for cohort in ev.cohorts
     ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _cohort_columns_names() -> list[str]:
-    return [
-        COHORT,
-        COHORT_LABEL,
-        COHORT_ORDER,
-        SOURCE,
-        SOURCE_SHORT,
-        SOURCE_ORDER,
-        CITATION,
-        DESIGN,
-        TRIAL,
-        EDITORIAL_REF,
-        SETTING,
-        SETTING_LABEL,
-        SETTING_SHORT,
-        SETTING_ORDER,
-        DISEASE,
-        REGIMEN,
-        REGIMEN_LABEL,
-        REGIMEN_SHORT,
-        REGIMEN_ORDER,
-        ROLE,
-        PHASE,
-    ]
-
-
-RESULT_COLUMNS = [
-    KEY,
-    *_cohort_columns_names(),
-    ENDPOINT,
-    ENDPOINT_LABEL,
-    ENDPOINT_SHORT,
-    ENDPOINT_ORDER,
-    DEFINITION,
-    CATEGORY,
-    UNIT,
-    BETTER,
-    CRITERIA,
-    VALUE,
-    QUALIFIER,
-    WORDING,
-    VALUE_TEXT,
-    EVENTS,
-    N,
-    SMALL_N,
-    CI_LOW,
-    CI_HIGH,
-    CI_KIND,
-    REPORTED_BY,
-    LOCATOR,
-    NOTE,
-]
+    return _typed(COHORT_FRAME.frame(rows), counts=[N], floats=[MEDIAN_AGE])
 
 
 def result_table(ev: Evidence) -> pd.DataFrame:
-    """One row per result, joined with the labels of its cohort, source, setting, regimen.
+    """One row per result, joined with its cohort's, source's, setting's and regimen's labels.
 
-    A 95% CI is kept as reported (``ci_kind`` = "reported"); otherwise, for an exactly stated
-    proportion (not a time-to-event landmark) with a known n, a Wilson interval is computed
-    (``ci_kind`` = "computed") from the events, or from the rate when only the rate is given.
-    Qualified figures ("up to", "about") never get a computed interval.
-
-    Columns
-    -------
-    key ("cohort/endpoint"), every cohort_table label column, endpoint, endpoint_label,
-    endpoint_short, endpoint_order, definition, category, unit, better, criteria, value,
-    qualifier, wording, value_text, events, n (result's n, else the cohort's; None if unknown),
-    small_n (n unknown or < 30), ci_low, ci_high, ci_kind, reported_by, locator, note.
+    Contract: RESULT_FRAME. A 95% CI is kept as reported (``ci_kind`` "reported"); otherwise,
+    for an exactly stated proportion (not a time-to-event landmark) with a known n, a Wilson
+    interval is computed (``ci_kind`` "computed") from the events, or from the rate when only
+    the rate is given. Qualified figures ("up to", "about") never get a computed interval.
     """
     labels = _Labels(ev)
     rows = []
@@ -295,20 +460,18 @@ def result_table(ev: Evidence) -> pd.DataFrame:
             ci_kind = CI_REPORTED
         elif (
             endpoint.unit == "percent"
-            and endpoint.category in PROPORTION_CATEGORIES
+            and vocabulary.CATEGORY.has_flag(endpoint.category, "proportion")
             and result.qualifier == "exact"
             and n
         ):
             events = result.events if result.events is not None else result.value * n / 100
             ci_low, ci_high = wilson_interval(events, n)
             ci_kind = CI_COMPUTED
-        row = labels.cohort_columns(cohort)
-        row.update(
-            {
+        rows.append(
+            labels.cohort_columns(cohort)
+            | labels.endpoint_columns(endpoint.id)
+            | {
                 KEY: result_key(result.cohort, result.endpoint),
-                ENDPOINT: endpoint.id,
-                ENDPOINT_LABEL: endpoint.label,
-                ENDPOINT_SHORT: endpoint.short or endpoint.label,
                 ENDPOINT_ORDER: e_order,
                 DEFINITION: endpoint.definition,
                 CATEGORY: endpoint.category,
@@ -332,59 +495,23 @@ def result_table(ev: Evidence) -> pd.DataFrame:
                 NOTE: result.note,
             }
         )
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    for column in (EVENTS, N):
-        frame[column] = frame[column].astype("Int64")
-    for column in (VALUE, CI_LOW, CI_HIGH):
-        frame[column] = frame[column].astype("float64")
-    return frame
-
-
-COMPARISON_COLUMNS = [
-    KEY,
-    *_cohort_columns_names(),
-    VERSUS,
-    VERSUS_LABEL,
-    VERSUS_REGIMEN_SHORT,
-    ENDPOINT,
-    ENDPOINT_LABEL,
-    ENDPOINT_SHORT,
-    MEASURE,
-    VALUE,
-    CI_LOW,
-    CI_HIGH,
-    P,
-    REPORTED_BY,
-    LOCATOR,
-    NOTE,
-]
+    return _typed(RESULT_FRAME.frame(rows), counts=[EVENTS, N], floats=[VALUE, CI_LOW, CI_HIGH])
 
 
 def comparison_table(ev: Evidence) -> pd.DataFrame:
-    """One row per comparison (hazard ratios and the like).
-
-    Columns
-    -------
-    key, every cohort_table label column (of the first cohort), versus, versus_label,
-    versus_regimen_short, endpoint, endpoint_label, endpoint_short, measure, value, ci_low,
-    ci_high (None when not reported), p (text), reported_by, locator, note.
-    """
+    """One row per reported comparison (hazard ratios and the like); contract COMPARISON_FRAME."""
     labels = _Labels(ev)
     rows = []
     for cmp in ev.comparisons:
         other = labels.cohorts[cmp.versus]
-        endpoint = labels.endpoints[cmp.endpoint][1]
-        row = labels.cohort_columns(labels.cohorts[cmp.cohort])
-        row.update(
-            {
+        rows.append(
+            labels.cohort_columns(labels.cohorts[cmp.cohort])
+            | labels.endpoint_columns(cmp.endpoint)
+            | {
                 KEY: result_key(cmp.cohort, cmp.endpoint),
                 VERSUS: other.id,
                 VERSUS_LABEL: other.label,
                 VERSUS_REGIMEN_SHORT: labels.regimens[other.regimen][1].short,
-                ENDPOINT: endpoint.id,
-                ENDPOINT_LABEL: endpoint.label,
-                ENDPOINT_SHORT: endpoint.short or endpoint.label,
                 MEASURE: cmp.measure,
                 VALUE: float(cmp.value),
                 CI_LOW: cmp.ci[0] if cmp.ci else None,
@@ -395,45 +522,19 @@ def comparison_table(ev: Evidence) -> pd.DataFrame:
                 NOTE: cmp.note,
             }
         )
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
-    for column in (VALUE, CI_LOW, CI_HIGH):
-        frame[column] = frame[column].astype("float64")
-    return frame
-
-
-FINDING_COLUMNS = [
-    KEY,
-    *_cohort_columns_names(),
-    ENDPOINT,
-    ENDPOINT_LABEL,
-    CATEGORY,
-    DIRECTION,
-    VERSUS,
-    VERSUS_LABEL,
-    STATEMENT,
-    REPORTED_BY,
-    LOCATOR,
-    NOTE,
-]
+    return _typed(COMPARISON_FRAME.frame(rows), floats=[VALUE, CI_LOW, CI_HIGH])
 
 
 def finding_table(ev: Evidence) -> pd.DataFrame:
-    """One row per numberless finding.
-
-    Columns
-    -------
-    key, every cohort_table label column, endpoint, endpoint_label, category, direction,
-    versus, versus_label (None when not compared), statement, reported_by, locator, note.
-    """
+    """One row per numberless finding (contract: FINDING_FRAME)."""
     labels = _Labels(ev)
     rows = []
     for finding in ev.findings:
         endpoint = labels.endpoints[finding.endpoint][1]
         versus = labels.cohorts[finding.versus] if finding.versus else None
-        row = labels.cohort_columns(labels.cohorts[finding.cohort])
-        row.update(
-            {
+        rows.append(
+            labels.cohort_columns(labels.cohorts[finding.cohort])
+            | {
                 KEY: result_key(finding.cohort, finding.endpoint),
                 ENDPOINT: endpoint.id,
                 ENDPOINT_LABEL: endpoint.label,
@@ -447,35 +548,11 @@ def finding_table(ev: Evidence) -> pd.DataFrame:
                 NOTE: finding.note,
             }
         )
-        rows.append(row)
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
-
-
-VERDICT_COLUMNS = [
-    "verdict_id",
-    SETTING,
-    SETTING_LABEL,
-    SETTING_ORDER,
-    "regimens",
-    "regimen_labels",
-    "efficacy",
-    "safety",
-    "verdict",
-    STATEMENT,
-    "rests_on",
-    EDITORIAL_REF,
-]
+    return FINDING_FRAME.frame(rows)
 
 
 def verdict_table(ev: Evidence) -> pd.DataFrame:
-    """One row per verdict, with its setting and regimen labels resolved.
-
-    Columns
-    -------
-    verdict_id, setting, setting_label, setting_order, regimens (tuple of ids), regimen_labels
-    (comma-joined short labels), efficacy, safety, verdict, statement, rests_on (tuple of keys),
-    editorial_ref.
-    """
+    """One row per verdict, with its setting and regimen labels (contract: VERDICT_FRAME)."""
     settings = {s.id: (i, s) for i, s in enumerate(ev.settings)}
     regimens = {r.id: r for r in ev.regimens}
     rows = []
@@ -483,21 +560,21 @@ def verdict_table(ev: Evidence) -> pd.DataFrame:
         order, setting = settings[v.setting]
         rows.append(
             {
-                "verdict_id": v.id,
+                VERDICT_ID: v.id,
                 SETTING: v.setting,
                 SETTING_LABEL: setting.label,
                 SETTING_ORDER: order,
-                "regimens": v.regimens,
-                "regimen_labels": ", ".join(regimens[r].short for r in v.regimens),
-                "efficacy": v.efficacy,
-                "safety": v.safety,
-                "verdict": v.verdict,
+                REGIMENS: v.regimens,
+                REGIMEN_LABELS: ", ".join(regimens[r].short for r in v.regimens),
+                EFFICACY: v.efficacy,
+                SAFETY: v.safety,
+                VERDICT: v.verdict,
                 STATEMENT: v.statement,
-                "rests_on": v.rests_on,
+                RESTS_ON: v.rests_on,
                 EDITORIAL_REF: v.editorial_ref,
             }
         )
-    return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+    return VERDICT_FRAME.frame(rows)
 
 
 def cohort_verdicts(ev: Evidence) -> dict[str, Verdict]:
@@ -520,34 +597,8 @@ def cohort_verdicts(ev: Evidence) -> dict[str, Verdict]:
     return out
 
 
-SOURCE_COLUMNS = [
-    SOURCE,
-    SOURCE_SHORT,
-    CITATION,
-    DESIGN,
-    TRIAL,
-    "year",
-    "doi",
-    "pmid",
-    "nct",
-    "url",
-    EDITORIAL_REF,
-    "n_total",
-    "cohorts",
-    "numbers",
-    NOTE,
-]
-
-
 def source_table(ev: Evidence) -> pd.DataFrame:
-    """One row per source, with the numbers that come from it.
-
-    Columns
-    -------
-    source, source_short, citation, design, trial, year, doi, pmid, nct, url, editorial_ref,
-    n_total (sum of its cohorts' known n; None when none is known), cohorts (count),
-    numbers (count of results, comparisons and findings), note.
-    """
+    """One row per source, with the numbers that come from it (contract: SOURCE_FRAME)."""
     cohort_source = {c.id: c.source for c in ev.cohorts}
     members: dict[str, list[Cohort]] = {s.id: [] for s in ev.sources}
     for c in ev.cohorts:
@@ -565,57 +616,33 @@ def source_table(ev: Evidence) -> pd.DataFrame:
                 CITATION: s.citation,
                 DESIGN: s.design,
                 TRIAL: s.trial,
-                "year": s.year,
-                "doi": s.doi,
-                "pmid": s.pmid,
-                "nct": s.nct,
-                "url": s.url,
+                YEAR: s.year,
+                DOI: s.doi,
+                PMID: s.pmid,
+                NCT: s.nct,
+                URL: s.url,
                 EDITORIAL_REF: s.editorial_ref,
-                "n_total": sum(known) if known else None,
-                "cohorts": len(members[s.id]),
-                "numbers": numbers[s.id],
+                N_TOTAL: sum(known) if known else None,
+                COHORTS: len(members[s.id]),
+                NUMBERS: numbers[s.id],
                 NOTE: s.note,
             }
         )
-    frame = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
-    frame["n_total"] = frame["n_total"].astype("Int64")
-    frame["year"] = frame["year"].astype("Int64")
-    return frame
-
-
-COVERAGE_COLUMNS = [
-    SETTING,
-    SETTING_LABEL,
-    SETTING_SHORT,
-    SETTING_ORDER,
-    REGIMEN,
-    REGIMEN_LABEL,
-    REGIMEN_SHORT,
-    REGIMEN_ORDER,
-    ROLE,
-    "cohorts",
-    "sources",
-    "headline",
-    "headline_source",
-]
+    return _typed(SOURCE_FRAME.frame(rows), counts=[N_TOTAL, YEAR])
 
 
 def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.DataFrame:
     """The regimen x setting grid: every declared pair, with or without evidence.
 
-    ``headline`` is the first response-category result (in endpoint order, largest n first)
-    of the pair's cohorts, e.g. "ORR 61%", or None; ``headline_source`` names its source.
-
-    Columns
-    -------
-    setting, setting_label, setting_short, setting_order, regimen, regimen_label,
-    regimen_short, regimen_order, role, cohorts (count), sources (comma-joined short names),
-    headline, headline_source.
+    Contract: COVERAGE_FRAME. ``headline`` is the pair's first benefit-category result (in
+    endpoint order, largest n first), e.g. "ORR 61%"; ``headline_source`` names its source.
+    Pass the result_table when it exists already: it is the costly part.
     """
-    if results is None:  # pass the result_table when it exists already: it is the costly part
+    if results is None:
         results = result_table(ev)
-    response = results[results[CATEGORY] == "response"].sort_values(
-        [ENDPOINT_ORDER, "n"], ascending=[True, False], na_position="last"
+    benefit = list(vocabulary.CATEGORY.with_flag("benefit"))
+    response = results[results[CATEGORY].isin(benefit)].sort_values(
+        [ENDPOINT_ORDER, N], ascending=[True, False], na_position="last"
     )
     sources = {s.id: s.short for s in ev.sources}
     members: dict[tuple[str, str], list[Cohort]] = {}
@@ -637,6 +664,7 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
     for s_order, setting in enumerate(ev.settings):
         for r_order, regimen in enumerate(ev.regimens):
             pair_cohorts = members.get((setting.id, regimen.id), [])
+            headline, headline_source = headlines.get((setting.id, regimen.id), (None, None))
             rows.append(
                 {
                     SETTING: setting.id,
@@ -648,62 +676,26 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
                     REGIMEN_SHORT: regimen.short,
                     REGIMEN_ORDER: r_order,
                     ROLE: regimen.role,
-                    "cohorts": len(pair_cohorts),
-                    "sources": ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
-                    "headline": headlines.get((setting.id, regimen.id), (None, None))[0],
-                    "headline_source": headlines.get((setting.id, regimen.id), (None, None))[1],
+                    COHORTS: len(pair_cohorts),
+                    SOURCES: ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
+                    HEADLINE: headline,
+                    HEADLINE_SOURCE: headline_source,
                 }
             )
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    return COVERAGE_FRAME.frame(rows)
 
 
-def filter_frame(
-    frame: pd.DataFrame,
-    *,
-    settings: Sequence[str] = (),
-    regimens: Sequence[str] = (),
-    roles: Sequence[str] = (),
-    designs: Sequence[str] = (),
-    reported_by: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Rows matching every non-empty selection; an empty selection means "all".
+def filter_frame(frame: pd.DataFrame, selections: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Rows whose ``column`` value is among the chosen ones, for every non-empty selection.
 
-    A selection on a column the frame does not have is ignored (verdicts have no design).
+    ``selections`` maps a column to the values to keep; an empty selection means "all", and a
+    selection on a column the frame does not have is ignored (verdicts have no design).
     """
     mask = pd.Series(True, index=frame.index)
-    for column, chosen in (
-        (SETTING, settings),
-        (REGIMEN, regimens),
-        (ROLE, roles),
-        (DESIGN, designs),
-        (REPORTED_BY, reported_by),
-    ):
+    for column, chosen in selections.items():
         if chosen and column in frame.columns:
             mask &= frame[column].isin(list(chosen))
     return frame[mask]
-
-
-BENEFIT_RISK_COLUMNS = [
-    COHORT,
-    COHORT_LABEL,
-    SOURCE_SHORT,
-    SETTING,
-    SETTING_SHORT,
-    REGIMEN,
-    REGIMEN_LABEL,
-    REGIMEN_SHORT,
-    REGIMEN_ORDER,
-    N,
-    "x_value",
-    "x_text",
-    "x_endpoint",
-    "y_value",
-    "y_text",
-    "y_endpoint",
-    "editorial_only",
-    "verdict",
-    "criteria_y",
-]
 
 
 def _first_by_priority(results: pd.DataFrame, endpoints: Sequence[str]) -> pd.DataFrame:
@@ -714,25 +706,18 @@ def _first_by_priority(results: pd.DataFrame, endpoints: Sequence[str]) -> pd.Da
     return chosen.sort_values("_rank", kind="stable").drop_duplicates(COHORT)
 
 
-def benefit_risk_table(
+def plane_table(
     results: pd.DataFrame,
     *,
     harm_endpoints: Sequence[str],
     benefit_endpoints: Sequence[str],
-    verdict_of: dict[str, str],
+    verdict_of: Mapping[str, str],
 ) -> pd.DataFrame:
-    """One row per cohort that has both a harm and a benefit figure.
+    """The benefit-harm plane: one row per cohort that has both a harm and a benefit figure.
 
-    For each cohort the first endpoint in ``harm_endpoints`` (and in ``benefit_endpoints``)
-    that it reports is used, so the caller's order is a priority list. ``verdict_of`` maps
-    cohort id -> verdict word; cohorts without one get "none".
-
-    Columns
-    -------
-    cohort, cohort_label, source_short, setting, setting_short, regimen, regimen_label,
-    regimen_short, regimen_order, n, x_value, x_text ("endpoint: value"), x_endpoint, y_value,
-    y_text, y_endpoint, editorial_only (either figure reported only by the editorial), verdict,
-    criteria_y (criteria of the benefit endpoint).
+    Contract: PLANE_FRAME. For each cohort the first endpoint in ``harm_endpoints`` (and in
+    ``benefit_endpoints``) that it reports is used, so the caller's order is a priority list.
+    ``verdict_of`` maps cohort id -> verdict word; cohorts without one get "none".
     """
     harm = _first_by_priority(results, harm_endpoints)
     benefit = _first_by_priority(results, benefit_endpoints)
@@ -750,36 +735,34 @@ def benefit_risk_table(
             REGIMEN_SHORT: row[REGIMEN_SHORT],
             REGIMEN_ORDER: row[REGIMEN_ORDER],
             N: row[N],
-            "x_value": row[VALUE + "_harm"],
-            "x_text": f"{row[ENDPOINT_SHORT + '_harm']}: {row[VALUE_TEXT + '_harm']}",
-            "x_endpoint": row[ENDPOINT + "_harm"],
-            "y_value": row[VALUE],
-            "y_text": f"{row[ENDPOINT_SHORT]}: {row[VALUE_TEXT]}",
-            "y_endpoint": row[ENDPOINT],
-            "editorial_only": "editorial" in (row[REPORTED_BY + "_harm"], row[REPORTED_BY]),
-            "verdict": verdict_of.get(str(row[COHORT]), "none"),
-            "criteria_y": row[CRITERIA],
+            HARM_VALUE: row[VALUE + "_harm"],
+            HARM_TEXT: f"{row[ENDPOINT_SHORT + '_harm']}: {row[VALUE_TEXT + '_harm']}",
+            HARM_ENDPOINT: row[ENDPOINT + "_harm"],
+            BENEFIT_VALUE: row[VALUE],
+            BENEFIT_TEXT: f"{row[ENDPOINT_SHORT]}: {row[VALUE_TEXT]}",
+            BENEFIT_ENDPOINT: row[ENDPOINT],
+            EDITORIAL_ONLY: "editorial" in (row[REPORTED_BY + "_harm"], row[REPORTED_BY]),
+            VERDICT: verdict_of.get(str(row[COHORT]), "none"),
+            BENEFIT_CRITERIA: row[CRITERIA],
         }
         for row in both.to_dict("records")
     ]
-    frame = pd.DataFrame(rows, columns=BENEFIT_RISK_COLUMNS)
-    frame[N] = frame[N].astype("Int64")
-    return frame
+    return _typed(PLANE_FRAME.frame(rows), counts=[N])
 
 
 def beside_response_table(results: pd.DataFrame, *, category: str) -> pd.DataFrame:
     """A wide table: each cohort with a ``category`` result, its figures, then its responses.
 
-    Columns
-    -------
-    setting_label, cohort_label, n (text: "177" or "not reported"), then one column per
-    endpoint label (the category's endpoints first, then response endpoints, each in file
-    order) holding the value as stated (with its qualifier), or "" when not reported.
+    Columns: setting_label, cohort_label, n (text: "177" or "not reported"), then one column
+    per endpoint label (the category's endpoints first, then benefit-category endpoints, each
+    in file order) holding the value as stated, or "" when not reported. (A display table:
+    its columns depend on the data, so it has no fixed contract.)
     """
+    benefit = list(vocabulary.CATEGORY.with_flag("benefit"))
     main = results[results[CATEGORY] == category]
     rows = results[
         results[COHORT].isin(main[COHORT])
-        & ((results[CATEGORY] == category) | (results[CATEGORY] == "response"))
+        & ((results[CATEGORY] == category) | results[CATEGORY].isin(benefit))
     ]
     if rows.empty:
         return pd.DataFrame(columns=[SETTING_LABEL, COHORT_LABEL, N])

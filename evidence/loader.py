@@ -23,7 +23,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from evidence.models import LISTS, ConsistencyError, Evidence, Problem, consistency_problems
+from evidence.codes import Code
+from evidence.models import (
+    LISTS,
+    PATTERN_RULES,
+    ConsistencyError,
+    Evidence,
+    Problem,
+    consistency_problems,
+)
 
 _MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as Streamlit counts uploads
 DEFAULT_MAX_BYTES = 50 * _MB
@@ -111,7 +119,7 @@ class LoadProblem:
     location: str
     line: int | None
     column: int | None
-    code: str
+    code: Code
     message: str
     value: str = ""
     sheet: str = ""
@@ -175,7 +183,7 @@ Position = yaml.Mark | Where
 
 
 def _problem(
-    code: str, message: str, mark: Position | None = None, location: str = "", value: str = ""
+    code: Code, message: str, mark: Position | None = None, location: str = "", value: str = ""
 ) -> LoadProblem:
     if isinstance(mark, Where):
         return LoadProblem(location, mark.line, mark.column, code, message, value, mark.sheet)
@@ -197,7 +205,7 @@ def _decode(data: bytes) -> str:
                     "",
                     line,
                     None,
-                    "binary_file",
+                    Code.BINARY_FILE,
                     "this is a binary file, not a YAML text file (it contains NUL bytes)",
                 )
             ]
@@ -213,7 +221,7 @@ def _decode(data: bytes) -> str:
                     "",
                     line,
                     column,
-                    "not_utf8",
+                    Code.NOT_UTF8,
                     f"the file is not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded "
                     "(save it as UTF-8)",
                 )
@@ -223,7 +231,11 @@ def _decode(data: bytes) -> str:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise EvidenceError(
-            [LoadProblem("", 1, 1, "empty_file", "the file is empty: there is no evidence in it")]
+            [
+                LoadProblem(
+                    "", 1, 1, Code.EMPTY_FILE, "the file is empty: there is no evidence in it"
+                )
+            ]
         )
     return text
 
@@ -242,7 +254,7 @@ def _tab_problems(text: str) -> list[LoadProblem]:
                 "",
                 line,
                 len(match.group(1)) + 1,
-                "tab_indentation",
+                Code.TAB_INDENTATION,
                 "a tab is used for indentation; YAML needs spaces",
             )
         )
@@ -260,7 +272,7 @@ def _compose(text: str) -> yaml.Node | None:
         what = (exc.problem or "syntax error").strip()
         if "maximum nesting depth" in (exc.problem or "") + (exc.context or ""):
             raise EvidenceError(
-                [_problem("too_deep", f"the file nests deeper than {MAX_DEPTH} levels", mark)]
+                [_problem(Code.TOO_DEEP, f"the file nests deeper than {MAX_DEPTH} levels", mark)]
             ) from None
         context = f" ({exc.context.strip()})" if exc.context else ""
         started = exc.context_mark
@@ -273,15 +285,15 @@ def _compose(text: str) -> yaml.Node | None:
         ):
             context = f" ({exc.context.strip()} that starts on line {started.line + 1})"
         raise EvidenceError(
-            [_problem("yaml_syntax", f"YAML syntax error: {what}{context}", mark)]
+            [_problem(Code.YAML_SYNTAX, f"YAML syntax error: {what}{context}", mark)]
         ) from None
     except yaml.YAMLError as exc:
-        raise EvidenceError([LoadProblem("", None, None, "yaml_syntax", str(exc))]) from None
+        raise EvidenceError([LoadProblem("", None, None, Code.YAML_SYNTAX, str(exc))]) from None
     except RecursionError:
         raise EvidenceError(
             [
                 LoadProblem(
-                    "", None, None, "too_deep", f"the file nests deeper than {MAX_DEPTH} levels"
+                    "", None, None, Code.TOO_DEEP, f"the file nests deeper than {MAX_DEPTH} levels"
                 )
             ]
         ) from None
@@ -300,7 +312,7 @@ class _Walker:
         if depth > MAX_DEPTH:
             raise _AbortError(
                 _problem(
-                    "too_deep",
+                    Code.TOO_DEEP,
                     f"the file nests deeper than {MAX_DEPTH} levels",
                     node.start_mark,
                     format_location(path),
@@ -323,7 +335,7 @@ class _Walker:
             if self._alias_nodes > MAX_ALIAS_NODES:
                 raise _AbortError(
                     _problem(
-                        "alias_limit",
+                        Code.ALIAS_LIMIT,
                         f"anchors and aliases expand to more than {MAX_ALIAS_NODES} values "
                         "(an alias bomb?)",
                         node.start_mark,
@@ -346,7 +358,7 @@ class _Walker:
             shown = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
             self.problems.append(
                 _problem(
-                    "unsafe_tag",
+                    Code.UNSAFE_TAG,
                     f"the YAML tag '{shown}' is not allowed; use plain values",
                     node.start_mark,
                     format_location(path),
@@ -361,7 +373,7 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
                     _problem(
-                        "bad_key",
+                        Code.BAD_KEY,
                         "a mapping key must be a plain word, not a list or mapping",
                         key_node.start_mark,
                         format_location(path),
@@ -372,7 +384,7 @@ class _Walker:
             if key == "<<":
                 self.problems.append(
                     _problem(
-                        "merge_key",
+                        Code.MERGE_KEY,
                         "merge keys ('<<') are not supported; write the fields out",
                         key_node.start_mark,
                         format_location(path),
@@ -386,7 +398,7 @@ class _Walker:
                 where = f" (first on line {first.line + 1})" if first else ""
                 self.problems.append(
                     _problem(
-                        "duplicate_key",
+                        Code.DUPLICATE_KEY,
                         f"the key '{key}' appears twice in one mapping{where}",
                         key_node.start_mark,
                         format_location((*path, key)),
@@ -497,7 +509,7 @@ def _type_word(error_type: str) -> str:
     return _TYPE_WORDS.get(base, base.replace("_", " "))
 
 
-def _translate(error: ErrorDetails) -> tuple[str, str]:
+def _translate(error: ErrorDetails) -> tuple[Code, str]:
     """A stable code and a plain message for one pydantic error."""
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -506,53 +518,45 @@ def _translate(error: ErrorDetails) -> tuple[str, str]:
     shown = _short(value)
     if kind == "missing":
         if len(loc) > 1 and loc[-2] == "ci":  # a tuple item missing: the ci is too short
-            return "wrong_length", "a ci needs exactly two numbers: [low, high]"
-        return "missing_field", f"the required field '{field}' is missing"
+            return Code.WRONG_LENGTH, "a ci needs exactly two numbers: [low, high]"
+        return Code.MISSING_FIELD, f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(field), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-        return "unknown_field", f"unknown field '{field}'{hint}"
+        return Code.UNKNOWN_FIELD, f"unknown field '{field}'{hint}"
     if kind == "literal_error":
         expected = (error.get("ctx") or {}).get("expected", "")
         if loc == ("format",):
             return (
-                "unsupported_format",
+                Code.UNSUPPORTED_FORMAT,
                 f"format {shown} is not supported; this dashboard reads format 1",
             )
-        return "not_allowed", f"'{shown}' is not allowed for {field}; use one of {expected}"
+        return Code.NOT_ALLOWED, f"'{shown}' is not allowed for {field}; use one of {expected}"
     if kind == "string_pattern_mismatch":
-        if field in ("doi",):
-            return "bad_doi", f"'{shown}' is not a DOI (it should look like 10.1056/NEJMoa070596)"
-        if field == "url":
-            return "bad_url", f"'{shown}' is not an http(s) link"
-        if field == "pmid":
-            return "bad_pmid", f"'{shown}' is not a PubMed id (digits only)"
-        if field == "nct":
-            return "bad_nct", f"'{shown}' is not a registry id like NCT00056160"
-        return (
-            "bad_id",
-            f"'{shown}' is not a valid id: use lower-case letters, digits, '-' and '_', "
-            "starting with a letter or digit",
-        )
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        rule = PATTERN_RULES.get(pattern)
+        if rule is not None:
+            return rule.code, rule.explain(shown)
+        return Code.INVALID_VALUE, f"'{shown}' does not match the pattern {pattern}"
     if kind.endswith(("_type", "_parsing")) or kind in ("finite_number", "model_attributes_type"):
         want = _type_word(kind)
         if kind == "finite_number":
             want = "a finite number"
         hint = " (put it in quotes)" if kind == "string_type" and value is not None else ""
-        return "wrong_type", f"expected {want}, got {shown!r}{hint}"
+        return Code.WRONG_TYPE, f"expected {want}, got {shown!r}{hint}"
     if kind in ("too_short", "too_long"):
         if field == "ci" or (len(loc) > 1 and loc[-2] == "ci"):
-            return "wrong_length", "a ci needs exactly two numbers: [low, high]"
+            return Code.WRONG_LENGTH, "a ci needs exactly two numbers: [low, high]"
         if kind == "too_short":
-            return "wrong_length", f"'{field}' needs at least one item"
-        return "wrong_length", f"'{field}' is too long"
+            return Code.WRONG_LENGTH, f"'{field}' needs at least one item"
+        return Code.WRONG_LENGTH, f"'{field}' is too long"
     if kind.startswith(("greater_than", "less_than")):
-        return "out_of_range", f"{shown} is out of range: {error['msg'].lower()}"
+        return Code.OUT_OF_RANGE, f"{shown} is out of range: {error['msg'].lower()}"
     if kind.startswith("string_"):
-        return "bad_text", f"{field}: {error['msg'].lower()}"
-    return kind, f"{field}: {error['msg']}"
+        return Code.BAD_TEXT, f"{field}: {error['msg'].lower()}"
+    return Code.INVALID_VALUE, f"{field}: {error['msg']}"
 
 
 def _locate(positions: Mapping[Path_, Position], path: Path_) -> Position | None:
@@ -582,7 +586,7 @@ def _validation_problems(
             continue
         loc: Path_ = tuple(error["loc"])
         code, message = _translate(error)
-        if code == "wrong_length" and len(loc) > 1 and isinstance(loc[-1], int):
+        if code == Code.WRONG_LENGTH and len(loc) > 1 and isinstance(loc[-1], int):
             loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
         if (loc, code) in seen:
             continue
@@ -624,7 +628,7 @@ def _partial_consistency(
     fields: dict[str, Any] = {kind: tuple(valid[kind]) for kind in LISTS}
     partial = Evidence.model_construct(**fields)
     for problem in consistency_problems(partial):
-        if problem.code == "unknown_reference" and problem.value in raw_ids:
+        if problem.code == Code.UNKNOWN_REFERENCE and problem.value in raw_ids:
             continue
         list_name, position, *rest = problem.path
         original = index[str(list_name)][int(position)]
@@ -688,7 +692,7 @@ def _parse(data: bytes, name: str) -> Evidence:
     if tabs:
         raise EvidenceError(tabs, name)
     if node is None:
-        raise EvidenceError([LoadProblem("", 1, 1, "empty_file", "the file is empty")], name)
+        raise EvidenceError([LoadProblem("", 1, 1, Code.EMPTY_FILE, "the file is empty")], name)
     walker = _Walker()
     try:
         raw = walker.walk(node, ())
@@ -699,7 +703,7 @@ def _parse(data: bytes, name: str) -> Evidence:
         raise EvidenceError(
             [
                 _problem(
-                    "not_a_mapping",
+                    Code.NOT_A_MAPPING,
                     f"the file holds {kind}; an evidence file is a mapping that starts with "
                     "'format: 1'",
                     node.start_mark,
@@ -740,20 +744,22 @@ def validate_document(
         if len(found) > MAX_PROBLEMS:
             hidden = len(found) - MAX_PROBLEMS
             more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
-            found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
+            found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, Code.TOO_MANY, more)]
         raise EvidenceError(found, name)
     return evidence
 
 
 def _too_large(size: int, max_bytes: int, name: str) -> EvidenceError:
     message = f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB"
-    return EvidenceError([LoadProblem("", None, None, "too_large", message)], name)
+    return EvidenceError([LoadProblem("", None, None, Code.TOO_LARGE, message)], name)
 
 
-def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
-    """Load and validate the evidence file at ``path``.
+def read_evidence_file(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> bytes:
+    """The bytes of the file at ``path``; one larger than ``max_bytes`` is refused unread.
 
-    A file larger than ``max_bytes`` is refused before it is read.
+    Raises EvidenceError (file_not_found, not_a_file, unreadable, too_large).
     """
     file = Path(path)
     name = str(path)
@@ -761,21 +767,28 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
         size = file.stat().st_size
         if size > max_bytes:
             raise _too_large(size, max_bytes, name)
-        data = file.read_bytes()
+        return file.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(
-            [LoadProblem("", None, None, "file_not_found", f"there is no file at {name}")], name
+            [LoadProblem("", None, None, Code.FILE_NOT_FOUND, f"there is no file at {name}")], name
         ) from None
     except IsADirectoryError:
         raise EvidenceError(
-            [LoadProblem("", None, None, "not_a_file", f"{name} is a folder, not a file")], name
+            [LoadProblem("", None, None, Code.NOT_A_FILE, f"{name} is a folder, not a file")], name
         ) from None
     except PermissionError:
         raise EvidenceError(
-            [LoadProblem("", None, None, "unreadable", f"{name} cannot be read (permission)")],
+            [LoadProblem("", None, None, Code.UNREADABLE, f"{name} cannot be read (permission)")],
             name,
         ) from None
-    return parse_evidence(data, name)
+
+
+def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
+    """Load and validate the evidence file at ``path``.
+
+    A file larger than ``max_bytes`` is refused before it is read.
+    """
+    return parse_evidence(read_evidence_file(path, max_bytes=max_bytes), str(path))
 
 
 def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:

@@ -16,8 +16,42 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from evidence import vocabulary
+from evidence.codes import Code
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80, strict=True)]
+
+@dataclass(frozen=True)
+class PatternRule:
+    """A text pattern with the code and message a value that misses it gets."""
+
+    pattern: str
+    code: Code
+    message: str  # "{value}" is replaced by the offending value
+
+    def explain(self, value: object) -> str:
+        """The message for ``value``."""
+        return self.message.format(value=value)
+
+
+ID_RULE = PatternRule(
+    r"^[a-z0-9][a-z0-9_-]*$",
+    Code.BAD_ID,
+    "'{value}' is not a valid id: use lower-case letters, digits, '-' and '_', "
+    "starting with a letter or digit",
+)
+DOI_RULE = PatternRule(
+    r"^10\.\d{4,9}/\S+$",
+    Code.BAD_DOI,
+    "'{value}' is not a DOI (it should look like 10.1056/NEJMoa070596)",
+)
+URL_RULE = PatternRule(r"^https?://[^\s<>\"']+$", Code.BAD_URL, "'{value}' is not an http(s) link")
+PMID_RULE = PatternRule(r"^\d{1,9}$", Code.BAD_PMID, "'{value}' is not a PubMed id (digits only)")
+NCT_RULE = PatternRule(
+    r"^NCT\d{8}$", Code.BAD_NCT, "'{value}' is not a registry id like NCT00056160"
+)
+PATTERN_RULES = {rule.pattern: rule for rule in (ID_RULE, DOI_RULE, URL_RULE, PMID_RULE, NCT_RULE)}
+"""Pattern -> rule: the loader explains a pattern mismatch with the rule of its pattern."""
+
+Id = Annotated[str, Field(pattern=ID_RULE.pattern, max_length=80, strict=True)]
 Text = Annotated[str, Field(min_length=1, max_length=5000, strict=True)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -39,8 +73,6 @@ VerdictWord = Annotated[str, vocabulary.VERDICT]
 
 # A percent result stated exactly with both events and n must match events/n this closely.
 PERCENT_TOLERANCE = 1.0
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-URL_PATTERN = r"^https?://[^\s<>\"']+$"
 
 
 class _Model(BaseModel):
@@ -104,10 +136,10 @@ class Source(_Model):
     short: Text = Field(max_length=60)
     trial: Text | None = None
     design: Design
-    doi: str | None = Field(default=None, pattern=DOI_PATTERN, max_length=200)
-    pmid: str | None = Field(default=None, pattern=r"^\d{1,9}$", strict=True)
-    nct: str | None = Field(default=None, pattern=r"^NCT\d{8}$")
-    url: str | None = Field(default=None, pattern=URL_PATTERN, max_length=2000)
+    doi: str | None = Field(default=None, pattern=DOI_RULE.pattern, max_length=200)
+    pmid: str | None = Field(default=None, pattern=PMID_RULE.pattern, strict=True)
+    nct: str | None = Field(default=None, pattern=NCT_RULE.pattern)
+    url: str | None = Field(default=None, pattern=URL_RULE.pattern, max_length=2000)
     year: StrictInt | None = Field(default=None, ge=1800, le=2200)
     editorial_ref: Text | None = None
     note: Text | None = None
@@ -192,7 +224,7 @@ class Problem:
     """One consistency problem found after the fields themselves validated."""
 
     path: tuple[str | int, ...]
-    code: str
+    code: Code
     message: str
     value: object = None
 
@@ -236,160 +268,190 @@ def result_key(cohort: str, endpoint: str) -> str:
     return f"{cohort}/{endpoint}"
 
 
-def _duplicates(kind: str, ids: Iterable[str]) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for i, item_id in enumerate(ids):
-        if item_id in seen:
-            yield Problem(
-                (kind, i, "id"), "duplicate_id", f"id '{item_id}' is used twice in {kind}", item_id
-            )
-        seen.add(item_id)
+Path = tuple[str | int, ...]
 
 
-def _ref(
-    path: tuple[str | int, ...], value: str, known: Iterable[str], what: str
-) -> Iterator[Problem]:
+class _Ids:
+    """The ids each list defines, looked up by the checks below."""
+
+    def __init__(self, ev: Evidence) -> None:
+        self.settings = {s.id for s in ev.settings}
+        self.regimens = {r.id for r in ev.regimens}
+        self.endpoints = {e.id: e for e in ev.endpoints}
+        self.sources = {s.id for s in ev.sources}
+        self.cohorts = {c.id: c for c in ev.cohorts}
+        # Every cohort/endpoint key a verdict may rest on: results, comparisons, findings.
+        self.keys = {result_key(x.cohort, x.endpoint) for x in ev.results}
+        self.keys |= {result_key(x.cohort, x.endpoint) for x in ev.comparisons}
+        self.keys |= {result_key(x.cohort, x.endpoint) for x in ev.findings}
+
+
+def _ref(path: Path, value: str, known: Iterable[str], what: str) -> Iterator[Problem]:
     if value not in known:
-        yield Problem(path, "unknown_reference", f"no {what} has id '{value}'", value)
+        yield Problem(path, Code.UNKNOWN_REFERENCE, f"no {what} has id '{value}'", value)
 
 
-def _check_ci(
-    path: tuple[str | int, ...], value: float, ci: tuple[float, float]
-) -> Iterator[Problem]:
+def _check_ci(path: Path, value: float, ci: tuple[float, float]) -> Iterator[Problem]:
     low, high = ci
     if low > high:
         yield Problem(
-            (*path, "ci"), "ci_order", f"interval [{low}, {high}] is not ordered (low first)", ci
+            (*path, "ci"), Code.CI_ORDER, f"interval [{low}, {high}] is not ordered (low first)", ci
         )
     elif not low <= value <= high:
         yield Problem(
             (*path, "ci"),
-            "ci_excludes_value",
+            Code.CI_EXCLUDES_VALUE,
             f"interval [{low}, {high}] does not contain the value {value}",
             ci,
         )
 
 
-def consistency_problems(ev: Evidence) -> Iterator[Problem]:
-    """Yield every rule of the format that spans more than one field."""
+def check_ids(ev: Evidence) -> Iterator[Problem]:
+    """Each list's ids are unique."""
     for kind in ("settings", "regimens", "endpoints", "sources", "cohorts", "verdicts"):
-        yield from _duplicates(kind, (item.id for item in getattr(ev, kind)))
-    settings = {s.id for s in ev.settings}
-    regimens = {r.id for r in ev.regimens}
-    endpoints = {e.id: e for e in ev.endpoints}
-    sources = {s.id for s in ev.sources}
-    cohorts = {c.id: c for c in ev.cohorts}
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(ev, kind)):
+            if item.id in seen:
+                yield Problem(
+                    (kind, i, "id"),
+                    Code.DUPLICATE_ID,
+                    f"id '{item.id}' is used twice in {kind}",
+                    item.id,
+                )
+            seen.add(item.id)
 
+
+def check_cohorts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """A cohort names a defined source, setting and regimen."""
     for i, c in enumerate(ev.cohorts):
-        yield from _ref(("cohorts", i, "source"), c.source, sources, "source")
-        yield from _ref(("cohorts", i, "setting"), c.setting, settings, "setting")
-        yield from _ref(("cohorts", i, "regimen"), c.regimen, regimens, "regimen")
+        yield from _ref(("cohorts", i, "source"), c.source, ids.sources, "source")
+        yield from _ref(("cohorts", i, "setting"), c.setting, ids.settings, "setting")
+        yield from _ref(("cohorts", i, "regimen"), c.regimen, ids.regimens, "regimen")
 
-    keys: set[str] = set()
-    seen_results: set[str] = set()
+
+def check_results(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """References resolve, one result per key, percents in range and agreeing with counts."""
+    seen: set[str] = set()
     for i, r in enumerate(ev.results):
-        path: tuple[str | int, ...] = ("results", i)
-        yield from _ref((*path, "cohort"), r.cohort, cohorts, "cohort")
-        yield from _ref((*path, "endpoint"), r.endpoint, endpoints, "endpoint")
+        path: Path = ("results", i)
+        yield from _ref((*path, "cohort"), r.cohort, ids.cohorts, "cohort")
+        yield from _ref((*path, "endpoint"), r.endpoint, ids.endpoints, "endpoint")
         key = result_key(r.cohort, r.endpoint)
-        if key in seen_results:
+        if key in seen:
             yield Problem(
-                path, "duplicate_result", f"a second result for cohort/endpoint '{key}'", key
+                path, Code.DUPLICATE_RESULT, f"a second result for cohort/endpoint '{key}'", key
             )
-        seen_results.add(key)
-        keys.add(key)
-        endpoint = endpoints.get(r.endpoint)
-        if endpoint is not None and endpoint.unit == "percent" and not 0 <= r.value <= 100:
+        seen.add(key)
+        endpoint = ids.endpoints.get(r.endpoint)
+        percent = endpoint is not None and endpoint.unit == "percent"
+        if percent and not 0 <= r.value <= 100:
             yield Problem(
                 (*path, "value"),
-                "percent_out_of_range",
+                Code.PERCENT_OUT_OF_RANGE,
                 f"{r.value} is not a percentage between 0 and 100",
                 r.value,
             )
-        n = r.n if r.n is not None else (cohorts[r.cohort].n if r.cohort in cohorts else None)
+        cohort = ids.cohorts.get(r.cohort)
+        n = r.n if r.n is not None else (cohort.n if cohort is not None else None)
         if r.events is not None and n is not None and r.events > n:
             yield Problem(
                 (*path, "events"),
-                "events_exceed_n",
+                Code.EVENTS_EXCEED_N,
                 f"events {r.events} is more than n {n}",
                 r.events,
             )
         elif (
             r.events is not None
             and n
-            and endpoint is not None
-            and endpoint.unit == "percent"
+            and percent
             and 0 <= r.value <= 100
             and r.qualifier == "exact"
             and abs(100 * r.events / n - r.value) > PERCENT_TOLERANCE
         ):
             yield Problem(
                 (*path, "value"),
-                "value_disagrees_with_events",
+                Code.VALUE_DISAGREES_WITH_EVENTS,
                 f"{r.value}% does not match {r.events} of {n} ({100 * r.events / n:.1f}%)",
                 r.value,
             )
         if r.ci is not None:
             yield from _check_ci(path, r.value, r.ci)
 
+
+def check_comparisons(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """Two different cohorts of one source; a ratio is positive; the ci holds the value."""
     for i, cmp in enumerate(ev.comparisons):
-        path = ("comparisons", i)
-        yield from _ref((*path, "cohort"), cmp.cohort, cohorts, "cohort")
-        yield from _ref((*path, "versus"), cmp.versus, cohorts, "cohort")
-        yield from _ref((*path, "endpoint"), cmp.endpoint, endpoints, "endpoint")
+        path: Path = ("comparisons", i)
+        yield from _ref((*path, "cohort"), cmp.cohort, ids.cohorts, "cohort")
+        yield from _ref((*path, "versus"), cmp.versus, ids.cohorts, "cohort")
+        yield from _ref((*path, "endpoint"), cmp.endpoint, ids.endpoints, "endpoint")
+        a, b = ids.cohorts.get(cmp.cohort), ids.cohorts.get(cmp.versus)
         if cmp.cohort == cmp.versus:
             yield Problem(
-                (*path, "versus"), "self_comparison", "a cohort is compared with itself", cmp.versus
+                (*path, "versus"),
+                Code.SELF_COMPARISON,
+                "a cohort is compared with itself",
+                cmp.versus,
             )
-        elif cmp.cohort in cohorts and cmp.versus in cohorts:
-            a, b = cohorts[cmp.cohort], cohorts[cmp.versus]
-            if a.source != b.source:
-                yield Problem(
-                    (*path, "versus"),
-                    "cross_source_comparison",
-                    f"'{b.id}' is from source '{b.source}', not '{a.source}': "
-                    "comparisons must be within one source",
-                    cmp.versus,
-                )
-        if cmp.measure != "difference" and cmp.value <= 0:
+        elif a is not None and b is not None and a.source != b.source:
+            yield Problem(
+                (*path, "versus"),
+                Code.CROSS_SOURCE_COMPARISON,
+                f"'{b.id}' is from source '{b.source}', not '{a.source}': "
+                "comparisons must be within one source",
+                cmp.versus,
+            )
+        if vocabulary.MEASURE.has_flag(cmp.measure, "ratio") and cmp.value <= 0:
             yield Problem(
                 (*path, "value"),
-                "ratio_not_positive",
+                Code.RATIO_NOT_POSITIVE,
                 f"a ratio must be > 0, not {cmp.value}",
                 cmp.value,
             )
         if cmp.ci is not None:
             yield from _check_ci(path, cmp.value, cmp.ci)
-        keys.add(result_key(cmp.cohort, cmp.endpoint))
 
+
+def check_findings(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """A finding names a defined cohort, endpoint and (optionally) comparator cohort."""
     for i, f in enumerate(ev.findings):
-        path = ("findings", i)
-        yield from _ref((*path, "cohort"), f.cohort, cohorts, "cohort")
-        yield from _ref((*path, "endpoint"), f.endpoint, endpoints, "endpoint")
+        path: Path = ("findings", i)
+        yield from _ref((*path, "cohort"), f.cohort, ids.cohorts, "cohort")
+        yield from _ref((*path, "endpoint"), f.endpoint, ids.endpoints, "endpoint")
         if f.versus is not None:
-            yield from _ref((*path, "versus"), f.versus, cohorts, "cohort")
-        keys.add(result_key(f.cohort, f.endpoint))
+            yield from _ref((*path, "versus"), f.versus, ids.cohorts, "cohort")
 
+
+def check_verdicts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """A verdict names a defined setting and regimens and rests on figures in the file."""
     for i, v in enumerate(ev.verdicts):
-        path = ("verdicts", i)
-        yield from _ref((*path, "setting"), v.setting, settings, "setting")
+        path: Path = ("verdicts", i)
+        yield from _ref((*path, "setting"), v.setting, ids.settings, "setting")
         for j, reg in enumerate(v.regimens):
-            yield from _ref((*path, "regimens", j), reg, regimens, "regimen")
+            yield from _ref((*path, "regimens", j), reg, ids.regimens, "regimen")
         for j, key in enumerate(v.rests_on):
             if not re.fullmatch(r"[^/\s]+/[^/\s]+", key):
                 yield Problem(
                     (*path, "rests_on", j),
-                    "bad_rests_on",
+                    Code.BAD_RESTS_ON,
                     f"'{key}' is not of the form cohort/endpoint",
                     key,
                 )
-            elif key not in keys:
+            elif key not in ids.keys:
                 yield Problem(
                     (*path, "rests_on", j),
-                    "unknown_reference",
+                    Code.UNKNOWN_REFERENCE,
                     f"no result, comparison or finding for '{key}'",
                     key,
                 )
+
+
+def consistency_problems(ev: Evidence) -> Iterator[Problem]:
+    """Yield every rule of the format that spans more than one field, list by list."""
+    ids = _Ids(ev)
+    yield from check_ids(ev)
+    for check in (check_cohorts, check_results, check_comparisons, check_findings, check_verdicts):
+        yield from check(ev, ids)
 
 
 LISTS = (

@@ -1,23 +1,35 @@
 import streamlit as st
 
-from components import panels
+from components import panels, state
+from components.loaded import Filters, LoadedEvidence
+from evidence import frames as fr
 
-bundle, filters = panels.page_setup()
 
-st.title("Dose modifications")
+def render_beside_response(loaded: LoadedEvidence, filters: Filters) -> None:
+    """Each cohort's dose modifications next to its response figures, with a CSV."""
+    table = fr.beside_response_table(
+        filters.apply(loaded.results), category="dose_modification"
+    ).rename(columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"})
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download as CSV",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="dose-modifications-beside-response.csv",
+        mime="text/csv",
+        key="dose_modification_beside_csv",
+        icon=":material/download:",
+    )
+
+
+loaded, filters = state.page_view()
 st.caption(
     "Dose reductions, interruptions and stops for adverse events are outcomes in their own "
     "right: a regimen that works only at doses patients cannot keep is not the same regimen."
 )
-spec = panels.render_category(
-    bundle,
-    filters,
-    page="dose",
-    what="dose modifications",
-    title="Dose reductions, interruptions and stops",
+drawn = panels.render_category(
+    "dose_modifications", loaded, filters, category="dose_modification", what="dose modifications"
 )
-if spec is not None:
+if drawn:
     st.subheader("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
-    panels.render_beside_response(filters.apply(bundle.results), category="dose_modification")
-panels.page_end(bundle)
+    render_beside_response(loaded, filters)

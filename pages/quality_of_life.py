@@ -1,33 +1,27 @@
 import streamlit as st
 
-from components import panels, state, views
+from components import panels, state, tables
+from components.specs import category_results
+from evidence import frames as fr
 
-bundle, filters = panels.page_setup()
-
-st.title("Quality of life")
+loaded, filters = state.page_view()
 st.caption(
     "Most quality-of-life results are reported as directions, not scores: they are shown as "
     "findings, each with who reported it and what it was compared with."
 )
-findings = filters.apply(bundle.findings)
-qol = findings[findings["category"] == "quality_of_life"]
-spec = state.memo_view(
-    views.percent_view,
-    bundle,
-    filters,
-    page="qol",
-    title="Quality-of-life figures",
-    x_title="Value",
+findings = filters.apply(loaded.findings)
+qol = findings[findings[fr.CATEGORY] == "quality_of_life"]
+if not qol.empty:
+    st.dataframe(tables.findings_summary(qol), hide_index=True, width="stretch")
+    panels.render_findings(qol)
+# Findings are the usual form here: say "nothing" only when there are no figures either.
+panels.render_charts(
+    "quality_of_life", loaded, filters, what="quality-of-life findings" if qol.empty else None
 )
-if qol.empty and spec is None:
-    panels.render_empty("quality-of-life findings", filters)
-panels.render_findings_summary(qol)
-panels.render_findings(qol)
-if spec is not None:
-    panels.render_spec(spec, bundle, filters)
-panels.render_other_units(views.category_results(bundle, filters, page="qol"), key="qol_other")
-other = findings[findings["category"] != "quality_of_life"]
+panels.render_other_units(
+    category_results(loaded, filters, category="quality_of_life"), key="qol_other"
+)
+other = findings[findings[fr.CATEGORY] != "quality_of_life"]
 if not other.empty:
     st.subheader("Other findings without a number")
     panels.render_findings(other)
-panels.page_end(bundle)

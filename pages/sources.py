@@ -1,17 +1,80 @@
+import pandas as pd
 import streamlit as st
 
-from components import panels
+from components import panels, state, tables
+from components.loaded import LoadedEvidence, unique_labels
+from evidence import frames as fr
 
-bundle, filters = panels.page_setup()
 
-st.title("Sources")
+def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
+    """The source list with DOI/PubMed links, then the figures taken from one source."""
+    table = tables.source_list(sources)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 * (len(table) + 1) + 2, 800),  # every source visible without scrolling
+        column_config={
+            "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
+            "PubMed": st.column_config.LinkColumn(
+                "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
+            ),
+            "Link": st.column_config.LinkColumn("Link"),
+            "n": st.column_config.NumberColumn("n", help="Sum of the cohorts' reported n"),
+            "Figures": st.column_config.NumberColumn(
+                "Figures", help="Results, comparisons and findings taken from this source"
+            ),
+            "Citation": st.column_config.TextColumn("Citation", width="large"),
+        },
+    )
+    st.download_button(
+        "Download the source list as CSV",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="sources.csv",
+        mime="text/csv",
+        key="sources_csv",
+        icon=":material/download:",
+    )
+    st.subheader("Which figures come from a source")
+    names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
+    chosen = st.selectbox(
+        "Source",
+        list(names),
+        format_func=lambda s: str(names.get(s, s)),
+        key="source_figures",
+        bind="query-params",
+    )
+    # One source at a time: rendering every source's tables cost 150-250 ms per run.
+    source = sources[sources[fr.SOURCE] == chosen].iloc[0]
+    numbers = loaded.results[loaded.results[fr.SOURCE] == chosen]
+    ratios = loaded.comparisons[loaded.comparisons[fr.SOURCE] == chosen]
+    findings = loaded.findings[loaded.findings[fr.SOURCE] == chosen]
+    st.caption(panels.md(source[fr.CITATION]))
+    if numbers.empty and ratios.empty and findings.empty:
+        st.caption("No figure from this source in the evidence file.")
+    if not numbers.empty:
+        st.dataframe(
+            tables.display(numbers, tables.RESULT_DISPLAY), hide_index=True, width="stretch"
+        )
+    if not ratios.empty:
+        st.dataframe(
+            tables.display(ratios, tables.COMPARISON_DISPLAY), hide_index=True, width="stretch"
+        )
+    if not findings.empty:
+        panels.render_findings(findings)
+
+
+loaded, filters = state.page_view()
 st.caption(
     "Every source with its citation, design and links. Numbers marked 'editorial only' are "
     "figures we could not trace to the source itself."
 )
-sources = panels.filtered_sources(bundle, filters)
+sources = (
+    fr.sources_in_view(loaded.sources, filters.apply(loaded.cohorts))
+    if filters.is_active()
+    else loaded.sources
+)
 if sources.empty:
     panels.render_empty("sources", filters)
 else:
-    panels.render_sources(sources, bundle)
-panels.page_end(bundle)
+    render_sources(sources, loaded)

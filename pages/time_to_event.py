@@ -1,18 +1,10 @@
 import streamlit as st
 
-from components import panels, state, views
+from components import panels, state
 
-bundle, filters = panels.page_setup()
-
-st.title("Time to event")
+loaded, filters = state.page_view()
 st.caption(
     "Medians and landmark rates as reported (no interval is computed for survival figures), "
     "then within-trial ratios on a log scale."
 )
-panels.render_specs(
-    state.memo_view(views.time_to_event_views, bundle, filters),
-    what="time-to-event results",
-    bundle=bundle,
-    filters=filters,
-)
-panels.page_end(bundle)
+panels.render_charts("time_to_event", loaded, filters, what="time-to-event results")

@@ -10,7 +10,6 @@ from typing import IO
 
 import pytest
 import serving
-import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -19,14 +18,6 @@ APP = str(ROOT / "dashboard.py")
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts"))
 
 CHROME, CHROME_ARGS = serving.CHROME, serving.CHROME_ARGS
-
-
-@pytest.fixture(autouse=True)
-def _clear_streamlit_cache() -> Iterator[None]:
-    # st.cache_data survives across AppTest instances in one process.
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture

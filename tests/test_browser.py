@@ -59,7 +59,7 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     assert parse_qs(urlparse(page.url).query)["setting"] == [SETTING_LABEL]
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=30_000)
     expect(
-        page.locator('[data-stale="false"] [data-testid="stPlotlyChart"] .gtitle').first
+        page.locator('[data-stale="false"] [data-testid="stPlotlyChart"] .infolayer').first
     ).to_contain_text(SETTING_LABEL)
 
     # The filter survives a page change.

@@ -5,6 +5,7 @@ from conftest import FIXTURES
 
 from components import charts
 from evidence import frames as fr
+from evidence import vocabulary
 from evidence.loader import load_evidence, parse_evidence
 
 
@@ -116,9 +117,9 @@ def test_forest_figure_warns_when_criteria_mix_on_one_axis():
     ev = parse_evidence(text.encode())
     table = fr.result_table(ev)
     fig = charts.forest_figure(percent(table), title="t")
-    assert "Different criteria share this axis" in fig.layout.title.text
+    assert "Different criteria share this axis" in fig.layout.title.subtitle.text
     fig_single = charts.forest_figure(percent(table)[lambda f: f[fr.ENDPOINT] == "orr"], title="t")
-    assert "Different criteria" not in fig_single.layout.title.text
+    assert "Different criteria" not in fig_single.layout.title.subtitle.text
 
 
 def test_forest_figure_escapes_html_from_evidence(results):
@@ -151,16 +152,16 @@ def test_coverage_figure_counts_and_empty_cells(minimal):
     assert "No evidence yet" in heat.hovertext[1][1]
 
 
-def test_benefit_risk_figure_colour_by_verdict(results):
-    plane = fr.benefit_risk_table(
+def test_plane_figure_colour_by_verdict(results):
+    plane = fr.plane_table(
         results,
         harm_endpoints=["tox"],
         benefit_endpoints=["orr"],
         verdict_of={"b_zeta": "promising"},
     )
-    fig = charts.benefit_risk_figure(plane, title="t", x_title="Harm", y_title="Response")
+    fig = charts.plane_figure(plane, title="t", x_title="Harm", y_title="Response")
     trace = next(t for t in fig.data if t.name == "Promising")
-    assert trace.marker.color == charts.VERDICT_COLOURS["promising"]
+    assert trace.marker.color == vocabulary.VERDICT.colour("promising")
     assert list(trace.x) == [50.0]
     assert list(trace.marker.symbol) == ["circle-open"]  # a figure is the editorial's only
 

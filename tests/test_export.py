@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -24,11 +25,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from conftest import BUNDLED, FIXTURES, ROOT
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from components import export, views
-from components.bundle import Bundle, Filters, bundle_from_bytes, bundle_from_path
+from components import registry
+from components.export import cli, deck, dress, files, render
+from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
+from components.looks import FILE
+from components.specs import ChartSpec, filter_subtitle
 from evidence import frames as fr
 from evidence.loader import EvidenceError
 
@@ -45,44 +50,44 @@ def _missing(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[export.ExportServer]:
+def server() -> Iterator[render.ExportServer]:
     """One Chromium for the module (starting one costs about 2 s)."""
-    if export.find_browser() is None:
+    if render.find_browser() is None:
         _missing("chromium not found; apt-get install chromium")
-    engine = export.ExportServer()
+    engine = render.ExportServer()
     try:
         engine.start()
-    except export.ExportUnavailable as exc:
+    except render.ExportUnavailable as exc:
         _missing(str(exc))
     yield engine
     engine.close()
 
 
 @pytest.fixture(scope="module")
-def minimal() -> Bundle:
-    return bundle_from_path(MINIMAL)
+def minimal() -> LoadedEvidence:
+    return load_path(MINIMAL)
 
 
 @pytest.fixture(scope="module")
-def specs(minimal: Bundle) -> list[views.ChartSpec]:
-    return views.all_views(minimal, Filters())
+def specs(minimal: LoadedEvidence) -> list[ChartSpec]:
+    return files.file_specs(minimal, Filters())
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Bundle:
+def hostile() -> LoadedEvidence:
     text = MINIMAL.read_text(encoding="utf-8")
     text = text.replace('label: "Series B"', f'label: "{HOSTILE}"')
     text = text.replace('short: "Roe 2021"', f'short: "{HOSTILE}"')
-    return bundle_from_bytes(text.encode(), "hostile.yaml")
+    return load_bytes(text.encode(), "hostile.yaml")
 
 
 @pytest.fixture(scope="module")
-def zipped(minimal: Bundle, server: export.ExportServer) -> bytes:
-    return export.everything_zip(minimal, Filters(), server=server, exported=DAY)
+def zipped(minimal: LoadedEvidence, server: render.ExportServer) -> bytes:
+    return files.everything_zip(minimal, Filters(), server=server, exported=DAY)
 
 
 @pytest.fixture(scope="module")
-def files(zipped: bytes) -> dict[str, bytes]:
+def written(zipped: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 
@@ -98,109 +103,104 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
     return root, " ".join(root.itertext())
 
 
-def _expected_names(specs: list[views.ChartSpec]) -> set[str]:
+def _expected_names(specs: list[ChartSpec]) -> set[str]:
     names = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return names | {export.DECK_NAME, export.README_NAME}
+    return names | {files.DECK_NAME, files.README_NAME}
 
 
 # -- figures (no Chromium) ----------------------------------------------------------------------
 
 
-def test_export_figure_input_figure_unchanged(specs: list[views.ChartSpec], minimal: Bundle):
+def test_with_footer_input_figure_unchanged(specs: list[ChartSpec], minimal: LoadedEvidence):
     for spec in specs:
         before = json.dumps(spec.figure.to_dict(), sort_keys=True, default=str)
-        fig = export.export_figure(
-            spec, data_version=minimal.data_version, subtitle="Settings: 1L", exported=DAY
-        )
+        fig = dress.with_footer(spec, data_version=minimal.data_version, exported=DAY)
         assert fig is not spec.figure
         assert json.dumps(spec.figure.to_dict(), sort_keys=True, default=str) == before
 
 
-def test_export_figure_slide_size_white_with_footer(specs: list[views.ChartSpec], minimal: Bundle):
-    subtitle = views.filter_subtitle(minimal, Filters())
+def test_with_footer_slide_size_white_with_footer(specs: list[ChartSpec], minimal: LoadedEvidence):
+    subtitle = filter_subtitle(minimal, Filters())
     for spec in specs:
-        fig = export.export_figure(
-            spec, data_version=minimal.data_version, subtitle=subtitle, exported=DAY
-        )
-        assert fig.layout.width == export.EXPORT_WIDTH
+        fig = dress.with_footer(spec, data_version=minimal.data_version, exported=DAY)
+        assert fig.layout.width == FILE.width
         assert fig.layout.height >= fig.layout.width * 9 / 16
-        assert fig.layout.paper_bgcolor == "white"
-        footer = fig.layout[export.FOOTER_LEGEND].title.text
-        assert fig.layout[export.FOOTER_LEGEND].yref == "container"  # pinned to the bottom
+        assert fig.layout.template.layout.paper_bgcolor == "white"
+        footer = fig.layout[dress.FOOTER_LEGEND].title.text
+        assert fig.layout[dress.FOOTER_LEGEND].yref == "container"  # pinned to the bottom
         assert "Source: " + "; ".join(spec.sources()) in footer
         assert f"Data version {minimal.data_version} · exported 2026-02-03" in footer
-        # The filter subtitle is in the title block already: it is kept, not repeated.
-        assert export._plain(fig.layout.title.text).count(subtitle) == 1
+        # The filter subtitle is printed in the title block, once.
+        assert html.unescape(fig.layout.title.subtitle.text).count(subtitle) == 1
 
 
-def test_export_figure_missing_subtitle_added(specs: list[views.ChartSpec], minimal: Bundle):
-    fig = export.export_figure(
-        specs[1], data_version=minimal.data_version, subtitle="Settings: R/R only", exported=DAY
-    )
-    assert "Settings: R/R only" in export._plain(fig.layout.title.text)
-    assert fig.layout.margin.t > specs[1].figure.layout.margin.t
+def test_file_figure_prints_the_filters_in_force(minimal: LoadedEvidence):
+    drawn = files.file_specs(minimal, Filters.of(setting=("relapsed",)))
+    assert drawn
+    for spec in drawn:
+        assert "Settings: R/R" in spec.figure.layout.title.subtitle.text
+    fig = dress.with_footer(drawn[0], data_version=minimal.data_version, exported=DAY)
+    assert fig.layout.margin.b > drawn[0].figure.layout.margin.b  # room for the footer
 
 
-def test_export_figure_hidden_legend_stays_hidden_footer_shown(specs, minimal: Bundle):
+def test_with_footer_hidden_legend_stays_hidden_footer_shown(specs, minimal: LoadedEvidence):
     spec = dataclasses.replace(specs[1], figure=go.Figure(specs[1].figure))
     spec.figure.update_layout(showlegend=False)
-    fig = export.export_figure(spec, data_version=minimal.data_version, subtitle="", exported=DAY)
+    fig = dress.with_footer(spec, data_version=minimal.data_version, exported=DAY)
     assert fig.layout.showlegend is True
     shown = [trace for trace in fig.data if trace.showlegend is not False]
-    assert [trace.legend for trace in shown] == [export.FOOTER_LEGEND]
+    assert [trace.legend for trace in shown] == [dress.FOOTER_LEGEND]
 
 
-def test_footer_lines_long_source_list_wrapped(specs: list[views.ChartSpec]):
+def test_footer_lines_long_source_list_wrapped(specs: list[ChartSpec]):
     spec = specs[0]
     many = pd.concat([spec.table] * 40, ignore_index=True)
     many[fr.SOURCE_SHORT] = [f"Author{i} 20{i % 100:02d} (TRIAL-{i})" for i in range(len(many))]
     many[fr.SOURCE_ORDER] = range(len(many))
     wide = dataclasses.replace(spec, table=many)
-    lines = export.footer_lines(wide, data_version="abc (2026-01-31)", exported=DAY)
+    lines = dress.footer_lines(wide, data_version="abc (2026-01-31)", exported=DAY)
     assert len(lines) > 5
-    assert all(len(line) <= export.FOOTER_WRAP for line in lines)
+    assert all(len(line) <= dress.FOOTER_WRAP for line in lines)
 
 
-def test_export_figure_hostile_text_escaped(hostile: Bundle):
-    for spec in views.all_views(hostile, Filters()):
-        fig = export.export_figure(
-            spec, data_version=hostile.data_version, subtitle="", exported=DAY
-        )
+def test_with_footer_hostile_text_escaped(hostile: LoadedEvidence):
+    for spec in files.file_specs(hostile, Filters()):
+        fig = dress.with_footer(spec, data_version=hostile.data_version, exported=DAY)
         assert "<img" not in json.dumps(fig.to_dict(), default=str)
 
 
 # -- rendering (Chromium) -----------------------------------------------------------------------
 
 
-def test_zip_lists_every_figure_csv_deck_readme(files: dict[str, bytes], specs):
-    assert set(files) == _expected_names(specs)
+def test_zip_lists_every_figure_csv_deck_readme(written: dict[str, bytes], specs):
+    assert set(written) == _expected_names(specs)
 
 
-def test_png_is_at_least_1920_pixels_wide(files: dict[str, bytes], specs):
+def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
     for spec in specs:
-        data = files[f"{spec.filename}.png"]
+        data = written[f"{spec.filename}.png"]
         assert _png_width(data) >= 1920
-        assert export.png_size(data)[1] >= 1080
+        assert Image.open(io.BytesIO(data)).size[1] >= 1080
 
 
-def test_svg_parses_with_sources_and_data_version(files: dict[str, bytes], specs, minimal):
+def test_svg_parses_with_sources_and_data_version(written: dict[str, bytes], specs, minimal):
     for spec in specs:
-        root, text = _svg_text(files[f"{spec.filename}.svg"])
+        root, text = _svg_text(written[f"{spec.filename}.svg"])
         assert root.tag.endswith("svg")
         assert "Source: " + "; ".join(spec.sources()) in text
         assert f"Data version {minimal.data_version}" in text
         assert spec.title in text
 
 
-def test_pdf_has_pdf_header(files: dict[str, bytes], specs):
+def test_pdf_has_pdf_header(written: dict[str, bytes], specs):
     for spec in specs:
-        assert files[f"{spec.filename}.pdf"][:4] == b"%PDF"
+        assert written[f"{spec.filename}.pdf"][:4] == b"%PDF"
 
 
-def test_csv_rows_equal_chart_rows(files: dict[str, bytes], specs):
+def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
     for spec in specs:
         shown = spec.display_table()
-        csv = pd.read_csv(io.BytesIO(files[f"{spec.filename}.csv"]))
+        csv = pd.read_csv(io.BytesIO(written[f"{spec.filename}.csv"]))
         assert list(csv.columns) == list(shown.columns)
         assert len(csv) == len(spec.table)
         assert csv.astype(str).equals(
@@ -210,12 +210,12 @@ def test_csv_rows_equal_chart_rows(files: dict[str, bytes], specs):
             assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
 
 
-def test_deck_slides_title_charts_verdicts_caveats_with_notes(files, specs, minimal):
-    deck = Presentation(io.BytesIO(files[export.DECK_NAME]))
+def test_deck_slides_title_charts_verdicts_caveats_with_notes(written, specs, minimal):
+    pptx = Presentation(io.BytesIO(written[files.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
-    slides = list(deck.slides)
+    slides = list(pptx.slides)
     assert len(slides) == 1 + len(specs) + len(verdicts) + 1
-    assert deck.slide_width * 9 == deck.slide_height * 16
+    assert pptx.slide_width * 9 == pptx.slide_height * 16
     charts = slides[1 : 1 + len(specs)]
     for slide, spec in zip(charts, specs, strict=True):
         assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
@@ -235,23 +235,23 @@ def test_deck_slides_title_charts_verdicts_caveats_with_notes(files, specs, mini
     assert "stated only by the editorial" in caveats
 
 
-def test_readme_cites_sources_and_data_version(files: dict[str, bytes], minimal: Bundle):
-    readme = files[export.README_NAME].decode()
+def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minimal: LoadedEvidence):
+    readme = written[files.README_NAME].decode()
     assert f"Data version: {minimal.data_version}" in readme
     assert "Doe J, et al. Imaginary Journal 2020;1:1-10. doi:10.1000/xyz123" in readme
     assert "Roe R. Imaginary Reports 2021." in readme
-    assert export.DECK_NAME in readme
+    assert files.DECK_NAME in readme
 
 
-def test_hostile_label_escaped_in_svg(hostile: Bundle, server: export.ExportServer):
-    spec = next(s for s in views.all_views(hostile, Filters()) if s.key == "response_forest")
-    fig = export.export_figure(spec, data_version=hostile.data_version, subtitle="", exported=DAY)
+def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.ExportServer):
+    spec = next(s for s in files.file_specs(hostile, Filters()) if s.key == "response_forest")
+    fig = dress.with_footer(spec, data_version=hostile.data_version, exported=DAY)
     root, text = _svg_text(server.render(fig, "svg"))
     assert not [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] in ("img", "image")]
     assert HOSTILE in text  # shown as text, in the row label and in the footer's sources
 
 
-def test_cli_writes_every_file(tmp_path: Path, specs, server: export.ExportServer):
+def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServer):
     del server  # only for the skip/fail when Chromium is missing; the CLI starts its own
     out = tmp_path / "out"
     run = subprocess.run(
@@ -267,70 +267,70 @@ def test_cli_writes_every_file(tmp_path: Path, specs, server: export.ExportServe
     assert run.stdout.split() == [str(out / name) for name in _printed_order(specs)]
 
 
-def _printed_order(specs: list[views.ChartSpec]) -> list[str]:
+def _printed_order(specs: list[ChartSpec]) -> list[str]:
     names = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*names, export.DECK_NAME, export.README_NAME]
+    return [*names, files.DECK_NAME, files.README_NAME]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
 
 
 def test_server_without_chromium_raises_with_install_hint():
-    with pytest.raises(export.ExportUnavailable, match="apt-get install chromium"):
-        export.ExportServer(browser_path=NO_BROWSER).start()
+    with pytest.raises(render.ExportUnavailable, match="apt-get install chromium"):
+        render.ExportServer(browser_path=NO_BROWSER).start()
 
 
 def test_server_broken_chromium_raises_instead_of_hanging(tmp_path: Path):
     broken = tmp_path / "chromium"
     broken.write_text("#!/bin/sh\nexit 1\n")
     broken.chmod(0o755)
-    with pytest.raises(export.ExportUnavailable, match="did not start"):
-        export.ExportServer(browser_path=str(broken)).start()
+    with pytest.raises(render.ExportUnavailable, match="did not start"):
+        render.ExportServer(browser_path=str(broken)).start()
 
 
 def test_export_available_without_chromium_false(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
-    monkeypatch.setattr(export, "_default", None)
-    assert export.export_available() is False
+    monkeypatch.setattr(render, "_default", None)
+    assert render.export_available() is False
 
 
-def test_export_all_without_chromium_writes_nothing(tmp_path: Path, minimal: Bundle):
-    with pytest.raises(export.ExportUnavailable):
-        export.export_all(
+def test_export_all_without_chromium_writes_nothing(tmp_path: Path, minimal: LoadedEvidence):
+    with pytest.raises(render.ExportUnavailable):
+        files.export_all(
             minimal,
             Filters(),
             tmp_path / "out",
-            server=export.ExportServer(browser_path=NO_BROWSER),
+            server=render.ExportServer(browser_path=NO_BROWSER),
         )
     assert not (tmp_path / "out").exists()
 
 
-def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: Bundle, specs):
-    paths = export.export_all(
+def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: LoadedEvidence, specs):
+    paths = files.export_all(
         minimal,
         Filters(),
         tmp_path,
         formats={"csv"},
-        server=export.ExportServer(browser_path=NO_BROWSER),
+        server=render.ExportServer(browser_path=NO_BROWSER),
     )
     assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + ["README.txt"]
 
 
-def test_deck_without_images_says_how_to_install(minimal: Bundle, specs):
-    deck = Presentation(io.BytesIO(export.deck_pptx(minimal, Filters(), specs, images=None)))
-    for slide in list(deck.slides)[1 : 1 + len(specs)]:
+def test_deck_without_images_says_how_to_install(minimal: LoadedEvidence, specs):
+    pptx = Presentation(io.BytesIO(deck.deck_pptx(minimal, Filters(), specs, images=None)))
+    for slide in list(pptx.slides)[1 : 1 + len(specs)]:
         assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert "apt-get install chromium" in text
         assert slide.notes_slide.notes_text_frame.text.strip()
 
 
-def test_deck_filtered_view_only_its_verdicts(minimal: Bundle):
-    filters = Filters(settings=("relapsed",))
-    chart_specs = views.all_views(minimal, filters)
-    deck = Presentation(io.BytesIO(export.deck_pptx(minimal, filters, chart_specs, images={})))
-    assert len(deck.slides) == 1 + len(chart_specs) + 0 + 1  # v1 is a first-line verdict
-    title = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+def test_deck_filtered_view_only_its_verdicts(minimal: LoadedEvidence):
+    filters = Filters.of(setting=("relapsed",))
+    chart_specs = registry.view_specs(minimal, filters, use="deck", look=FILE)
+    pptx = Presentation(io.BytesIO(deck.deck_pptx(minimal, filters, chart_specs, images={})))
+    assert len(pptx.slides) == 1 + len(chart_specs) + 0 + 1  # v1 is a first-line verdict
+    title = " ".join(s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame)
     assert "Settings: R/R" in title
 
 
@@ -338,19 +338,19 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], specs
 ):
     monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
-    monkeypatch.setattr(export, "_default", None)
-    assert export.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
+    monkeypatch.setattr(render, "_default", None)
+    assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
-    expected = {f"{s.filename}.csv" for s in specs} | {export.README_NAME}
+    expected = {f"{s.filename}.csv" for s in specs} | {files.README_NAME}
     assert {p.name for p in tmp_path.iterdir()} == expected
 
 
 def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
     bad = FIXTURES / "bad_several_problems.yaml"
-    assert export.main(["--out", str(tmp_path / "out"), "--evidence", str(bad)]) == 1
+    assert cli.main(["--out", str(tmp_path / "out"), "--evidence", str(bad)]) == 1
     lines = capsys.readouterr().err.splitlines()
     with pytest.raises(EvidenceError) as error:
-        bundle_from_path(bad)
+        load_path(bad)
     assert lines == [p.as_line(str(bad)) for p in error.value.problems] + [
         f"{bad}: INVALID, {len(error.value.problems)} problems"
     ]
@@ -369,33 +369,35 @@ def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
 def test_cli_usage_error_exits_2(argv: list[str], tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
-        export.main(argv)
+        cli.main(argv)
     assert exit_info.value.code == 2
     assert not (tmp_path / "x").exists()
 
 
 def test_parse_formats_known_and_unknown():
-    assert export.parse_formats("png, SVG") == {"png", "svg"}
+    assert files.parse_formats("png, SVG") == {"png", "svg"}
     with pytest.raises(ValueError, match="unknown format"):
-        export.parse_formats("png,gif")
+        files.parse_formats("png,gif")
 
 
 def test_bundled_evidence_all_views_have_sources():
-    bundle = bundle_from_path(BUNDLED)
-    for spec in views.all_views(bundle, Filters()):
-        lines = export.footer_lines(spec, data_version=bundle.data_version, exported=DAY)
+    loaded = load_path(BUNDLED)
+    for spec in files.file_specs(loaded, Filters()):
+        lines = dress.footer_lines(spec, data_version=loaded.data_version, exported=DAY)
         assert lines[-1].startswith("Data version ")
         assert any(line.startswith("Source: ") for line in lines)
 
 
-def test_spec_image_png_for_one_chart(minimal: Bundle, specs, server: export.ExportServer):
-    data = export.spec_image(minimal, Filters(), specs[-1], "png", server=server)
+def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: render.ExportServer):
+    data = files.spec_image(
+        minimal, Filters(), "png", chart=specs[-1].chart, spec=specs[-1].key, server=server
+    )
     assert _png_width(data) >= 1920
 
 
-def test_view_deck_without_images_needs_no_chromium(minimal: Bundle, specs):
-    server = export.ExportServer(browser_path=NO_BROWSER)
-    with pytest.raises(export.ExportUnavailable):
-        export.view_deck(minimal, Filters(), server=server)
-    deck = Presentation(io.BytesIO(export.view_deck(minimal, Filters(), images=False)))
-    assert len(deck.slides) == 1 + len(specs) + 1 + 1
+def test_view_deck_without_images_needs_no_chromium(minimal: LoadedEvidence, specs):
+    server = render.ExportServer(browser_path=NO_BROWSER)
+    with pytest.raises(render.ExportUnavailable):
+        files.view_deck(minimal, Filters(), server=server)
+    pptx = Presentation(io.BytesIO(files.view_deck(minimal, Filters(), images=False)))
+    assert len(pptx.slides) == 1 + len(specs) + 1 + 1

@@ -128,36 +128,37 @@ def test_coverage_table_headline_is_first_response_result(minimal):
 
 def test_filter_frame_empty_selection_means_all(minimal):
     table = fr.result_table(minimal)
-    assert len(fr.filter_frame(table)) == len(table)
+    assert len(fr.filter_frame(table, {fr.SETTING: [], fr.ROLE: ()})) == len(table)
 
 
 def test_filter_frame_combines_selections(minimal):
     table = fr.result_table(minimal)
     got = fr.filter_frame(
-        table, settings=["first_line"], reported_by=["primary"], roles=["comparator"]
+        table,
+        {fr.SETTING: ["first_line"], fr.REPORTED_BY: ["primary"], fr.ROLE: ["comparator"]},
     )
     assert got[fr.KEY].tolist() == ["a_ctrl/orr"]
 
 
 def test_filter_frame_ignores_column_frame_lacks(minimal):
     verdicts = fr.verdict_table(minimal)
-    assert len(fr.filter_frame(verdicts, designs=["retrospective"])) == len(verdicts)
+    assert len(fr.filter_frame(verdicts, {fr.DESIGN: ["retrospective"]})) == len(verdicts)
 
 
 def test_benefit_risk_table_uses_priority_order(minimal):
     table = fr.result_table(minimal)
-    plane = fr.benefit_risk_table(
+    plane = fr.plane_table(
         table, harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={"b_zeta": "promising"}
     )
     assert plane[fr.COHORT].tolist() == ["b_zeta"]
     row = plane.iloc[0]
-    assert (row["x_value"], row["y_value"]) == (50.0, 70.0)
-    assert row["editorial_only"]
-    assert row["verdict"] == "promising"
+    assert (row[fr.HARM_VALUE], row[fr.BENEFIT_VALUE]) == (50.0, 70.0)
+    assert row[fr.EDITORIAL_ONLY]
+    assert row[fr.VERDICT] == "promising"
 
 
 def test_benefit_risk_table_cohort_missing_harm_is_left_out(minimal):
-    plane = fr.benefit_risk_table(
+    plane = fr.plane_table(
         fr.result_table(minimal), harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={}
     )
     assert "a_zeta" not in plane[fr.COHORT].tolist()
@@ -206,3 +207,27 @@ def test_sources_in_view_keeps_sources_with_cohorts(minimal):
     cohorts = fr.cohort_table(minimal)
     view = fr.sources_in_view(fr.source_table(minimal), cohorts[cohorts[fr.SETTING] == "relapsed"])
     assert view[fr.SOURCE].tolist() == ["series_b"]
+
+
+@pytest.mark.parametrize(
+    ("build", "contract"),
+    [
+        (fr.cohort_table, fr.COHORT_FRAME),
+        (fr.result_table, fr.RESULT_FRAME),
+        (fr.comparison_table, fr.COMPARISON_FRAME),
+        (fr.finding_table, fr.FINDING_FRAME),
+        (fr.verdict_table, fr.VERDICT_FRAME),
+        (fr.source_table, fr.SOURCE_FRAME),
+        (fr.coverage_table, fr.COVERAGE_FRAME),
+    ],
+)
+def test_frame_columns_are_exactly_its_contract(build, contract, minimal):
+    assert build(minimal).columns.tolist() == contract.names
+    assert all(meaning.strip() for meaning in contract.columns.values())
+
+
+def test_plane_table_columns_are_exactly_its_contract(minimal):
+    plane = fr.plane_table(
+        fr.result_table(minimal), harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={}
+    )
+    assert plane.columns.tolist() == fr.PLANE_FRAME.names

@@ -85,23 +85,23 @@ def test_bad_file_shows_problem_table_not_traceback(evidence_file):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "2 problems" in at.error[0].value
-    table = at.dataframe[0].value
+    table = at.table[0].value  # a plain HTML table: searchable, readable, copyable
     assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
-    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == 30
+    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == "30"
 
 
 def test_missing_file_shows_clear_error(evidence_file, tmp_path):
     evidence_file(tmp_path / "nope.yaml")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "there is no file at" in at.dataframe[0].value["Problem"][0]
+    assert "there is no file at" in at.table[0].value["Problem"].iloc[0]
 
 
 def test_filter_from_url_preselects_and_narrows(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     # Bound widgets keep their displayed labels in the URL.
     at = open_page("pages/response.py", {"setting": ["Relapsed disease X"]})
-    assert at.multiselect(key=state.KEY_SETTINGS).value == ["relapsed"]
+    assert at.multiselect(key="setting").value == ["relapsed"]
     spec = json.loads(charts(at)[0].proto.spec)
     shown = {y for trace in spec["data"] for y in (trace.get("y") or []) if y}
     assert any(label.startswith("Series B") for label in shown)
@@ -112,7 +112,7 @@ def test_filter_widget_change_narrows_every_chart(evidence_file):
     # Writing the URL is the browser's job (see test_browser.py); here, the effect.
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/safety.py")
-    at.multiselect(key=state.KEY_REPORTED).set_value(["primary"]).run()
+    at.multiselect(key="reported").set_value(["primary"]).run()
     assert not at.exception
     assert not charts(at)
     assert "match the current filters" in at.info[0].value
@@ -122,7 +122,7 @@ def test_unknown_url_value_is_ignored_not_an_error(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/response.py", {"setting": ["No such setting"]})
     assert not at.exception
-    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+    assert at.multiselect(key="setting").value == []
     assert charts(at)
 
 
@@ -132,7 +132,7 @@ def test_filter_leaving_nothing_explains_what_to_change(evidence_file):
     assert not charts(at)
     assert "match the current filters" in at.info[0].value
     at.button(key="clear_empty_response_rates").click().run()
-    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+    assert at.multiselect(key="setting").value == []
     assert charts(at)
 
 
@@ -202,7 +202,9 @@ def test_presentation_view_one_chart_with_slide_controls(evidence_file):
     assert at.query_params["slide"] == "2"
     second = json.loads(charts(at)[0].proto.spec)["layout"]["title"]["text"]
     assert first != second
-    assert json.loads(charts(at)[0].proto.spec)["layout"]["font"]["size"] >= 18
+    assert (
+        json.loads(charts(at)[0].proto.spec)["layout"]["template"]["layout"]["font"]["size"] >= 18
+    )
 
 
 def test_presentation_view_exit_returns_to_pages(evidence_file):
@@ -238,10 +240,10 @@ def test_page_setting_filter_changes_what_is_shown(page, evidence_file):
     evidence_file(BUNDLED)
     at = open_page(page)
     before = fingerprint(at)
-    label = at.multiselect(key=state.KEY_SETTINGS).options[-1]
-    at.multiselect(key=state.KEY_SETTINGS).select(label).run()
+    label = at.multiselect(key="setting").options[-1]
+    at.multiselect(key="setting").select(label).run()
     assert not at.exception
-    assert at.multiselect(key=state.KEY_SETTINGS).value
+    assert at.multiselect(key="setting").value
     assert fingerprint(at) != before
 
 
@@ -259,7 +261,7 @@ def test_sources_page_shows_figures_of_chosen_source(evidence_file):
     at.selectbox(key="source_figures").select("trial_a").run()
     tables = [d.value for d in at.dataframe]
     assert set(tables[1]["Value as stated"]) == {"60%", "30%", "24.5 mo"}
-    assert tables[2]["Measure"].tolist() == ["hazard_ratio"]
+    assert tables[2]["Measure"].tolist() == ["Hazard ratio"]
     assert "Toxicity looked alike in both arms\\." in " ".join(m.value for m in at.markdown)
     at.selectbox(key="source_figures").select("series_b").run()
     assert set(at.dataframe[1].value["Value as stated"]) == {

@@ -62,8 +62,8 @@ def test_upload_invalid_file_shows_problems_and_keeps_evidence(evidence_file):
     assert not at.exception
     assert title(at) == bundled_title
     assert "was not loaded: 2 problems" in at.error[0].value
-    problems = at.dataframe[0].value
-    assert problems["Line"].tolist() == [23, 30]
+    problems = at.table[0].value  # a plain HTML table: searchable, readable, copyable
+    assert problems["Line"].tolist() == ["23", "30"]
     assert problems["Location"].tolist() == ["cohorts[0].source", "results[0].value"]
     at.button(key="dismiss_upload_error").click().run()
     assert not at.error
@@ -88,7 +88,7 @@ def test_upload_hostile_bytes_refused_cleanly(evidence_file, data, code):
     at = app(evidence_file)
     at = upload(at, "x.yaml", data)
     assert not at.exception
-    assert code in set(at.dataframe[0].value["Code"])
+    assert code in set(at.table[0].value["Code"])
 
 
 def test_upload_over_two_megabytes_refused_before_parsing(evidence_file):
@@ -96,7 +96,7 @@ def test_upload_over_two_megabytes_refused_before_parsing(evidence_file):
     data = b"# " + b"x" * (state.UPLOAD_MAX_BYTES + 10)
     at = upload(at, "big.yaml", data)
     assert not at.exception
-    assert at.dataframe[0].value["Code"].tolist() == ["too_large"]
+    assert at.table[0].value["Code"].tolist() == ["too_large"]
 
 
 def test_upload_in_one_session_not_seen_by_another(evidence_file):
@@ -110,11 +110,11 @@ def test_upload_in_one_session_not_seen_by_another(evidence_file):
 
 def test_upload_resets_filters_that_name_old_settings(evidence_file):
     at = app(evidence_file)
-    first_setting = at.multiselect(key=state.KEY_SETTINGS).options[0]
-    at.multiselect(key=state.KEY_SETTINGS).select(first_setting).run()
+    first_setting = at.multiselect(key="setting").options[0]
+    at.multiselect(key="setting").select(first_setting).run()
     at = upload(at, "mine.yaml", (FIXTURES / "valid_minimal.yaml").read_bytes())
     assert not at.exception
-    assert at.multiselect(key=state.KEY_SETTINGS).value == []
+    assert at.multiselect(key="setting").value == []
 
 
 UNESCAPED_TAG = re.compile(r"(?<!\\)<(script|img|iframe|svg|a |b |style)", re.IGNORECASE)

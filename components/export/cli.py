@@ -1,0 +1,123 @@
+"""Command line: ``python -m components.export --out DIR [--evidence FILE] [--formats ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from components.export.files import (
+    ALL_FORMATS,
+    DECK_NAME,
+    NEEDS_CHROMIUM,
+    README_NAME,
+    export_all,
+    parse_formats,
+)
+from components.export.render import ExportUnavailable
+from components.loaded import Filters, load_path
+from evidence.loader import EvidenceError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_EVIDENCE = ROOT / "data" / "evidence.yaml"
+
+_EPILOG = f"""\
+Writes, for the view chosen: each chart as PNG/SVG/PDF (titles, filters, sources, data
+version and export date inside the image), its rows as CSV, a journal-club deck
+({DECK_NAME}) and {README_NAME} with the citations of the sources used.
+
+Exit status: 0 all written; 1 the evidence file has problems (one line each, as in
+`python -m evidence validate`), or a file could not be written, or Chromium is missing;
+2 usage error.
+
+Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs and {README_NAME} are still
+written (when csv is asked for), the message says how to install Chromium
+(apt-get install chromium), and the exit status is 1.
+"""
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _formats_arg(text: str) -> frozenset[str]:
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m components.export",
+        description="Export every chart, the CSVs and a journal-club deck for a view.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    parser.add_argument(
+        "--evidence",
+        default=str(DEFAULT_EVIDENCE),
+        metavar="FILE",
+        help="evidence file (default: data/evidence.yaml of this repository)",
+    )
+    parser.add_argument(
+        "--formats",
+        type=_formats_arg,
+        default=ALL_FORMATS,
+        metavar="LIST",
+        help="comma-separated, from png,svg,pdf,pptx,csv (default: all)",
+    )
+    parser.add_argument(
+        "--settings",
+        type=_ids,
+        default=(),
+        metavar="IDS",
+        help="comma-separated setting ids to keep (default: all)",
+    )
+    parser.add_argument(
+        "--regimens",
+        type=_ids,
+        default=(),
+        metavar="IDS",
+        help="comma-separated regimen ids to keep (default: all)",
+    )
+    args = parser.parse_args(argv)  # exits 2 on usage errors
+
+    try:
+        loaded = load_path(args.evidence)
+    except EvidenceError as exc:
+        for problem in exc.problems:
+            print(problem.as_line(args.evidence), file=sys.stderr)
+        count = len(exc.problems)
+        print(
+            f"{args.evidence}: INVALID, {count} problem{'s' if count != 1 else ''}",
+            file=sys.stderr,
+        )
+        return 1
+    for option, chosen, known in (
+        ("--settings", args.settings, [s.id for s in loaded.evidence.settings]),
+        ("--regimens", args.regimens, [r.id for r in loaded.evidence.regimens]),
+    ):
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            parser.error(f"{option}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    filters = Filters.of(setting=args.settings, regimen=args.regimens)
+
+    status = 0
+    try:
+        try:
+            paths = export_all(loaded, filters, args.out, formats=args.formats)
+        except ExportUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 1
+            rest = args.formats - NEEDS_CHROMIUM  # what needs no browser: csv
+            paths = export_all(loaded, filters, args.out, formats=rest) if rest else []
+    except OSError as exc:
+        print(f"error: could not write to {args.out}: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return status

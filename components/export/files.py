@@ -1,0 +1,224 @@
+"""Everything for a view as files, and a ZIP of it all.
+
+Each chart as PNG, SVG and PDF with its context printed on it, the CSV behind each, the
+journal-club deck and a README with citations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import textwrap
+import zipfile
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+from components import registry
+from components.export import deck
+from components.export.dress import with_footer
+from components.export.render import IMAGE_FORMATS, ExportServer, default_server
+from components.loaded import Filters, LoadedEvidence
+from components.looks import FILE
+from components.specs import ChartSpec
+from evidence import frames as fr
+
+ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv"})
+NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
+DECK_NAME = "journal-club.pptx"
+README_NAME = "README.txt"
+
+
+def file_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
+    """Every chart of the view that goes into the file exports, drawn for a file."""
+    return registry.view_specs(loaded, filters, use="exports", look=FILE)
+
+
+def spec_image(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    fmt: str,
+    *,
+    chart: str,
+    spec: str,
+    choices: Mapping[str, object] | None = None,
+    server: ExportServer | None = None,
+    exported: dt.date | None = None,
+) -> bytes:
+    """One chart of a view as PNG, SVG or PDF, drawn for a file with its context printed on it.
+
+    ``chart`` is the registry key, ``spec`` the key of the spec (a chart may draw several)
+    and ``choices`` the page's widget choices, so the image shows what the page shows.
+    Raises ExportUnavailable without Chromium.
+    """
+    drawn = registry.chart(chart).specs(loaded, filters, look=FILE, **(choices or {}))
+    found = next(s for s in drawn if s.key == spec)
+    fig = with_footer(found, data_version=loaded.data_version, exported=exported)
+    return (server or default_server()).render(fig, fmt)
+
+
+def _pngs(
+    loaded: LoadedEvidence,
+    specs: Sequence[ChartSpec],
+    engine: ExportServer,
+    exported: dt.date | None,
+) -> dict[str, bytes]:
+    return {
+        spec.key: engine.render(
+            with_footer(spec, data_version=loaded.data_version, exported=exported), "png"
+        )
+        for spec in specs
+    }
+
+
+def view_deck(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    images: bool = True,
+    server: ExportServer | None = None,
+    exported: dt.date | None = None,
+) -> bytes:
+    """The journal-club deck of the view; ``images=False`` makes it without Chromium.
+
+    With images (the default) ExportUnavailable is raised when Chromium is missing; a deck
+    without them says on each chart slide how to add them.
+    """
+    specs = registry.view_specs(loaded, filters, use="deck", look=FILE)
+    pngs = _pngs(loaded, specs, server or default_server(), exported) if images else None
+    return deck.deck_pptx(loaded, filters, specs, images=pngs, exported=exported)
+
+
+def parse_formats(text: str | Collection[str]) -> frozenset[str]:
+    """``"png,svg"`` or a collection -> a checked set of formats (ValueError if unknown)."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    chosen = frozenset(item.strip().lower() for item in items if item.strip())
+    unknown = sorted(chosen - ALL_FORMATS)
+    if unknown or not chosen:
+        raise ValueError(
+            f"unknown format(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(sorted(ALL_FORMATS))}"
+        )
+    return chosen
+
+
+def readme_text(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    specs: Sequence[ChartSpec],
+    files: Sequence[str],
+    *,
+    exported: dt.date | None = None,
+) -> str:
+    """README.txt of an export: what the files are, the view, the data version, the citations."""
+    ev = loaded.evidence
+    day = (exported or dt.date.today()).isoformat()
+    used = {name for spec in specs for name in spec.sources()}
+    sources = loaded.sources[loaded.sources[fr.SOURCE_SHORT].isin(list(used))]
+    out = [
+        ev.title,
+        "=" * min(len(ev.title), 100),
+        "",
+        f"Evidence file: {Path(loaded.name).name}",
+        f"Data version: {loaded.data_version} (content hash and review date)",
+        f"Exported: {day}",
+        f"View: {filters.describe(ev)}",
+    ]
+    if ev.editorial:
+        out.append(f"Editorial: {ev.editorial.citation}")
+    out += ["", "Files", "-----"]
+    out += [f"  {name}" for name in files]
+    out += [
+        "",
+        "Each chart comes as PNG (1920 px wide), SVG and PDF with its sources, the data version",
+        "and the export date printed in the image, and as a CSV of exactly the rows it shows.",
+        "Open markers are figures stated only by the editorial; † marks n under 30 or not",
+        "reported. Verdicts are our paraphrases of the editorial, not its words.",
+        "",
+        f"Sources used ({len(sources)})",
+        "-" * 16,
+    ]
+    for _, row in sources.iterrows():
+        links = [
+            f"doi:{row['doi']}" if isinstance(row["doi"], str) else "",
+            f"PMID {row['pmid']}" if isinstance(row["pmid"], str) else "",
+            str(row["nct"]) if isinstance(row["nct"], str) else "",
+            str(row["url"]) if isinstance(row["url"], str) else "",
+        ]
+        link_text = "; ".join(link for link in links if link)
+        entry = f"[{row[fr.SOURCE_SHORT]}] {row[fr.CITATION]}" + (
+            f" {link_text}" if link_text else ""
+        )
+        out += textwrap.wrap(entry, 96, subsequent_indent="    ")
+    return "\n".join(out) + "\n"
+
+
+def export_all(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Collection[str] = ALL_FORMATS,
+    server: ExportServer | None = None,
+    exported: dt.date | None = None,
+) -> list[Path]:
+    """Write every chart of the view in ``formats``, the deck, the CSVs and a README.txt.
+
+    Files are named from spec.filename (``response-....png``), plus journal-club.pptx and
+    README.txt (always written). Returns the paths written, in order. When a format that
+    needs Chromium (png, svg, pdf, pptx) is asked for and none can start, ExportUnavailable
+    is raised before anything is written.
+    """
+    chosen = parse_formats(formats)
+    out = Path(out_dir)
+    specs = file_specs(loaded, filters)
+    engine: ExportServer | None = None
+    if chosen & NEEDS_CHROMIUM:
+        engine = server or default_server()
+        engine.start()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    pngs: dict[str, bytes] = {}
+
+    def write(name: str, data: bytes) -> None:
+        path = out / name
+        path.write_bytes(data)
+        written.append(path)
+
+    for spec in specs:
+        if engine is not None:
+            fig = with_footer(spec, data_version=loaded.data_version, exported=exported)
+            for fmt in IMAGE_FORMATS:
+                if fmt in chosen or (fmt == "png" and "pptx" in chosen):
+                    data = engine.render(fig, fmt)
+                    if fmt == "png":
+                        pngs[spec.key] = data
+                    if fmt in chosen:
+                        write(f"{spec.filename}.{fmt}", data)
+        if "csv" in chosen:
+            write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
+    if "pptx" in chosen:
+        in_deck = {c.key for c in registry.CHARTS if c.deck}
+        slides = [spec for spec in specs if spec.chart in in_deck]
+        write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=pngs, exported=exported))
+    names = [path.name for path in written] + [README_NAME]
+    write(README_NAME, readme_text(loaded, filters, specs, names, exported=exported).encode())
+    return written
+
+
+def everything_zip(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    server: ExportServer | None = None,
+    exported: dt.date | None = None,
+) -> bytes:
+    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck and the README.txt."""
+    with tempfile.TemporaryDirectory(prefix="evidence-export-") as tmp:
+        paths = export_all(loaded, filters, tmp, server=server, exported=exported)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, arcname=path.name)
+    return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""The presentation view (``?mode=present``): one large chart per screen, previous and next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import registry, state
+from components.loaded import Filters, LoadedEvidence
+from components.looks import PRESENT
+from components.panels import md, plotly_config, render_empty
+from components.specs import ChartSpec
+
+
+def presentation_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
+    """Every chart of the view that the registry sends to the presentation view, drawn large."""
+    return [
+        spec
+        for chart in registry.CHARTS
+        if chart.presentation
+        for spec in state.memo_specs(chart, loaded, filters, look=PRESENT)
+    ]
+
+
+def render_presentation(loaded: LoadedEvidence, filters: Filters) -> None:
+    """One chart per screen, large, with previous/next; the slide number is in the URL."""
+    specs = presentation_specs(loaded, filters)
+    if not specs:
+        render_empty("charts", filters)
+        st.button("Exit presentation", on_click=state.set_presenting, args=(False,), key="exit")
+        return
+    slide = state.current_slide(len(specs))
+    spec = specs[slide - 1]
+    back, where, forward, leave = st.columns([1, 4, 1, 1], vertical_alignment="center")
+    back.button(
+        "Previous",
+        on_click=state.go_to_slide,
+        args=(slide - 1,),
+        disabled=slide == 1,
+        key="slide_previous",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
+    where.markdown(f"**{slide} / {len(specs)}** · {md(spec.title)}")
+    forward.button(
+        "Next",
+        on_click=state.go_to_slide,
+        args=(slide + 1,),
+        disabled=slide == len(specs),
+        key="slide_next",
+        icon=":material/arrow_forward:",
+        width="stretch",
+    )
+    leave.button(
+        "Exit",
+        on_click=state.set_presenting,
+        args=(False,),
+        key="exit",
+        icon=":material/close:",
+        width="stretch",
+    )
+    st.plotly_chart(
+        spec.figure, key=f"present_{spec.key}", theme=None, config=plotly_config(spec.filename)
+    )
+    sources = spec.sources()
+    if sources:
+        st.caption(md("Sources: " + "; ".join(sources) + ". " + spec.note))

@@ -1,0 +1,158 @@
+"""Which pages and charts exist. No Streamlit here.
+
+The one list the navigation, the pages, the presentation view, the deck, the ZIP and the
+command line all read.
+
+To add a chart, declare it in CHARTS with its page, title and spec builder (components/specs.py)
+and say where else it goes: the presentation view, the deck, the file exports. Its page draws
+it where the page calls ``render_charts`` for its page key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from components import specs
+from components.loaded import Filters, LoadedEvidence
+from components.looks import SCREEN, Look
+from components.specs import ChartSpec
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the dashboard: its module in pages/, title and icon.
+
+    ``shell_title`` says whether the shell writes the page's title (the overview writes the
+    evidence file's own title instead).
+    """
+
+    key: str
+    title: str
+    icon: str
+    shell_title: bool = True
+
+    @property
+    def path(self) -> str:
+        """The page script, relative to dashboard.py."""
+        return f"pages/{self.key}.py"
+
+
+PAGES = (
+    Page("overview", "Overview", ":material/grid_view:", shell_title=False),
+    Page("response", "Response", ":material/trending_up:"),
+    Page("safety", "Safety", ":material/health_and_safety:"),
+    Page("dose_modifications", "Dose modifications", ":material/tune:"),
+    Page("quality_of_life", "Quality of life", ":material/mood:"),
+    Page("time_to_event", "Time to event", ":material/timeline:"),
+    Page("benefit_risk", "Benefit-risk and verdicts", ":material/balance:"),
+    Page("sources", "Sources", ":material/menu_book:"),
+)
+"""The pages in navigation order; the first is the landing page."""
+
+SpecBuilder = Callable[..., list[ChartSpec]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: where it is drawn, its title, the builder of its specs and its fixed options.
+
+    ``build(loaded, filters, key=, title=, look=, **params, **choices)`` returns the chart's
+    specs for a view: none when nothing is in view, several for a chart drawn per unit.
+    ``choices`` are what the page's widgets add (an endpoint picker); exports use none.
+    """
+
+    key: str
+    page: str
+    title: str
+    build: SpecBuilder
+    params: Mapping[str, Any] = field(default_factory=dict)
+    presentation: bool = True
+    deck: bool = True
+    exports: bool = True
+
+    def specs(
+        self, loaded: LoadedEvidence, filters: Filters, *, look: Look = SCREEN, **choices: object
+    ) -> list[ChartSpec]:
+        """The chart's specs for a view, drawn in ``look``."""
+        built = self.build(
+            loaded, filters, key=self.key, title=self.title, look=look, **self.params, **choices
+        )
+        return [replace(spec, chart=self.key) for spec in built]
+
+
+CHARTS = (
+    Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs),
+    Chart(
+        "response_forest",
+        "response",
+        "Response rates by setting and regimen",
+        specs.forest_specs,
+        {"category": "response"},
+    ),
+    Chart(
+        "safety_forest",
+        "safety",
+        "Toxicity by setting and regimen",
+        specs.forest_specs,
+        {"category": "toxicity", "x_title": "Patients with the event (%)"},
+    ),
+    Chart(
+        "dose_forest",
+        "dose_modifications",
+        "Dose reductions, interruptions and stops",
+        specs.forest_specs,
+        {"category": "dose_modification"},
+    ),
+    Chart(
+        "qol_forest",
+        "quality_of_life",
+        "Quality-of-life figures",
+        specs.forest_specs,
+        {"category": "quality_of_life", "x_title": "Value"},
+    ),
+    Chart(
+        "tte",
+        "time_to_event",
+        "Time to event",
+        specs.time_to_event_specs,
+        {
+            "unit_titles": {
+                "months": "Median times (months)",
+                "years": "Median times (years)",
+                "percent": "Event-free at a landmark (% of patients)",
+            }
+        },
+    ),
+    Chart(
+        "tte_ratios",
+        "time_to_event",
+        "Within-trial comparisons (hazard ratios and other ratios)",
+        specs.ratio_specs,
+    ),
+    Chart("benefit_risk", "benefit_risk", "Efficacy against harm", specs.plane_specs),
+)
+"""Every chart, in page order."""
+
+
+def charts_on(page: str) -> list[Chart]:
+    """The charts a page draws, in order."""
+    return [chart for chart in CHARTS if chart.page == page]
+
+
+def chart(key: str) -> Chart:
+    """The chart declared under ``key``."""
+    return next(c for c in CHARTS if c.key == key)
+
+
+def view_specs(
+    loaded: LoadedEvidence, filters: Filters, *, use: str, look: Look = SCREEN
+) -> list[ChartSpec]:
+    """Every spec of a view for one use ("presentation", "deck" or "exports"), in page order."""
+    return [
+        spec
+        for decl in CHARTS
+        if getattr(decl, use)
+        for spec in decl.specs(loaded, filters, look=look)
+    ]

@@ -1,0 +1,165 @@
+"""The shared sidebar, drawn by the shell around every page.
+
+The presentation toggle, which evidence is shown (with the uploader, the template and the
+schema), the filters, and the downloads of the whole view.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import streamlit as st
+
+from components import state
+from components.export.render import EXPORT_INSTALL, export_available
+from components.loaded import FILTERS, Filters, LoadedEvidence
+from components.panels import md
+from evidence.models import json_schema
+
+TEMPLATE = state.ROOT / "data" / "template.yaml"
+
+
+def seed_filters_from_url(loaded: LoadedEvidence) -> None:
+    """Put the URL's filter labels into session state before anything is drawn.
+
+    The filter widgets are drawn after the page's charts (so the first chart reaches the
+    browser sooner); a bound widget only reads the URL when it is drawn, so a shared link's
+    filters are copied into state first.
+    """
+    for spec in FILTERS:
+        if spec.key in st.session_state or spec.key not in st.query_params:
+            continue
+        wanted = set(st.query_params.get_all(spec.key))
+        options = spec.labels(loaded.evidence)
+        st.session_state[spec.key] = [i for i, label in options.items() if label in wanted]
+
+
+def render_sidebar(loaded: LoadedEvidence) -> None:
+    """The sidebar: presentation toggle, evidence picker, filters and view exports.
+
+    Filters are bound to the URL, so that a copied link reproduces the view; the URL holds
+    the displayed labels (Streamlit's binding), e.g. ``?setting=First-line+X``.
+    """
+    with st.sidebar:
+        st.toggle(
+            "Presentation view",
+            value=state.is_presenting(),
+            key=state.KEY_PRESENT_TOGGLE,
+            on_change=state.on_present_toggle,
+            help="One large chart per screen for a projector; the filters still apply",
+        )
+        _render_evidence_picker(loaded)
+        st.markdown("**Filters** · empty means all")
+        for spec in FILTERS:
+            options = spec.labels(loaded.evidence)
+            st.multiselect(
+                spec.title,
+                list(options),
+                format_func=options.__getitem__,
+                key=spec.key,
+                bind="query-params",
+                placeholder=spec.everything,
+            )
+        filters = state.current_filters()
+        if filters.is_active():
+            st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
+        st.divider()
+        _render_view_exports(loaded, filters)
+
+
+@functools.cache
+def _template_bytes() -> bytes:
+    return TEMPLATE.read_bytes()
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    # The same for every session and every run: building it took 6-11 ms per page run.
+    return json.dumps(json_schema(), indent=2).encode("utf-8")
+
+
+def _render_evidence_picker(loaded: LoadedEvidence) -> None:
+    """Which evidence is shown, an uploader for this session only, template and schema."""
+    st.markdown("**Evidence**")
+    if state.is_uploaded(loaded):
+        st.caption(f"Your file: {md(loaded.name)} (this browser session only)")
+        st.button(
+            "Back to the bundled evidence",
+            on_click=state.clear_upload,
+            key="clear_upload",
+            icon=":material/undo:",
+        )
+    else:
+        st.caption(f"{md(loaded.evidence.title)} · data {md(loaded.data_version)}")
+    st.file_uploader(
+        "Use your own evidence file (YAML, up to 2 MB)",
+        type=["yaml", "yml"],
+        key=state.uploader_key(),
+        on_change=state.on_upload,
+        help="Checked against the evidence format; shown only to you, never stored.",
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Template",
+        _template_bytes(),
+        file_name="evidence-template.yaml",
+        mime="application/x-yaml",
+        key="download_template",
+        icon=":material/description:",
+        help="A small valid evidence file with comments, to start from",
+    )
+    right.download_button(
+        "Schema",
+        _schema_bytes(),
+        file_name="evidence.schema.json",
+        mime="application/json",
+        key="download_schema",
+        icon=":material/data_object:",
+        help="JSON Schema of the format, for editors that check YAML",
+    )
+    st.divider()
+
+
+def _deck(loaded: LoadedEvidence, filters: Filters, images: bool) -> bytes:
+    from components.export import files  # imported on click: python-pptx stays off page runs
+
+    return files.view_deck(loaded, filters, images=images)
+
+
+def _zip(loaded: LoadedEvidence, filters: Filters) -> bytes:
+    from components.export import files  # imported on click: kaleido stays off page runs
+
+    return files.everything_zip(loaded, filters)
+
+
+def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
+    """Downloads of the whole filtered view: the deck and everything as a ZIP."""
+    st.markdown("**Export this view**")
+    available = export_available()
+    left, right = st.columns(2)
+    left.download_button(
+        "Deck",
+        functools.partial(_deck, loaded, filters, available),
+        file_name="journal-club.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="download_deck",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help="Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
+        "sources, one per verdict, caveats, speaker notes",
+    )
+    right.download_button(
+        "All (ZIP)",
+        functools.partial(_zip, loaded, filters),
+        file_name="evidence-export.zip",
+        mime="application/zip",
+        key="download_zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+        disabled=not available,
+        help="Every figure as PNG, SVG and PDF, the CSV behind each, the deck and a README "
+        "with citations",
+    )
+    if not available:
+        st.caption(EXPORT_INSTALL)

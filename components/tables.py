@@ -1,0 +1,218 @@
+"""Frames for people: display columns, human words for vocabulary, figures as sentences.
+
+No Streamlit: the pages' tables, the CSV downloads, the deck and the verdict cards all read
+the same words from here.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from components import charts
+from components.loaded import LoadedEvidence
+from evidence import frames as fr
+from evidence import vocabulary
+
+# Columns of the "data behind this chart" tables and CSVs, with their human headers.
+RESULT_DISPLAY = {
+    fr.SETTING_LABEL: "Setting",
+    fr.COHORT_LABEL: "Cohort",
+    fr.REGIMEN_LABEL: "Regimen",
+    fr.ROLE: "Role",
+    fr.ENDPOINT_LABEL: "Endpoint",
+    fr.VALUE_TEXT: "Value as stated",
+    fr.VALUE: "Value",
+    fr.QUALIFIER: "Qualifier",
+    fr.EVENTS: "Events",
+    fr.N: "n",
+    fr.CI_LOW: "95% CI low",
+    fr.CI_HIGH: "95% CI high",
+    fr.CI_KIND: "CI",
+    fr.REPORTED_BY: "Reported by",
+    fr.SOURCE_SHORT: "Source",
+    fr.LOCATOR: "Where in source",
+    fr.DESIGN: "Design",
+    fr.CRITERIA: "Criteria",
+    fr.NOTE: "Note",
+}
+COMPARISON_DISPLAY = {
+    fr.SETTING_LABEL: "Setting",
+    fr.COHORT_LABEL: "Cohort",
+    fr.VERSUS_LABEL: "Versus",
+    fr.ENDPOINT_LABEL: "Endpoint",
+    fr.MEASURE: "Measure",
+    fr.VALUE: "Value",
+    fr.CI_LOW: "95% CI low",
+    fr.CI_HIGH: "95% CI high",
+    fr.P: "p",
+    fr.REPORTED_BY: "Reported by",
+    fr.SOURCE_SHORT: "Source",
+    fr.LOCATOR: "Where in source",
+    fr.NOTE: "Note",
+}
+PLANE_DISPLAY = {
+    fr.COHORT_LABEL: "Cohort",
+    fr.REGIMEN_LABEL: "Regimen",
+    fr.SETTING_SHORT: "Setting",
+    fr.HARM_TEXT: "Harm",
+    fr.BENEFIT_TEXT: "Response",
+    fr.N: "n",
+    fr.VERDICT: "Editorial verdict",
+    fr.EDITORIAL_ONLY: "Editorial-only figure",
+    fr.SOURCE_SHORT: "Source",
+}
+# Vocabulary-valued columns shown in words.
+WORDS = {
+    fr.REPORTED_BY: vocabulary.REPORTED_BY.label,
+    fr.DESIGN: vocabulary.DESIGN.label,
+    fr.ROLE: vocabulary.ROLE.label,
+    fr.QUALIFIER: vocabulary.QUALIFIER.label,
+    fr.MEASURE: vocabulary.MEASURE.label,
+    fr.PHASE: vocabulary.PHASE.label,
+    fr.DIRECTION: vocabulary.DIRECTION.label,
+    fr.VERDICT: charts.verdict_label,
+}
+
+
+def display(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Select and rename columns for people; vocabulary words become plain words.
+
+    Missing values stay missing (an empty cell), never the text "None".
+    """
+    present = [c for c in columns if c in frame.columns]
+    out = frame[present].copy()
+    for column in present:
+        word = WORDS.get(column)
+        if word is not None:
+            out[column] = [word(v) if pd.notna(v) else None for v in out[column]]
+    return out.rename(columns=dict(columns))
+
+
+def _ci_phrase(row: Mapping[Hashable, Any], *, reported_only: bool) -> str:
+    if pd.isna(row[fr.CI_LOW]) or (reported_only and row.get(fr.CI_KIND) != fr.CI_REPORTED):
+        return ""
+    return f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+
+
+def _result_line(row: Mapping[Hashable, Any]) -> str:
+    where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
+    who = vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY])
+    return (
+        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.VALUE_TEXT]}"
+        f"{_ci_phrase(row, reported_only=True)} "
+        f"({charts.n_text(row[fr.N]).replace('n = ', 'n=')}; {row[fr.SOURCE_SHORT]}{where}; "
+        f"reported by {who})"
+    )
+
+
+def _comparison_line(row: Mapping[Hashable, Any]) -> str:
+    p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
+    return (
+        f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
+        f"{vocabulary.MEASURE.phrase(row[fr.MEASURE])} {fr.format_number(row[fr.VALUE])}"
+        f"{_ci_phrase(row, reported_only=False)}{p} ({row[fr.SOURCE_SHORT]})"
+    )
+
+
+def _finding_line(row: Mapping[Hashable, Any]) -> str:
+    return (
+        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.STATEMENT]} "
+        f"({vocabulary.DIRECTION.phrase(row[fr.DIRECTION])}; {row[fr.SOURCE_SHORT]}; "
+        "finding without a number)"
+    )
+
+
+_KEY_LINES: weakref.WeakKeyDictionary[LoadedEvidence, dict[str, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def describe_key(key: str, loaded: LoadedEvidence) -> list[str]:
+    """A ``rests_on`` key as readable figures with n, CI, source and who reported them.
+
+    The lines of every key are built once per loaded file: verdict panels ask for dozens per
+    run.
+    """
+    lines = _KEY_LINES.get(loaded)
+    if lines is None:
+        lines = {}
+        for frame, line in (
+            (loaded.results, _result_line),
+            (loaded.comparisons, _comparison_line),
+            (loaded.findings, _finding_line),
+        ):
+            for row in frame.to_dict("records"):
+                lines.setdefault(str(row[fr.KEY]), []).append(line(row))
+        _KEY_LINES[loaded] = lines
+    return lines.get(key) or [f"{key} (not found in the evidence file)"]
+
+
+def caveats(table: pd.DataFrame) -> list[str]:
+    """What to keep in mind about a chart's rows.
+
+    Unknown or small n, figures only the editorial states, designs that differ.
+    """
+    out = []
+    if fr.N in table.columns:
+        unknown = int(table[fr.N].isna().sum())
+        small = int((table[fr.N].fillna(10**9) < fr.SMALL_N_THRESHOLD).sum())
+        if unknown:
+            out.append(f"{unknown} figure(s) have no reported n")
+        if small:
+            out.append(f"{small} come from cohorts under {fr.SMALL_N_THRESHOLD} patients")
+    if fr.REPORTED_BY in table.columns:
+        editorial = int((table[fr.REPORTED_BY] == "editorial").sum())
+        if editorial:
+            out.append(f"{editorial} figure(s) are stated only by the editorial")
+    if fr.DESIGN in table.columns and len(set(table[fr.DESIGN])) > 1:
+        designs = ", ".join(vocabulary.DESIGN.label(d) for d in dict.fromkeys(table[fr.DESIGN]))
+        out.append(f"designs differ ({designs})")
+    return out
+
+
+def _link(prefix: str, value: object) -> str | None:
+    return f"{prefix}{value}" if isinstance(value, str) and value else None
+
+
+def source_list(sources: pd.DataFrame) -> pd.DataFrame:
+    """The source list for people: short name, design, n, links, figures, citation, notes."""
+    return pd.DataFrame(
+        {
+            "Source": sources[fr.SOURCE_SHORT],
+            "Design": [vocabulary.DESIGN.label(d) for d in sources[fr.DESIGN]],
+            "n": sources[fr.N_TOTAL],
+            "DOI": [_link("https://doi.org/", d) for d in sources[fr.DOI]],
+            "PubMed": [_link("https://pubmed.ncbi.nlm.nih.gov/", p) for p in sources[fr.PMID]],
+            "Link": [u if isinstance(u, str) else None for u in sources[fr.URL]],
+            "Editorial ref.": sources[fr.EDITORIAL_REF],
+            "Figures": sources[fr.NUMBERS],
+            "Citation": sources[fr.CITATION],
+            "Trial": sources[fr.TRIAL],
+            "Note": sources[fr.NOTE],
+        }
+    )
+
+
+def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """All findings at a glance: setting, regimen, phase, endpoint, direction, comparator."""
+    return pd.DataFrame(
+        {
+            "Setting": findings[fr.SETTING_SHORT],
+            "Regimen": findings[fr.REGIMEN_LABEL],
+            "Phase": [
+                vocabulary.PHASE.label(p) if pd.notna(p) else None for p in findings[fr.PHASE]
+            ],
+            "Endpoint": findings[fr.ENDPOINT_LABEL],
+            "Direction": [
+                f"{vocabulary.DIRECTION.mark(d)} {vocabulary.DIRECTION.phrase(d)}".strip()
+                for d in findings[fr.DIRECTION]
+            ],
+            "Compared with": findings[fr.VERSUS_LABEL].fillna("baseline / not stated"),
+            "Reported by": [vocabulary.REPORTED_BY.label(r) for r in findings[fr.REPORTED_BY]],
+            "Source": findings[fr.SOURCE_SHORT],
+        }
+    )
