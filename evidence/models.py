@@ -86,6 +86,9 @@ class Editorial(_Model):
     journal: Text | None = None
     year: StrictInt | None = Field(default=None, ge=1800, le=2200)
     note: Text | None = None
+    thesis: Text | None = Field(
+        default=None, description="The editorial's closing thesis, across settings; our words"
+    )
 
 
 class Setting(_Model):
