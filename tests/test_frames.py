@@ -206,3 +206,22 @@ def test_sources_in_view_keeps_sources_with_cohorts(minimal):
     cohorts = fr.cohort_table(minimal)
     view = fr.sources_in_view(fr.source_table(minimal), cohorts[cohorts[fr.SETTING] == "relapsed"])
     assert view[fr.SOURCE].tolist() == ["series_b"]
+
+
+def test_wilson_interval_agrees_with_statsmodels_on_a_grid():
+    # The hand-written interval (kept off statsmodels for the landing page's import time)
+    # must be the library's Wilson interval, clipping at 0 and 100 included.
+    from statsmodels.stats.proportion import proportion_confint
+
+    grid = [
+        (events, n)
+        for n in (1, 2, 5, 13, 30, 177, 1000)
+        for events in range(0, n + 1, max(1, n // 12))
+    ]
+    grid += [(n, n) for n in (1, 2, 5, 13, 30, 177, 1000)]
+    grid += [(107.97, 177), (0.5, 3)]  # fractional events, as derived from a reported rate
+    for events, n in grid:
+        ours = fr.wilson_interval(events, n)
+        low, high = proportion_confint(events, n, alpha=0.05, method="wilson")
+        assert ours[0] == pytest.approx(100 * low, abs=1e-9), (events, n)
+        assert ours[1] == pytest.approx(100 * high, abs=1e-9), (events, n)
