@@ -595,8 +595,10 @@ def _intervals(
     low, high = confint_proportions_2indep(
         events1[idx], n1[idx], events2[idx], n2[idx], method="newcomb", compare="diff", alpha=ALPHA
     )
-    done.difference_low[idx] = 100 * np.asarray(low, dtype=float)
-    done.difference_high[idx] = 100 * np.asarray(high, dtype=float)
+    # Clipped to +-100 only against rounding (100.00000000000003 for 12/12 vs 0/7), which
+    # would otherwise give an NNT bound below 1.
+    done.difference_low[idx] = np.clip(100 * np.asarray(low, dtype=float), -100, 100)
+    done.difference_high[idx] = np.clip(100 * np.asarray(high, dtype=float), -100, 100)
 
     zero = (events1 == 0) | (events2 == 0)
     both_zero = (events1 == 0) & (events2 == 0)

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence import effects as fx
 from evidence import frames as fr
@@ -605,3 +607,33 @@ def test_no_pairs_gives_an_empty_frame_with_the_contract():
     table = fx.effect_table(ev)
     assert table.empty
     assert list(table.columns) == fx.EFFECT_COLUMNS
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 400).flatmap(lambda n1: st.tuples(st.integers(0, n1), st.just(n1))),
+    st.integers(1, 400).flatmap(lambda n2: st.tuples(st.integers(0, n2), st.just(n2))),
+    st.sampled_from(["resp", "tox"]),
+)
+def test_any_counts_give_intervals_around_their_estimates(arm1, arm2, endpoint):
+    (e1, n1), (e2, n2) = arm1, arm2
+    row = two_arms(
+        {"value": 100 * e1 / n1, "events": e1},
+        {"value": 100 * e2 / n2, "events": e2},
+        endpoint=endpoint,
+        n=(n1, n2),
+    )
+    assert row[fx.DIFFERENCE] == pytest.approx(100 * (e1 / n1 - e2 / n2))
+    assert -100 <= row[fx.DIFFERENCE_LOW] <= row[fx.DIFFERENCE] + 1e-9
+    assert row[fx.DIFFERENCE] - 1e-9 <= row[fx.DIFFERENCE_HIGH] <= 100
+    if e1 == e2 == 0:
+        assert pd.isna(row[fx.RATIO])
+    else:
+        assert 0 < row[fx.RATIO_LOW] <= row[fx.RATIO] <= row[fx.RATIO_HIGH] < math.inf
+    if row[fx.DIFFERENCE] != 0:
+        better_first = (row[fx.DIFFERENCE] > 0) == (endpoint == "resp")
+        assert row[fx.NNT_KIND] == (fx.NNT_BENEFIT if better_first else fx.NNT_HARM)
+        excludes_zero = row[fx.DIFFERENCE_LOW] > 0 or row[fx.DIFFERENCE_HIGH] < 0
+        assert pd.notna(row[fx.NNT_LOW]) == excludes_zero
+        if excludes_zero:
+            assert row[fx.NNT_LOW] <= row[fx.NNT] <= row[fx.NNT_HIGH]
