@@ -17,13 +17,17 @@ Randomised or not
     ``randomised`` flag (``randomized_phase3``, ``randomized_phase2``). A ``pooled_analysis``
     is not flagged, even when it pools randomised trials: the design word alone cannot tell
     whether every pooled trial randomised these arms, so ``why`` says so. Other designs
-    (retrospective series, subgroups of one arm) are flagged False, and ``why`` says that the
-    groups may differ in more than the treatment.
+    (phase 2, retrospective series) are flagged False, and ``why`` says the groups may differ
+    in other ways too; when both groups share a regimen (Coman's continued versus stopped
+    lenalidomide, a subgroup beside its whole cohort) ``why`` says that as well. Whether one
+    group contains the other cannot be told from the file: such pairs are not independent
+    samples, and their intervals, when n is known, would be too narrow.
 
 Where the counts come from
     ``events`` and ``n`` where reported (a result's own ``n`` overrides its cohort's).
     Otherwise the count is back-calculated from the percent and n, rounded to the nearest
-    whole patient (halves up), and ``basis`` is ``percent x n``. The risks shown are the
+    whole patient (halves up), and ``basis`` is ``percent x n``; ``why`` names each
+    back-calculated count. The risks shown are the
     counts' risks (``100 * events / n``), so ``difference == risk - versus_risk`` exactly; the
     percents as stated stay in ``value`` and ``versus_value``.
 
@@ -33,7 +37,8 @@ What each pair gets
     statsmodels' ``confint_proportions_2indep(method="newcomb")``). The risk ratio with the
     Katz log interval (``method="log"``). A zero count makes the log ratio undefined: then the
     ratio and its interval add 0.5 to each arm's events and n (``method="log-adjusted"``) and
-    ``why`` says so; with no events in either arm the ratio is left empty.
+    ``why`` says so; with no events in either arm the ratio is left empty. Difference bounds
+    are clipped to +-100 against float rounding.
     The NNT is ``100 / |difference|``, not rounded (pages may round it up, as is usual). Its
     kind comes from the endpoint's ``better``: with ``higher``, a positive difference is a
     benefit of ``cohort`` over ``versus`` (NNTB), a negative one a harm (NNTH); with ``lower``
@@ -44,17 +49,20 @@ What each pair gets
     0 has no NNT.
 
 When nothing is computed
-    n unknown: the difference and ratio come from the stated percents, with no intervals
-    (``basis`` is ``percent``). A qualified figure ("up to", "more than", "about") is not a
-    rate: the row is kept, with no effect.
+    n unknown (or 0): the difference, ratio and point NNT come from the stated percents, with
+    no intervals (``basis`` is ``percent``). A qualified figure ("up to", "more than",
+    "about") is not a rate: the row is kept, with no difference, ratio or NNT (``basis``
+    ``percent``). A zero risk in the ``versus`` arm without counts leaves the ratio empty.
 
 Reported effects
     Every ``comparisons`` entry appears as stated, with ``basis`` ``reported``: a ratio
     measure (hazard, odds or risk ratio) in the ratio columns, a ``difference`` in the
     difference columns, its p as text. They are never recomputed, inverted or reoriented.
 
-statsmodels is imported inside ``effect_table`` (about a second): importing this module costs
-nothing, so it can sit on any page's import path without slowing the landing page.
+statsmodels is imported only when ``effect_table`` has counts to work on (about a second, once
+per process): importing this module costs nothing, so it can sit on any page's import path
+without slowing the landing page. The three statsmodels calls take whole arrays (every pair at
+once), so the table grows linearly with the file.
 """
 
 from __future__ import annotations
