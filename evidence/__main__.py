@@ -1,31 +1,177 @@
-"""Command line: ``python -m evidence validate FILE...`` and ``python -m evidence schema``."""
+"""Command line for evidence files.
+
+``python -m evidence validate FILE...``
+    check files; one line per problem, exit 1 when any file is invalid.
+``python -m evidence schema``
+    print the JSON Schema of the format.
+``python -m evidence effects FILE [--csv]``
+    the within-study effects (risk differences with Newcombe CIs, risk ratios, NNTs, and the
+    reported hazard ratios beside them) as a readable table, or as CSV with a header row of
+    exactly the columns of ``evidence.effects.effect_table``; an invalid file prints its
+    problems as ``validate`` does and exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+from collections.abc import Mapping
+from typing import Any
 
+import pandas as pd
+
+from evidence import effects as fx
 from evidence.loader import EvidenceError, load_evidence
-from evidence.models import count_ids, json_schema
+from evidence.models import Evidence, count_ids, json_schema
+
+
+def _load(name: str) -> Evidence | None:
+    """The file's evidence, or None after printing its problems (one line each)."""
+    try:
+        return load_evidence(name)
+    except EvidenceError as exc:
+        for problem in exc.problems:
+            print(problem.as_line(name))
+        count = len(exc.problems)
+        print(f"{name}: INVALID, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return None
 
 
 def _validate(files: list[str]) -> int:
     status = 0
     for name in files:
-        try:
-            evidence = load_evidence(name)
-        except EvidenceError as exc:
+        evidence = _load(name)
+        if evidence is None:
             status = 1
-            for problem in exc.problems:
-                print(problem.as_line(name))
-            count = len(exc.problems)
-            print(f"{name}: INVALID, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
             continue
         counts = count_ids(evidence)
         parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         print(f"{name}: OK: {evidence.title!r}: {parts}")
     return status
+
+
+_MEASURE_ABBREVIATION = {
+    "risk_ratio": "RR",
+    "hazard_ratio": "HR",
+    "odds_ratio": "OR",
+    "difference": "diff",
+}
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _with_ci(text: str, low: float, high: float, digits: int) -> str:
+    if _missing(low) or _missing(high):
+        return text
+    return f"{text} ({float(low):.{digits}f} to {float(high):.{digits}f})"
+
+
+def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
+    """One row of the text table, every figure rounded for reading (the CSV keeps all)."""
+
+    def number(column: str, digits: int, suffix: str = "") -> str:
+        value = row[column]
+        return "" if _missing(value) else f"{float(value):.{digits}f}{suffix}"
+
+    measure = _MEASURE_ABBREVIATION.get(str(row[fx.MEASURE]), str(row[fx.MEASURE]))
+    difference = ""
+    if not _missing(row[fx.DIFFERENCE]):
+        sign = f"{float(row[fx.DIFFERENCE]):+.1f}"
+        if row[fx.BASIS] == fx.BASIS_REPORTED:  # as reported: no unit is implied
+            sign = f"diff {float(row[fx.DIFFERENCE]):g}"
+        difference = _with_ci(sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1)
+    ratio = ""
+    if not _missing(row[fx.RATIO]):
+        ratio = _with_ci(
+            f"{measure} {float(row[fx.RATIO]):.2f}",
+            row[fx.RATIO_LOW],
+            row[fx.RATIO_HIGH],
+            2,
+        )
+    nnt = ""
+    if not _missing(row[fx.NNT]):
+        kind = {fx.NNT_BENEFIT: "NNTB", fx.NNT_HARM: "NNTH"}.get(str(row[fx.NNT_KIND]), "NNT")
+        nnt = _with_ci(f"{kind} {number(fx.NNT, 1)}", row[fx.NNT_LOW], row[fx.NNT_HIGH], 1)
+    return [
+        str(row[fx.SOURCE]),
+        str(row[fx.ENDPOINT]),
+        str(row[fx.COHORT]),
+        str(row[fx.VERSUS]),
+        "yes" if row[fx.RANDOMISED] else "no",
+        str(row[fx.BASIS]),
+        number(fx.RISK, 1, "%"),
+        number(fx.VERSUS_RISK, 1, "%"),
+        difference,
+        ratio,
+        nnt,
+        "" if _missing(row[fx.P]) else f"p {row[fx.P]}",
+    ]
+
+
+_EFFECT_HEADER = [
+    "source",
+    "endpoint",
+    "cohort",
+    "versus",
+    "randomised",
+    "basis",
+    "risk",
+    "vs risk",
+    "difference, pp (95% CI)",
+    "ratio (95% CI)",
+    "NNT (95% CI)",
+    "p",
+]
+
+
+def effects_text(frame: pd.DataFrame) -> list[str]:
+    """The effect table as aligned text lines, each row's ``why`` indented beneath it."""
+    records = frame.to_dict("records")
+    cells = [_effect_cells(row) for row in records]
+    widths = [max(len(r[i]) for r in [_EFFECT_HEADER, *cells]) for i in range(len(_EFFECT_HEADER))]
+    right = {6, 7}  # the risks line up on the decimal point
+
+    def line(row: list[str]) -> str:
+        parts = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    lines = [line(_EFFECT_HEADER)]
+    for row, record in zip(cells, records, strict=True):
+        lines.append(line(row))
+        if not _missing(record[fx.WHY]):
+            lines.append(f"    why: {record[fx.WHY]}")
+    computed = int((frame[fx.BASIS] != fx.BASIS_REPORTED).sum())
+    lines.append("")
+    lines.append(
+        f"{len(frame)} effects: {computed} computed from the file's proportions, "
+        f"{len(frame) - computed} reported by the sources. Risks and differences in percent "
+        "(percentage points); Newcombe 95% CIs for differences, Katz log CIs for risk ratios."
+    )
+    return lines
+
+
+def _effects(name: str, *, csv: bool) -> int:
+    evidence = _load(name)
+    if evidence is None:
+        return 1
+    frame = fx.effect_table(evidence)
+    try:
+        if csv:
+            frame.to_csv(sys.stdout, index=False, columns=fx.EFFECT_COLUMNS, lineterminator="\n")
+        else:
+            print("\n".join(effects_text(frame)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head`: the reader has what they wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def schema() -> dict[str, object]:
@@ -35,14 +181,31 @@ def schema() -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 invalid file, 2 usage)."""
-    parser = argparse.ArgumentParser(prog="python -m evidence", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m evidence",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="check evidence files; one line per problem")
     validate.add_argument("files", nargs="+", metavar="FILE")
     sub.add_parser("schema", help="print the JSON Schema of the format")
+    effects = sub.add_parser(
+        "effects",
+        help="within-study effects: risk differences, risk ratios, NNTs, reported HRs",
+        description="Every pair of arms of one source on one proportion endpoint, with the "
+        "risk difference (Newcombe 95% CI), the risk ratio and the NNT, and every reported "
+        "effect beside them, as stated. See evidence/effects.py for the rules.",
+    )
+    effects.add_argument("file", metavar="FILE")
+    effects.add_argument(
+        "--csv", action="store_true", help="CSV with a header row instead of the text table"
+    )
     args = parser.parse_args(argv)  # exits 2 on usage errors
     if args.command == "validate":
         return _validate(args.files)
+    if args.command == "effects":
+        return _effects(args.file, csv=args.csv)
     print(json.dumps(schema(), indent=2))
     return 0
 

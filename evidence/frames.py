@@ -330,10 +330,13 @@ CONTRACTS = (
 def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion, in percent.
 
-    ``events`` may be fractional when it is derived from a reported rate. Written out rather
-    than taken from statsmodels (``proportion_confint(method="wilson")``, which a test checks
-    it against): every first page load builds these intervals, and importing statsmodels costs
-    0.9-1.2 s on the reference machine.
+    ``events`` may be fractional when it is derived from a reported rate.
+
+    Hand-written on purpose: ``result_table`` builds it on every first page load, and the
+    library that has it (statsmodels' ``proportion_confint(method="wilson")``) costs about a
+    second to import, which the landing page must never pay. tests/test_frames.py checks
+    that the two agree to 1e-9 on a grid of counts; evidence/effects.py, which is off the
+    landing page's path, uses statsmodels itself.
     """
     if n <= 0:
         raise ValueError("n must be positive")

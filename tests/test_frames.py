@@ -231,3 +231,22 @@ def test_plane_table_columns_are_exactly_its_contract(minimal):
         fr.result_table(minimal), harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={}
     )
     assert plane.columns.tolist() == fr.PLANE_FRAME.names
+
+
+def test_wilson_interval_agrees_with_statsmodels_on_a_grid():
+    # The hand-written interval (kept off statsmodels for the landing page's import time)
+    # must be the library's Wilson interval, clipping at 0 and 100 included.
+    from statsmodels.stats.proportion import proportion_confint
+
+    grid = [
+        (events, n)
+        for n in (1, 2, 5, 13, 30, 177, 1000)
+        for events in range(0, n + 1, max(1, n // 12))
+    ]
+    grid += [(n, n) for n in (1, 2, 5, 13, 30, 177, 1000)]
+    grid += [(107.97, 177), (0.5, 3)]  # fractional events, as derived from a reported rate
+    for events, n in grid:
+        ours = fr.wilson_interval(events, n)
+        low, high = proportion_confint(events, n, alpha=0.05, method="wilson")
+        assert ours[0] == pytest.approx(100 * low, abs=1e-9), (events, n)
+        assert ours[1] == pytest.approx(100 * high, abs=1e-9), (events, n)

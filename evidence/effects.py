@@ -1,0 +1,769 @@
+"""Within-study effects: the arms of one source compared on the same proportion endpoint.
+
+``effect_table`` turns a validated Evidence into one row per comparison of two cohorts of one
+source, computed from the file's percents and counts or reported by the source.
+
+Which pairs
+    Every pair of cohorts of one source that report the same endpoint whose unit is
+    ``percent`` and whose category carries the vocabulary's ``proportion`` flag (response,
+    toxicity, dose modification, other). Time-to-event percents (Kaplan-Meier landmarks) and
+    medians are never turned into risk differences: censoring makes them something other than
+    a proportion of n. A cohort whose regimen is a comparator is always the ``versus``;
+    otherwise, and when both are comparators, the cohort listed first in the file is the
+    ``cohort``. A three-arm trial gives three pairs.
+
+Randomised or not
+    A pair is flagged ``randomised`` when its source's design carries the vocabulary's
+    ``randomised`` flag (``randomized_phase3``, ``randomized_phase2``). A ``pooled_analysis``
+    is not flagged, even when it pools randomised trials: the design word alone cannot tell
+    whether every pooled trial randomised these arms, so ``why`` says so. Other designs
+    (phase 2, retrospective series) are flagged False, and ``why`` says the groups may differ
+    in other ways too; when both groups share a regimen (Coman's continued versus stopped
+    lenalidomide, a subgroup beside its whole cohort) ``why`` says that as well. Whether one
+    group contains the other cannot be told from the file: such pairs are not independent
+    samples, and their intervals, when n is known, would be too narrow.
+
+Where the counts come from
+    ``events`` and ``n`` where reported (a result's own ``n`` overrides its cohort's).
+    Otherwise the count is back-calculated from the percent and n, rounded to the nearest
+    whole patient (halves up), and ``basis`` is ``percent x n``; ``why`` names each
+    back-calculated count. The risks shown are the
+    counts' risks (``100 * events / n``), so ``difference == risk - versus_risk`` exactly; the
+    percents as stated stay in ``value`` and ``versus_value``.
+
+What each pair gets
+    Risks and differences are in percentage points (41.1, not 0.411).
+    The risk difference with Newcombe's hybrid score interval (Newcombe 1998, method 10:
+    statsmodels' ``confint_proportions_2indep(method="newcomb")``). The risk ratio with the
+    Katz log interval (``method="log"``). A zero count makes the log ratio undefined: then the
+    ratio and its interval add 0.5 to each arm's events and n (``method="log-adjusted"``) and
+    ``why`` says so; with no events in either arm the ratio is left empty. Difference bounds
+    are clipped to +-100 against float rounding.
+    The NNT is ``100 / |difference|``, not rounded (pages may round it up, as is usual). Its
+    kind comes from the endpoint's ``better``: with ``higher``, a positive difference is a
+    benefit of ``cohort`` over ``versus`` (NNTB), a negative one a harm (NNTH); with ``lower``
+    the other way round; with ``none`` the NNT has no kind. Its CI is given when the
+    difference's CI excludes 0. When it includes 0 the NNT's CI is not estimable as one
+    interval (Altman 1998, BMJ 317:1309): the point NNT stays, ``nnt_low``/``nnt_high`` are
+    empty, and ``why`` gives the two pieces, "NNTH a to ∞ to NNTB b". A difference of exactly
+    0 has no NNT.
+
+When nothing is computed
+    n unknown (or 0): the difference, ratio and point NNT come from the stated percents, with
+    no intervals (``basis`` is ``percent``). A qualified figure ("up to", "more than",
+    "about") is not a rate: the row is kept, with no difference, ratio or NNT (``basis``
+    ``percent``). A zero risk in the ``versus`` arm without counts leaves the ratio empty.
+
+Reported effects
+    Every ``comparisons`` entry appears as stated, with ``basis`` ``reported``: a ratio
+    measure (hazard, odds or risk ratio) in the ratio columns, a ``difference`` in the
+    difference columns, its p as text. They are never recomputed, inverted or reoriented.
+
+statsmodels is imported only when ``effect_table`` has counts to work on (about a second, once
+per process): importing this module costs nothing, so it can sit on any page's import path
+without slowing the landing page. The three statsmodels calls take whole arrays (every pair at
+once), so the table grows linearly with the file.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from evidence import vocabulary
+from evidence.frames import (
+    BETTER,
+    CATEGORY,
+    COHORT,
+    COHORT_LABEL,
+    COHORT_ORDER,
+    DESIGN,
+    ENDPOINT,
+    ENDPOINT_LABEL,
+    ENDPOINT_ORDER,
+    EVENTS,
+    LOCATOR,
+    MEASURE,
+    QUALIFIER,
+    REGIMEN,
+    REGIMEN_SHORT,
+    REPORTED_BY,
+    SETTING,
+    SOURCE,
+    SOURCE_ORDER,
+    SOURCE_SHORT,
+    VALUE,
+    VERSUS,
+    VERSUS_LABEL,
+    VERSUS_REGIMEN_SHORT,
+    N,
+    P,
+    format_value,
+)
+from evidence.models import Cohort, Comparison, Endpoint, Evidence, Result, Source
+
+__all__ = [
+    "ALPHA",
+    "BASIS",
+    "BASIS_EVENTS",
+    "BASIS_PERCENT",
+    "BASIS_PERCENT_N",
+    "BASIS_REPORTED",
+    "BETTER",
+    "CATEGORY",
+    "COHORT",
+    "COHORT_LABEL",
+    "COHORT_ORDER",
+    "COMPUTED_MEASURE",
+    "DESIGN",
+    "DIFFERENCE",
+    "DIFFERENCE_COLUMNS",
+    "DIFFERENCE_HIGH",
+    "DIFFERENCE_LOW",
+    "EFFECT_COLUMNS",
+    "ENDPOINT",
+    "ENDPOINT_LABEL",
+    "ENDPOINT_ORDER",
+    "ENDPOINT_SHORT",
+    "EVENTS",
+    "LOCATOR",
+    "MEASURE",
+    "NNT",
+    "NNT_BENEFIT",
+    "NNT_HARM",
+    "NNT_HIGH",
+    "NNT_KIND",
+    "NNT_LOW",
+    "QUALIFIER",
+    "RANDOMISED",
+    "RATIO",
+    "RATIO_COLUMNS",
+    "RATIO_HIGH",
+    "RATIO_LOW",
+    "REGIMEN",
+    "REGIMEN_SHORT",
+    "REPORTED_BY",
+    "RISK",
+    "SETTING",
+    "SOURCE",
+    "SOURCE_ORDER",
+    "SOURCE_SHORT",
+    "VALUE",
+    "VERSUS",
+    "VERSUS_EVENTS",
+    "VERSUS_LABEL",
+    "VERSUS_LOCATOR",
+    "VERSUS_N",
+    "VERSUS_ORDER",
+    "VERSUS_QUALIFIER",
+    "VERSUS_REGIMEN",
+    "VERSUS_REGIMEN_SHORT",
+    "VERSUS_REPORTED_BY",
+    "VERSUS_RISK",
+    "VERSUS_VALUE",
+    "WHY",
+    "N",
+    "P",
+    "effect_table",
+    "is_proportion_endpoint",
+    "is_randomised",
+    "round_half_up",
+]
+"""The public names: the column constants (those shared with evidence.frames included), the
+values of ``basis`` and ``nnt_kind``, and the functions."""
+
+# Column names (the frame contract); the shared ones come from evidence.frames.
+RANDOMISED = "randomised"
+ENDPOINT_SHORT = "endpoint_short"
+BASIS = "basis"
+VERSUS_REGIMEN = "versus_regimen"
+VERSUS_VALUE = "versus_value"
+VERSUS_QUALIFIER = "versus_qualifier"
+VERSUS_EVENTS = "versus_events"
+VERSUS_N = "versus_n"
+RISK = "risk"
+VERSUS_RISK = "versus_risk"
+DIFFERENCE = "difference"
+DIFFERENCE_LOW = "difference_low"
+DIFFERENCE_HIGH = "difference_high"
+RATIO = "ratio"
+RATIO_LOW = "ratio_low"
+RATIO_HIGH = "ratio_high"
+NNT = "nnt"
+NNT_LOW = "nnt_low"
+NNT_HIGH = "nnt_high"
+NNT_KIND = "nnt_kind"
+VERSUS_REPORTED_BY = "versus_reported_by"
+VERSUS_LOCATOR = "versus_locator"
+WHY = "why"
+VERSUS_ORDER = "versus_order"
+
+# Values of ``basis``.
+BASIS_EVENTS = "events"
+BASIS_PERCENT_N = "percent x n"
+BASIS_PERCENT = "percent"
+BASIS_REPORTED = "reported"
+
+# Values of ``nnt_kind``.
+NNT_BENEFIT = "benefit"
+NNT_HARM = "harm"
+
+COMPUTED_MEASURE = "risk_ratio"
+"""The ``measure`` of a computed row: its ratio columns hold the risk ratio."""
+
+EFFECT_COLUMNS = [
+    SOURCE,
+    SOURCE_SHORT,
+    DESIGN,
+    RANDOMISED,
+    SETTING,
+    COHORT,
+    COHORT_LABEL,
+    REGIMEN,
+    REGIMEN_SHORT,
+    VERSUS,
+    VERSUS_LABEL,
+    VERSUS_REGIMEN,
+    VERSUS_REGIMEN_SHORT,
+    ENDPOINT,
+    ENDPOINT_LABEL,
+    ENDPOINT_SHORT,
+    CATEGORY,
+    BETTER,
+    BASIS,
+    MEASURE,
+    VALUE,
+    QUALIFIER,
+    VERSUS_VALUE,
+    VERSUS_QUALIFIER,
+    EVENTS,
+    N,
+    VERSUS_EVENTS,
+    VERSUS_N,
+    RISK,
+    VERSUS_RISK,
+    DIFFERENCE,
+    DIFFERENCE_LOW,
+    DIFFERENCE_HIGH,
+    RATIO,
+    RATIO_LOW,
+    RATIO_HIGH,
+    NNT,
+    NNT_LOW,
+    NNT_HIGH,
+    NNT_KIND,
+    P,
+    REPORTED_BY,
+    VERSUS_REPORTED_BY,
+    LOCATOR,
+    VERSUS_LOCATOR,
+    WHY,
+    SOURCE_ORDER,
+    ENDPOINT_ORDER,
+    COHORT_ORDER,
+    VERSUS_ORDER,
+]
+"""Every column of ``effect_table``, in order (also the CSV header of ``python -m evidence
+effects FILE --csv``)."""
+
+DIFFERENCE_COLUMNS = (DIFFERENCE, DIFFERENCE_LOW, DIFFERENCE_HIGH)
+RATIO_COLUMNS = (RATIO, RATIO_LOW, RATIO_HIGH)
+_INT_COLUMNS = (EVENTS, N, VERSUS_EVENTS, VERSUS_N)
+_FLOAT_COLUMNS = (
+    VALUE,
+    VERSUS_VALUE,
+    RISK,
+    VERSUS_RISK,
+    DIFFERENCE,
+    DIFFERENCE_LOW,
+    DIFFERENCE_HIGH,
+    RATIO,
+    RATIO_LOW,
+    RATIO_HIGH,
+    NNT,
+    NNT_LOW,
+    NNT_HIGH,
+)
+_ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
+
+ALPHA = 0.05
+"""Two-sided level of every computed interval (95% CIs)."""
+
+
+def is_proportion_endpoint(endpoint: Endpoint) -> bool:
+    """Whether the endpoint's percents are plain proportions of n (never a landmark)."""
+    return endpoint.unit == "percent" and vocabulary.CATEGORY.has_flag(
+        endpoint.category, "proportion"
+    )
+
+
+def is_randomised(source: Source) -> bool:
+    """Whether the source's design randomised its arms (its word carries the flag)."""
+    return vocabulary.DESIGN.has_flag(source.design, "randomised")
+
+
+def round_half_up(value: float) -> int:
+    """The nearest whole number, halves rounded up (not Python's round-half-to-even)."""
+    return math.floor(value + 0.5)
+
+
+@dataclass(frozen=True)
+class _Arm:
+    """One side of a pair: a cohort's result and the count behind it, when there is one."""
+
+    cohort: Cohort
+    result: Result
+    order: int
+    n: int | None  # the result's n, else the cohort's; None when unknown (or 0)
+    events: int | None  # as reported, or back-calculated; None when it cannot be had
+    back_calculated: bool
+
+    @property
+    def exact(self) -> bool:
+        return self.result.qualifier == "exact"
+
+    @property
+    def has_count(self) -> bool:
+        return self.exact and self.n is not None and self.events is not None
+
+
+def _arm(cohort: Cohort, result: Result, order: int) -> _Arm:
+    n = result.n if result.n is not None else cohort.n
+    if not n:  # unknown, or a cohort of 0 patients: no proportion to speak of
+        return _Arm(cohort, result, order, None, result.events, back_calculated=False)
+    if result.events is not None:
+        return _Arm(cohort, result, order, n, result.events, back_calculated=False)
+    if result.qualifier != "exact":  # "up to 77%" of n is no count of patients
+        return _Arm(cohort, result, order, n, None, back_calculated=False)
+    events = min(n, max(0, round_half_up(result.value * n / 100)))
+    return _Arm(cohort, result, order, n, events, back_calculated=True)
+
+
+def _oriented(first: _Arm, second: _Arm, roles: dict[str, str]) -> tuple[_Arm, _Arm]:
+    """(cohort, versus): a comparator is the versus; otherwise file order decides."""
+    first_is_comparator = roles[first.cohort.regimen] == "comparator"
+    second_is_comparator = roles[second.cohort.regimen] == "comparator"
+    if first_is_comparator and not second_is_comparator:
+        return second, first
+    return first, second
+
+
+def _design_notes(row: dict[str, Any], source: Source) -> list[str]:
+    """What a reader must know about how the two groups came to be compared."""
+    notes = []
+    if row[REGIMEN] == row[VERSUS_REGIMEN] and row[BASIS] != BASIS_REPORTED:
+        notes.append(
+            f"Same regimen ({row[REGIMEN_SHORT]}) in both groups: their labels say what sets "
+            "them apart."
+        )
+    if source.design == "pooled_analysis":
+        notes.append(
+            "Not flagged randomised: a pooled analysis, and its design alone does not tell "
+            "whether every pooled trial randomised these arms."
+        )
+    elif not is_randomised(source):
+        design = vocabulary.DESIGN.label(source.design).lower()
+        notes.append(f"Not randomised ({design}): the groups may differ in other ways too.")
+    return notes
+
+
+@dataclass
+class _Lookups:
+    sources: dict[str, tuple[int, Source]]
+    endpoints: dict[str, tuple[int, Endpoint]]
+    cohorts: dict[str, tuple[int, Cohort]]
+    regimen_short: dict[str, str]
+    roles: dict[str, str]
+
+    @classmethod
+    def of(cls, ev: Evidence) -> _Lookups:
+        return cls(
+            sources={s.id: (i, s) for i, s in enumerate(ev.sources)},
+            endpoints={e.id: (i, e) for i, e in enumerate(ev.endpoints)},
+            cohorts={c.id: (i, c) for i, c in enumerate(ev.cohorts)},
+            regimen_short={r.id: r.short for r in ev.regimens},
+            roles={r.id: r.role for r in ev.regimens},
+        )
+
+    def common(
+        self, cohort: Cohort, versus: Cohort, endpoint_id: str, versus_order: int
+    ) -> dict[str, Any]:
+        """The columns every row has: who is compared with whom, on what, in which study."""
+        source_order, source = self.sources[cohort.source]
+        endpoint_order, endpoint = self.endpoints[endpoint_id]
+        return {
+            SOURCE: source.id,
+            SOURCE_SHORT: source.short,
+            DESIGN: source.design,
+            RANDOMISED: is_randomised(source),
+            SETTING: cohort.setting,
+            COHORT: cohort.id,
+            COHORT_LABEL: cohort.label,
+            REGIMEN: cohort.regimen,
+            REGIMEN_SHORT: self.regimen_short[cohort.regimen],
+            VERSUS: versus.id,
+            VERSUS_LABEL: versus.label,
+            VERSUS_REGIMEN: versus.regimen,
+            VERSUS_REGIMEN_SHORT: self.regimen_short[versus.regimen],
+            ENDPOINT: endpoint.id,
+            ENDPOINT_LABEL: endpoint.label,
+            ENDPOINT_SHORT: endpoint.short or endpoint.label,
+            CATEGORY: endpoint.category,
+            BETTER: endpoint.better,
+            SOURCE_ORDER: source_order,
+            ENDPOINT_ORDER: endpoint_order,
+            COHORT_ORDER: self.cohorts[cohort.id][0],
+            VERSUS_ORDER: versus_order,
+        }
+
+
+def _pairs(ev: Evidence, look: _Lookups) -> list[tuple[_Arm, _Arm]]:
+    """Every (cohort, versus) pair of one source on one proportion endpoint."""
+    groups: dict[tuple[str, str], list[_Arm]] = {}
+    for result in ev.results:
+        endpoint = look.endpoints[result.endpoint][1]
+        if not is_proportion_endpoint(endpoint):
+            continue
+        order, cohort = look.cohorts[result.cohort]
+        groups.setdefault((cohort.source, endpoint.id), []).append(_arm(cohort, result, order))
+    pairs = []
+    for arms in groups.values():
+        arms.sort(key=lambda arm: arm.order)
+        for i, first in enumerate(arms):
+            for second in arms[i + 1 :]:
+                pairs.append(_oriented(first, second, look.roles))
+    return pairs
+
+
+def _pair_row(cohort: _Arm, versus: _Arm, look: _Lookups) -> tuple[dict[str, Any], list[str]]:
+    """The row of a computed pair before any arithmetic, and its first ``why`` sentences."""
+    row = look.common(cohort.cohort, versus.cohort, cohort.result.endpoint, versus.order)
+    arms = (cohort, versus)
+    if all(arm.has_count for arm in arms):
+        back = [arm for arm in arms if arm.back_calculated]
+        basis = BASIS_PERCENT_N if back else BASIS_EVENTS
+    else:  # no counts are used: show only the counts the source reported
+        back = []
+        basis = BASIS_PERCENT
+        cohort = replace(cohort, events=cohort.result.events)
+        versus = replace(versus, events=versus.result.events)
+    row.update(
+        {
+            BASIS: basis,
+            MEASURE: COMPUTED_MEASURE,
+            VALUE: cohort.result.value,
+            QUALIFIER: cohort.result.qualifier,
+            VERSUS_VALUE: versus.result.value,
+            VERSUS_QUALIFIER: versus.result.qualifier,
+            EVENTS: cohort.events,
+            N: cohort.n,
+            VERSUS_EVENTS: versus.events,
+            VERSUS_N: versus.n,
+            P: None,
+            REPORTED_BY: cohort.result.reported_by,
+            VERSUS_REPORTED_BY: versus.result.reported_by,
+            LOCATOR: cohort.result.locator,
+            VERSUS_LOCATOR: versus.result.locator,
+        }
+    )
+    why: list[str] = []
+    unit = look.endpoints[cohort.result.endpoint][1].unit
+    qualified = [arm for arm in arms if not arm.exact]
+    unknown_n = [arm for arm in arms if arm.n is None]
+    if qualified:
+        stated = ", ".join(
+            f"{arm.cohort.id} is stated as "
+            f"'{format_value(arm.result.value, unit, arm.result.qualifier, arm.result.wording)}'"
+            for arm in qualified
+        )
+        why.append(f"{stated}: a qualified figure is not a rate, so no effect is computed.")
+    elif unknown_n:
+        names = " and ".join(arm.cohort.id for arm in unknown_n)
+        why.append(
+            f"n not reported for {names}: no confidence intervals; the difference and ratio "
+            "come from the stated percents."
+        )
+    elif back:
+        counts = ", ".join(
+            f"{arm.cohort.id} {arm.events}/{arm.n} from {format_value(arm.result.value, 'percent')}"
+            for arm in back
+        )
+        why.append(
+            f"Counts back-calculated from percent x n, to the nearest whole patient: {counts}."
+        )
+    return row, why
+
+
+def _reported_row(cmp: Comparison, look: _Lookups) -> tuple[dict[str, Any], list[str]]:
+    """The row of a reported effect: as stated, never recomputed."""
+    cohort = look.cohorts[cmp.cohort][1]
+    versus_order, versus = look.cohorts[cmp.versus]
+    row = look.common(cohort, versus, cmp.endpoint, versus_order)
+    is_ratio = vocabulary.MEASURE.has_flag(cmp.measure, "ratio")
+    low, high = cmp.ci if cmp.ci is not None else (math.nan, math.nan)
+    value_columns = RATIO_COLUMNS if is_ratio else DIFFERENCE_COLUMNS
+    row.update(
+        {
+            BASIS: BASIS_REPORTED,
+            MEASURE: cmp.measure,
+            P: cmp.p,
+            REPORTED_BY: cmp.reported_by,
+            VERSUS_REPORTED_BY: None,
+            LOCATOR: cmp.locator,
+            VERSUS_LOCATOR: None,
+            **dict(zip(value_columns, (cmp.value, low, high), strict=True)),
+        }
+    )
+    measure = vocabulary.MEASURE.phrase(cmp.measure)
+    why = [f"Reported {measure}, shown as stated and never recomputed; no risks or NNT."]
+    if cmp.ci is None:
+        why.append("No CI reported.")
+    return row, why
+
+
+_FloatArray = npt.NDArray[np.float64]
+_BoolArray = npt.NDArray[np.bool_]
+
+
+def _column(rows: list[dict[str, Any]], name: str) -> _FloatArray:
+    return np.array(
+        [math.nan if row.get(name) is None else float(row[name]) for row in rows], dtype=float
+    )
+
+
+@dataclass
+class _Computed:
+    """The arithmetic of every computed row at once, as arrays (one statsmodels call each)."""
+
+    risk: _FloatArray
+    versus_risk: _FloatArray
+    difference: _FloatArray
+    difference_low: _FloatArray
+    difference_high: _FloatArray
+    ratio: _FloatArray
+    ratio_low: _FloatArray
+    ratio_high: _FloatArray
+    adjusted: _BoolArray  # ratio continuity-corrected for a zero count
+    ratio_undefined: _BoolArray  # no ratio: no events in either arm, or versus risk 0
+
+
+def _compute(rows: list[dict[str, Any]]) -> _Computed:
+    size = len(rows)
+    events1, n1 = _column(rows, EVENTS), _column(rows, N)
+    events2, n2 = _column(rows, VERSUS_EVENTS), _column(rows, VERSUS_N)
+    exact1 = np.array([row[QUALIFIER] == "exact" for row in rows], dtype=bool)
+    exact2 = np.array([row[VERSUS_QUALIFIER] == "exact" for row in rows], dtype=bool)
+    exact = exact1 & exact2
+    counts = np.array([row[BASIS] != BASIS_PERCENT for row in rows], dtype=bool)
+    nan = np.full(size, math.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):  # n is NaN, never 0, where unused
+        risk = np.where(counts, 100 * events1 / n1, np.where(exact1, _column(rows, VALUE), nan))
+        versus_risk = np.where(
+            counts, 100 * events2 / n2, np.where(exact2, _column(rows, VERSUS_VALUE), nan)
+        )
+        difference = np.where(exact, risk - versus_risk, nan)
+        ratio = np.where(exact & (versus_risk > 0), risk / versus_risk, nan)
+    ratio_undefined = exact & (versus_risk == 0)
+    done = _Computed(
+        risk=risk,
+        versus_risk=versus_risk,
+        difference=difference,
+        difference_low=nan.copy(),
+        difference_high=nan.copy(),
+        ratio=ratio,
+        ratio_low=nan.copy(),
+        ratio_high=nan.copy(),
+        adjusted=np.zeros(size, dtype=bool),
+        ratio_undefined=ratio_undefined,
+    )
+    if counts.any():
+        _intervals(done, counts, events1, n1, events2, n2)
+    return done
+
+
+def _intervals(
+    done: _Computed,
+    counts: _BoolArray,
+    events1: _FloatArray,
+    n1: _FloatArray,
+    events2: _FloatArray,
+    n2: _FloatArray,
+) -> None:
+    """Newcombe difference and log risk-ratio intervals for the rows with counts."""
+    # Lazy on purpose: statsmodels costs about a second to import, and this module sits on
+    # page import paths whose first load must not pay it.
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    idx = np.flatnonzero(counts)
+    low, high = confint_proportions_2indep(
+        events1[idx], n1[idx], events2[idx], n2[idx], method="newcomb", compare="diff", alpha=ALPHA
+    )
+    # Clipped to +-100 only against rounding (100.00000000000003 for 12/12 vs 0/7), which
+    # would otherwise give an NNT bound below 1.
+    done.difference_low[idx] = np.clip(100 * np.asarray(low, dtype=float), -100, 100)
+    done.difference_high[idx] = np.clip(100 * np.asarray(high, dtype=float), -100, 100)
+
+    zero = (events1 == 0) | (events2 == 0)
+    both_zero = (events1 == 0) & (events2 == 0)
+    plain = np.flatnonzero(counts & ~zero)
+    if plain.size:
+        low, high = confint_proportions_2indep(
+            events1[plain],
+            n1[plain],
+            events2[plain],
+            n2[plain],
+            method="log",
+            compare="ratio",
+            alpha=ALPHA,
+        )
+        done.ratio_low[plain] = low
+        done.ratio_high[plain] = high
+    adjusted = np.flatnonzero(counts & zero & ~both_zero)
+    if adjusted.size:
+        e1, m1, e2, m2 = events1[adjusted], n1[adjusted], events2[adjusted], n2[adjusted]
+        low, high = confint_proportions_2indep(
+            e1, m1, e2, m2, method="log-adjusted", compare="ratio", alpha=ALPHA
+        )
+        done.ratio[adjusted] = ((e1 + 0.5) / (m1 + 0.5)) / ((e2 + 0.5) / (m2 + 0.5))
+        done.ratio_low[adjusted] = low
+        done.ratio_high[adjusted] = high
+        done.adjusted[adjusted] = True
+    both = np.flatnonzero(counts & both_zero)
+    done.ratio[both] = math.nan
+    done.ratio_undefined[both] = True
+    done.ratio_undefined[adjusted] = False
+
+
+def _nnt_kind(difference: float, better: str) -> str | None:
+    """Benefit or harm of ``cohort`` over ``versus``; None when the endpoint has no better."""
+    if better == "higher":
+        return NNT_BENEFIT if difference > 0 else NNT_HARM
+    if better == "lower":
+        return NNT_HARM if difference > 0 else NNT_BENEFIT
+    return None
+
+
+def _nnt_words(kind: str | None) -> str:
+    return {NNT_BENEFIT: "NNTB", NNT_HARM: "NNTH"}.get(kind or "", "NNT")
+
+
+def _nnt(row: dict[str, Any], why: list[str], low: float, high: float) -> None:
+    """Fill the NNT columns of a computed row from its difference and the difference's CI."""
+    difference = row[DIFFERENCE]
+    if math.isnan(difference):
+        return
+    if difference == 0:
+        why.append("The difference is 0: no NNT (it would be infinite).")
+        return
+    better = row[BETTER]
+    kind = _nnt_kind(difference, better)
+    row[NNT] = 100 / abs(difference)
+    row[NNT_KIND] = kind
+    if kind is None:
+        why.append(
+            "The endpoint has no better direction, so the NNT is neither benefit nor harm: "
+            "patients treated for one more (or one fewer) with the outcome."
+        )
+    if math.isnan(low) or math.isnan(high):
+        return
+    if low > 0 or high < 0:
+        row[NNT_LOW] = 100 / max(abs(low), abs(high))
+        row[NNT_HIGH] = 100 / min(abs(low), abs(high))
+        return
+    # The CI includes 0: the NNT's CI runs through infinity (Altman 1998).
+    below = _nnt_kind(-1.0, better)  # what a negative difference means for this endpoint
+    above = _nnt_kind(1.0, better)
+    pieces = []
+    if low < 0:
+        pieces.append(f"{_nnt_words(below)} {100 / abs(low):.1f}")
+    pieces.append("∞")
+    if high > 0:
+        pieces.append(f"{_nnt_words(above)} {100 / high:.1f}")
+    why.append(
+        "The difference's 95% CI includes 0, so the NNT's CI is not estimable as one "
+        f"interval: it runs from {' to '.join(pieces)} (Altman 1998)."
+    )
+
+
+def _finish(row: dict[str, Any], why: list[str], done: _Computed, i: int) -> None:
+    """Write one computed row's arithmetic and the ``why`` sentences it calls for."""
+    row[RISK] = float(done.risk[i])
+    row[VERSUS_RISK] = float(done.versus_risk[i])
+    row[DIFFERENCE] = float(done.difference[i])
+    row[DIFFERENCE_LOW] = float(done.difference_low[i])
+    row[DIFFERENCE_HIGH] = float(done.difference_high[i])
+    row[RATIO] = float(done.ratio[i])
+    row[RATIO_LOW] = float(done.ratio_low[i])
+    row[RATIO_HIGH] = float(done.ratio_high[i])
+    if done.adjusted[i]:
+        why.append(
+            "A zero count makes the log risk ratio undefined: the ratio and its CI add 0.5 "
+            "to each arm's events and n (continuity correction)."
+        )
+    elif done.ratio_undefined[i]:
+        if row[RISK] == 0:
+            why.append("No events in either arm: the risk ratio is undefined.")
+        else:
+            why.append(f"The risk in {row[VERSUS]} is 0: the risk ratio is undefined.")
+    _nnt(row, why, row[DIFFERENCE_LOW], row[DIFFERENCE_HIGH])
+
+
+def effect_table(ev: Evidence) -> pd.DataFrame:
+    """One row per within-study comparison: computed from proportions, or reported.
+
+    See the module docstring for which pairs, which way round, and every method. Order:
+    source, then endpoint, then cohort, then versus (file order each); a computed row
+    before a reported one of the same arms and endpoint.
+
+    Columns
+    -------
+    source, source_short, design, randomised (bool: the design carries the ``randomised``
+    flag; never for a pooled analysis), setting, cohort, cohort_label, regimen,
+    regimen_short, versus, versus_label, versus_regimen, versus_regimen_short, endpoint,
+    endpoint_label, endpoint_short, category, better, basis (``events``, ``percent x n``,
+    ``percent`` when n is unknown or a figure is qualified, or ``reported``), measure (what
+    the ratio columns hold: ``risk_ratio`` when computed, else the reported measure; a
+    reported ``difference`` fills the difference columns), value, qualifier, versus_value,
+    versus_qualifier (each arm's percent as stated), events, n, versus_events, versus_n
+    (Int64: the counts used, reported or back-calculated; with basis ``percent`` only
+    reported ones), risk, versus_risk (percent; from the counts when there are counts),
+    difference, difference_low, difference_high (percentage points, Newcombe 95% CI), ratio,
+    ratio_low, ratio_high (risk ratio, Katz log 95% CI; or the reported effect), nnt,
+    nnt_low, nnt_high (100 / |difference|, unrounded), nnt_kind (``benefit``, ``harm`` or
+    empty), p (text, reported rows only), reported_by, versus_reported_by (who reported each
+    arm's figure; a reported row's is the comparison's), locator, versus_locator, why (every
+    caveat, in sentences: why a cell is empty, back-calculation, continuity correction,
+    randomisation, a shared regimen; empty when there is nothing to say), source_order,
+    endpoint_order, cohort_order, versus_order.
+
+    A cell that cannot be computed is empty (NaN, <NA> or None) and ``why`` says why.
+    """
+    look = _Lookups.of(ev)
+    computed = [_pair_row(cohort, versus, look) for cohort, versus in _pairs(ev, look)]
+    if computed:
+        done = _compute([row for row, _ in computed])
+        for i, (row, why) in enumerate(computed):
+            _finish(row, why, done, i)
+    reported = [_reported_row(cmp, look) for cmp in ev.comparisons]
+    rows = []
+    for kind, items in ((0, computed), (1, reported)):
+        for row, why in items:
+            notes = _design_notes(row, look.sources[row[SOURCE]][1])
+            row[WHY] = " ".join([*why, *notes]) or None
+            row["_kind"] = kind
+            rows.append(row)
+    rows.sort(key=lambda r: (*(r[c] for c in _ORDER_COLUMNS), r["_kind"]))
+    frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    for column in _INT_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    for column in _FLOAT_COLUMNS:
+        frame[column] = frame[column].astype("float64")
+    for column in _ORDER_COLUMNS:
+        frame[column] = frame[column].astype("int64")
+    frame[RANDOMISED] = frame[RANDOMISED].astype("bool")
+    return frame
