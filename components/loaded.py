@@ -16,7 +16,8 @@ import pandas as pd
 
 from evidence import frames as fr
 from evidence import vocabulary
-from evidence.loader import load_evidence_bytes, parse_evidence, read_evidence_file
+from evidence.changelog import ChangeLog, changelog_path, load_changelog
+from evidence.loader import EvidenceError, load_evidence_bytes, parse_evidence, read_evidence_file
 from evidence.models import Evidence
 
 
@@ -35,6 +36,8 @@ class LoadedEvidence:
     cohorts: pd.DataFrame
     coverage: pd.DataFrame
     cohort_verdict: dict[str, str] = field(default_factory=dict)
+    changelog: ChangeLog | None = None
+    changelog_error: EvidenceError | None = None
 
 
 def data_version(data: bytes, updated: dt.date | None) -> str:
@@ -43,7 +46,14 @@ def data_version(data: bytes, updated: dt.date | None) -> str:
     return f"{digest} ({updated.isoformat()})" if updated else digest
 
 
-def load(evidence: Evidence, name: str, version: str) -> LoadedEvidence:
+def load(
+    evidence: Evidence,
+    name: str,
+    version: str,
+    *,
+    changelog: ChangeLog | None = None,
+    changelog_error: EvidenceError | None = None,
+) -> LoadedEvidence:
     """Build every frame once for a validated evidence file."""
     results = fr.result_table(evidence)
     return LoadedEvidence(
@@ -58,6 +68,8 @@ def load(evidence: Evidence, name: str, version: str) -> LoadedEvidence:
         cohorts=fr.cohort_table(evidence),
         coverage=fr.coverage_table(evidence, results),
         cohort_verdict={k: v.verdict for k, v in fr.cohort_verdicts(evidence).items()},
+        changelog=changelog,
+        changelog_error=changelog_error,
     )
 
 
@@ -72,10 +84,28 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> Loade
 
 
 def load_path(path: str | Path) -> LoadedEvidence:
-    """Load an evidence file from disk, reading it once, and build its frames."""
+    """Load an evidence file from disk, reading it once, and build its frames.
+
+    The change log beside it (``X.changelog.yaml``), if any, comes too; a broken log keeps
+    its problems for the Sources page and never stops the evidence from showing.
+    """
     data = read_evidence_file(path)
     evidence = parse_evidence(data, str(path))
-    return load(evidence, str(path), data_version(data, evidence.updated))
+    log: ChangeLog | None = None
+    log_error: EvidenceError | None = None
+    log_path = changelog_path(path)
+    if log_path.is_file():
+        try:
+            log = load_changelog(log_path)
+        except EvidenceError as error:
+            log_error = error
+    return load(
+        evidence,
+        str(path),
+        data_version(data, evidence.updated),
+        changelog=log,
+        changelog_error=log_error,
+    )
 
 
 # --------------------------------------------------------------------------- filters

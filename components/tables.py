@@ -7,7 +7,7 @@ the same words from here.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -16,6 +16,7 @@ from components import charts
 from components.loaded import LoadedEvidence
 from evidence import frames as fr
 from evidence import vocabulary
+from evidence.changelog import Change
 
 # Columns of the "data behind this chart" tables and CSVs, with their human headers.
 RESULT_DISPLAY = {
@@ -214,5 +215,16 @@ def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
             "Compared with": findings[fr.VERSUS_LABEL].fillna("baseline / not stated"),
             "Reported by": [vocabulary.REPORTED_BY.label(r) for r in findings[fr.REPORTED_BY]],
             "Source": findings[fr.SOURCE_SHORT],
+        }
+    )
+
+
+def change_list(changes: Sequence[Change]) -> pd.DataFrame:
+    """The changes of one version for people: what changed, why, and on what authority."""
+    return pd.DataFrame(
+        {
+            "What changed": [c.what for c in changes],
+            "Why": [c.why for c in changes],
+            "Source": [c.source for c in changes],
         }
     )

@@ -68,6 +68,7 @@ once), so the table grows linearly with the file.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -170,7 +171,6 @@ __all__ = [
     "N",
     "P",
     "effect_table",
-    "is_proportion_endpoint",
     "is_randomised",
     "round_half_up",
 ]
@@ -293,13 +293,6 @@ _ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
 
 ALPHA = 0.05
 """Two-sided level of every computed interval (95% CIs)."""
-
-
-def is_proportion_endpoint(endpoint: Endpoint) -> bool:
-    """Whether the endpoint's percents are plain proportions of n (never a landmark)."""
-    return endpoint.unit == "percent" and vocabulary.CATEGORY.has_flag(
-        endpoint.category, "proportion"
-    )
 
 
 def is_randomised(source: Source) -> bool:
@@ -427,17 +420,33 @@ def _pairs(ev: Evidence, look: _Lookups) -> list[tuple[_Arm, _Arm]]:
     groups: dict[tuple[str, str], list[_Arm]] = {}
     for result in ev.results:
         endpoint = look.endpoints[result.endpoint][1]
-        if not is_proportion_endpoint(endpoint):
+        if not endpoint.is_proportion:
             continue
         order, cohort = look.cohorts[result.cohort]
         groups.setdefault((cohort.source, endpoint.id), []).append(_arm(cohort, result, order))
+    parents = {c.id: c.subgroup_of for c in ev.cohorts}
     pairs = []
     for arms in groups.values():
         arms.sort(key=lambda arm: arm.order)
         for i, first in enumerate(arms):
             for second in arms[i + 1 :]:
-                pairs.append(_oriented(first, second, look.roles))
+                if not _nested(first.cohort.id, second.cohort.id, parents):
+                    pairs.append(_oriented(first, second, look.roles))
     return pairs
+
+
+def _nested(a: str, b: str, parents: Mapping[str, str | None]) -> bool:
+    """Whether one cohort is part of the other: they share patients, so are not two arms."""
+
+    def ancestors(cohort: str) -> set[str]:
+        found: set[str] = set()
+        parent = parents.get(cohort)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = parents.get(parent)
+        return found
+
+    return a in ancestors(b) or b in ancestors(a)
 
 
 def _pair_row(cohort: _Arm, versus: _Arm, look: _Lookups) -> tuple[dict[str, Any], list[str]]:

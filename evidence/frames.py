@@ -461,12 +461,7 @@ def result_table(ev: Evidence) -> pd.DataFrame:
         if result.ci is not None:
             ci_low, ci_high = result.ci
             ci_kind = CI_REPORTED
-        elif (
-            endpoint.unit == "percent"
-            and vocabulary.CATEGORY.has_flag(endpoint.category, "proportion")
-            and result.qualifier == "exact"
-            and n
-        ):
+        elif endpoint.is_proportion and result.qualifier == "exact" and n:
             events = result.events if result.events is not None else result.value * n / 100
             ci_low, ci_high = wilson_interval(events, n)
             ci_kind = CI_COMPUTED

@@ -88,6 +88,7 @@ _MAX_NUMBER_CHARS = 400
 _LONG_TEXT = 1000  # characters; a long text repeated by alias weighs one node per this many
 
 Path_ = tuple[str | int, ...]
+_M = typing.TypeVar("_M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -464,9 +465,9 @@ def _number(raw: str) -> object:
 # --------------------------------------------------------------------------- validation
 
 
-def _model_at(path: Path_) -> type[BaseModel] | None:
+def _model_at(path: Path_, root: type[BaseModel] = Evidence) -> type[BaseModel] | None:
     """The pydantic model whose fields live at ``path`` (for spelling suggestions)."""
-    model: type[BaseModel] = Evidence
+    model = root
     for part in path:
         if isinstance(part, int):
             continue
@@ -509,7 +510,7 @@ def _type_word(error_type: str) -> str:
     return _TYPE_WORDS.get(base, base.replace("_", " "))
 
 
-def _translate(error: ErrorDetails) -> tuple[Code, str]:
+def _translate(error: ErrorDetails, root: type[BaseModel] = Evidence) -> tuple[Code, str]:
     """A stable code and a plain message for one pydantic error."""
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -521,7 +522,7 @@ def _translate(error: ErrorDetails) -> tuple[Code, str]:
             return Code.WRONG_LENGTH, "a ci needs exactly two numbers: [low, high]"
         return Code.MISSING_FIELD, f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(field), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
@@ -575,7 +576,7 @@ def _from_problem(problem: Problem, positions: Mapping[Path_, Position]) -> Load
 
 
 def _validation_problems(
-    exc: ValidationError, positions: Mapping[Path_, Position]
+    exc: ValidationError, positions: Mapping[Path_, Position], root: type[BaseModel] = Evidence
 ) -> list[LoadProblem]:
     problems: list[LoadProblem] = []
     seen: set[tuple[Path_, str]] = set()
@@ -585,7 +586,7 @@ def _validation_problems(
             problems.extend(_from_problem(p, positions) for p in ctx_error.problems)
             continue
         loc: Path_ = tuple(error["loc"])
-        code, message = _translate(error)
+        code, message = _translate(error, root)
         if code == Code.WRONG_LENGTH and len(loc) > 1 and isinstance(loc[-1], int):
             loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
         if (loc, code) in seen:
@@ -682,6 +683,17 @@ def parse_evidence(data: bytes, name: str = "evidence file") -> Evidence:
 
 
 def _parse(data: bytes, name: str) -> Evidence:
+    raw, positions, problems = read_yaml_document(data, name)
+    return validate_document(raw, positions, name, problems=problems)
+
+
+def read_yaml_document(
+    data: bytes, name: str
+) -> tuple[dict[str, Any], Mapping[Path_, Position], list[LoadProblem]]:
+    """Safely read YAML bytes into plain values, where each came from, and the problems seen.
+
+    Raises EvidenceError when there is no mapping to validate (syntax, bytes, limits).
+    """
     try:
         text = _decode(data)
         tabs = _tab_problems(text)
@@ -704,15 +716,15 @@ def _parse(data: bytes, name: str) -> Evidence:
             [
                 _problem(
                     Code.NOT_A_MAPPING,
-                    f"the file holds {kind}; an evidence file is a mapping that starts with "
-                    "'format: 1'",
+                    f"the file holds {kind}; it must be a mapping of fields (an evidence file "
+                    "starts with 'format: 1')",
                     node.start_mark,
                 )
             ],
             name,
         )
     del node, text  # a large file's node tree is most of the memory: free it before validating
-    return validate_document(raw, walker.positions, name, problems=walker.problems)
+    return raw, walker.positions, walker.problems
 
 
 def validate_document(
@@ -721,23 +733,25 @@ def validate_document(
     name: str,
     *,
     problems: Sequence[LoadProblem] = (),
-) -> Evidence:
+    model: type[_M] = Evidence,  # type: ignore[assignment]
+) -> _M:
     """Validate a document already read into plain values (from YAML or a workbook).
 
     ``positions`` maps a path such as ``("results", 12, "value")`` to where that value came
-    from; ``problems`` are those the reader found already. Raises EvidenceError with all of
+    from; ``problems`` are those the reader found already. ``model`` is the root model
+    (Evidence, or another document such as a change log). Raises EvidenceError with all of
     them and every validation problem, sorted by place.
     """
     found = list(problems)
     evidence = None
     try:
-        evidence = Evidence.model_validate(raw)
+        evidence = model.model_validate(raw)
     except ValidationError as exc:
-        found.extend(_validation_problems(exc, positions))
+        found.extend(_validation_problems(exc, positions, model))
         structural = not any(
             isinstance((e.get("ctx") or {}).get("error"), ConsistencyError) for e in exc.errors()
         )
-        if structural:  # cross-references were not checked yet: check what is valid
+        if structural and model is Evidence:  # cross-references: check what is valid
             found.extend(_partial_consistency(raw, positions))
     if found or evidence is None:
         found.sort(key=lambda p: (p.sheet, p.line or 0, p.column or 0))

@@ -129,6 +129,25 @@ class Endpoint(_Model):
     criteria: Text | None = Field(
         default=None, description="Response criteria family; different ones never share an axis"
     )
+    timepoint: Text | None = Field(
+        default=None,
+        description="For a rate estimated at a time point from follow-up ('3 years'): "
+        "a Kaplan-Meier style estimate, never a plain proportion of n",
+    )
+
+    @property
+    def is_proportion(self) -> bool:
+        """Whether its percents are plain proportions of n.
+
+        A percent of a proportion category, not estimated at a time point: only these get a
+        binomial (Wilson) interval and within-study risk differences. A survival landmark or
+        a rate at a time point would have its censoring ignored.
+        """
+        return (
+            self.unit == "percent"
+            and self.timepoint is None
+            and vocabulary.CATEGORY.has_flag(self.category, "proportion")
+        )
 
 
 class Source(_Model):
@@ -161,6 +180,11 @@ class Cohort(_Model):
     median_age: Number | None = Field(default=None, ge=0, le=120, description="Years")
     median_age_reported_by: ReportedBy = "primary"
     phase: Phase | None = None
+    subgroup_of: Id | None = Field(
+        default=None,
+        description="The cohort of the same source this one is part of; the two are never "
+        "compared as separate arms",
+    )
     note: Text | None = None
 
 
@@ -325,11 +349,27 @@ def check_ids(ev: Evidence) -> Iterator[Problem]:
 
 
 def check_cohorts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
-    """A cohort names a defined source, setting and regimen."""
+    """A cohort's references resolve; a subgroup belongs to a cohort of its own source."""
     for i, c in enumerate(ev.cohorts):
         yield from _ref(("cohorts", i, "source"), c.source, ids.sources, "source")
         yield from _ref(("cohorts", i, "setting"), c.setting, ids.settings, "setting")
         yield from _ref(("cohorts", i, "regimen"), c.regimen, ids.regimens, "regimen")
+        if c.subgroup_of is None:
+            continue
+        path: Path = ("cohorts", i, "subgroup_of")
+        parent = ids.cohorts.get(c.subgroup_of)
+        if parent is None:
+            yield from _ref(path, c.subgroup_of, ids.cohorts, "cohort")
+        elif c.subgroup_of == c.id:
+            yield Problem(path, Code.SELF_COMPARISON, "a cohort is a subgroup of itself", c.id)
+        elif parent.source != c.source:
+            yield Problem(
+                path,
+                Code.CROSS_SOURCE_COMPARISON,
+                f"'{parent.id}' is from source '{parent.source}', not '{c.source}': "
+                "a subgroup belongs to a cohort of its own source",
+                c.subgroup_of,
+            )
 
 
 def check_results(ev: Evidence, ids: _Ids) -> Iterator[Problem]:

@@ -15,6 +15,10 @@ def render_counts(loaded: LoadedEvidence) -> None:
         f"**{len(ev.sources)}** sources · **{len(ev.cohorts)}** cohorts · "
         f"**{figures}** reported figures · data version {panels.md(loaded.data_version)}"
     )
+    if loaded.changelog is not None:
+        st.page_link(
+            "pages/sources.py", label="What changed in this version", icon=":material/history:"
+        )
 
 
 def render_bottom_lines(loaded: LoadedEvidence, filters: Filters) -> None:
@@ -45,6 +49,8 @@ ev = loaded.evidence
 st.title(panels.md(ev.title))
 st.markdown(panels.md(ev.summary))
 if ev.editorial is not None:
+    if ev.editorial.thesis:
+        st.info(f"**The editorial's thesis, in our words:** {panels.md(ev.editorial.thesis)}")
     st.caption(f"Verdicts paraphrase: {panels.md(ev.editorial.citation)}")
 render_counts(loaded)
 panels.render_charts("overview", loaded, filters, what="cohorts")

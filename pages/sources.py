@@ -64,6 +64,34 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         panels.render_findings(findings)
 
 
+def render_changes(loaded: LoadedEvidence) -> None:
+    """What changed in this version of the evidence, and why; earlier versions folded away."""
+    st.subheader("What changed in this version")
+    if loaded.changelog_error is not None:
+        st.warning("The change log beside the evidence file could not be read.")
+        panels.render_problems(loaded.changelog_error)
+        return
+    log = loaded.changelog
+    if log is None:
+        st.caption("This evidence file has no change log beside it.")
+        return
+    newest = log.newest
+    if newest.data_version != loaded.data_version:
+        st.warning(
+            f"The change log's latest entry is for data version {panels.md(newest.data_version)}, "
+            f"but this file is {panels.md(loaded.data_version)}: its latest changes are not "
+            "recorded."
+        )
+    for i, version in enumerate(log.versions):
+        heading = f"Data version {version.data_version} · {version.date.isoformat()}"
+        with st.expander(heading, expanded=i == 0):
+            st.markdown(panels.md(version.summary))
+            if version.changes:
+                st.table(tables.change_list(version.changes), hide_index=True)
+            else:
+                st.caption("No changes listed for this version.")
+
+
 loaded, filters = state.page_view()
 st.caption(
     "Every source with its citation, design and links. Numbers marked 'editorial only' are "
@@ -78,3 +106,4 @@ if sources.empty:
     panels.render_empty("sources", filters)
 else:
     render_sources(sources, loaded)
+render_changes(loaded)

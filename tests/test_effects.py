@@ -180,7 +180,7 @@ def test_cli_text_table_shows_the_mm009_row_rounded_for_reading():
     for piece in ("61.0%", "19.9%", "+41.1 (31.3 to 49.8)", "RR 3.07 (2.23 to 4.22)"):
         assert piece in line
     assert "NNTB 2.4 (2.0 to 3.2)" in line
-    assert "29 effects: 23 computed from the file's proportions, 6 reported" in done.stdout
+    assert "24 effects: 18 computed from the file's proportions, 6 reported" in done.stdout
 
 
 def test_cli_effects_on_an_invalid_file_prints_problems_and_exits_1():
@@ -288,7 +288,7 @@ def test_bundled_time_to_event_endpoints_appear_only_as_reported(bundled):
 
 
 def test_bundled_row_counts_and_stable_order(bundled):
-    assert (bundled[fx.BASIS] != fx.BASIS_REPORTED).sum() == 23
+    assert (bundled[fx.BASIS] != fx.BASIS_REPORTED).sum() == 18
     assert (bundled[fx.BASIS] == fx.BASIS_REPORTED).sum() == 6
     keys = list(
         zip(
@@ -637,3 +637,26 @@ def test_any_counts_give_intervals_around_their_estimates(arm1, arm2, endpoint):
         assert pd.notna(row[fx.NNT_LOW]) == excludes_zero
         if excludes_zero:
             assert row[fx.NNT_LOW] <= row[fx.NNT] <= row[fx.NNT_HIGH]
+
+
+def test_nested_cohorts_are_never_two_arms(bundled):
+    # A subgroup shares its patients with the cohort it is part of: no effect between them.
+    pairs = set(zip(bundled[fx.COHORT], bundled[fx.VERSUS], strict=True))
+    for nested in (
+        ("kastritis2012_rdc", "kastritis2012_rdc_6mo"),
+        ("disp2007_len", "disp2007_lendex"),
+        ("mm015_mprr", "mm015_mprr_6575"),
+    ):
+        assert nested not in pairs
+        assert nested[::-1] not in pairs
+    # Two disjoint subgroups of one cohort are still compared (not randomised).
+    row = bundled[
+        (bundled[fx.COHORT] == "coman2013_cont") & (bundled[fx.VERSUS] == "coman2013_stop")
+    ]
+    assert len(row) == 1
+    assert not row[fx.RANDOMISED].iloc[0]
+
+
+def test_rate_at_a_time_point_gets_no_risk_difference(bundled):
+    # "Second primary cancers at 3 years" is an estimate from follow-up, not events of n.
+    assert "second_primary_3yr" not in set(bundled[fx.ENDPOINT])

@@ -250,3 +250,17 @@ def test_wilson_interval_agrees_with_statsmodels_on_a_grid():
         low, high = proportion_confint(events, n, alpha=0.05, method="wilson")
         assert ours[0] == pytest.approx(100 * low, abs=1e-9), (events, n)
         assert ours[1] == pytest.approx(100 * high, abs=1e-9), (events, n)
+
+
+def test_result_table_rate_at_a_time_point_gets_no_computed_ci():
+    ev = with_changes(
+        [
+            (
+                "    unit: percent\n    better: higher",
+                '    unit: percent\n    better: higher\n    timepoint: "2 years"',
+            )
+        ]
+    )
+    row = fr.result_table(ev).set_index(fr.KEY).loc["a_zeta/orr"]
+    assert row[fr.CI_KIND] == fr.CI_NONE
+    assert pd.isna(row[fr.CI_LOW])

@@ -135,3 +135,27 @@ def test_evidence_ids_are_strict_strings() -> None:
     with pytest.raises(ValidationError) as info:
         Evidence.model_validate(data)
     assert [e["loc"] for e in info.value.errors()] == [("settings", 2, "id")]
+
+
+def with_subgroup(ev: Evidence, index: int, parent: str) -> Evidence:
+    cohorts = list(ev.cohorts)
+    cohorts[index] = cohorts[index].model_copy(update={"subgroup_of": parent})
+    return ev.model_copy(update={"cohorts": tuple(cohorts)})
+
+
+@pytest.mark.parametrize(
+    ("index", "parent", "code"),
+    [
+        (2, "a_zeta", "cross_source_comparison"),  # series_b's cohort, trial_a's parent
+        (1, "nobody", "unknown_reference"),
+        (1, "a_ctrl", "self_comparison"),
+    ],
+)
+def test_subgroup_must_be_of_a_cohort_of_its_own_source(minimal, index, parent, code):
+    assert problem_rows(with_subgroup(minimal, index, parent)) == [
+        (("cohorts", index, "subgroup_of"), code)
+    ]
+
+
+def test_subgroup_of_a_cohort_of_its_own_source_is_valid(minimal):
+    assert problem_rows(with_subgroup(minimal, 1, "a_zeta")) == []
