@@ -8,12 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components import panels, presentation, registry, sidebar, state
+from components.loaded import ROOT
 from evidence.loader import EvidenceError
 
 presenting = state.is_presenting()
 st.set_page_config(
     page_title="Evidence dashboard",
-    page_icon=str(state.ROOT / "components" / "favicon.png"),  # local: no outside request
+    page_icon=str(ROOT / "components" / "favicon.png"),  # local: no outside request
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the evidence package impo
 
 import yaml  # noqa: E402
 from bench_loader import grown  # noqa: E402
+from common import report_missed  # noqa: E402
 
 from evidence.effects import BASIS, BASIS_REPORTED, effect_table  # noqa: E402
 from evidence.loader import load_evidence  # noqa: E402
@@ -117,10 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{rows_text(big)}; target < {TARGETS[1000]:.0f} s {'ok' if ok else 'MISSED'}"
             f"  [load + validate of the file, for scale: {load:.1f} s]"
         )
-    if missed:
-        print(f"Missed targets: {', '.join(missed)}")
-        return 1
-    return 0
+    return report_missed(missed)
 
 
 if __name__ == "__main__":

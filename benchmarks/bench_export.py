@@ -18,9 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components.export import files, render
-from components.export.cli import DEFAULT_EVIDENCE
 from components.export.dress import with_footer
-from components.loaded import Filters, load_path
+from components.loaded import BUNDLED_EVIDENCE, Filters, load_path
 
 
 def timed(fn, *args, **kwargs):
@@ -39,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
 
     rows: list[tuple[str, float, str]] = []
-    load_s, loaded = timed(load_path, DEFAULT_EVIDENCE)
+    load_s, loaded = timed(load_path, BUNDLED_EVIDENCE)
     filters = Filters()
     specs_s, specs = timed(files.file_specs, loaded, filters)
     rows += [

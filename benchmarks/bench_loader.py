@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make the evidence package importable
 
 import yaml  # noqa: E402
+from common import report_missed  # noqa: E402
 
 from components.loaded import load  # noqa: E402
 from evidence.loader import _Loader, load_evidence  # noqa: E402
@@ -131,10 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             previous = (load, frame)
     print()
     print("Growth x/10x: time ratio to the row above; about 10 is linear.")
-    if missed:
-        print(f"Missed targets at: {', '.join(f'{f}x' for f in missed)}")
-        return 1
-    return 0
+    return report_missed([f"{f}x" for f in missed])
 
 
 if __name__ == "__main__":

@@ -38,3 +38,11 @@ def machine_busy_now(seconds: float = 3.0) -> float:
     before = machine_busy_seconds()
     time.sleep(seconds)
     return (machine_busy_seconds() - before) / seconds
+
+
+def report_missed(missed: list[str]) -> int:
+    """Name the targets missed, if any; the exit status: 1 when one was missed, else 0."""
+    if missed:
+        print(f"Missed targets: {', '.join(missed)}")
+        return 1
+    return 0

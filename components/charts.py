@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.looks import GREY, GRID, INK, SCREEN, WARN, Look
+from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
 
@@ -141,8 +142,14 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(esc(line) for line in textwrap.wrap(text, width) or [""])
 
 
-def row_label(row: pd.Series, *, width: int = SCREEN.label_width) -> str:
-    """Axis label of a result row, wrapped at ``width``; flags unknown or small n with †."""
+def row_label(
+    row: pd.Series, *, width: int = SCREEN.label_width, second: str = fr.ENDPOINT_SHORT
+) -> str:
+    """Axis label of a result row, wrapped at ``width``; unknown or small n get †.
+
+    The cohort, then ``second``: its endpoint, or its setting in a chart with a panel per
+    endpoint.
+    """
     n = row[fr.N]
     if not _present(n):
         tag = " (n n.r.)†"
@@ -150,7 +157,7 @@ def row_label(row: pd.Series, *, width: int = SCREEN.label_width) -> str:
         tag = f" (n={int(n)})†"
     else:
         tag = f" (n={int(n)})"
-    return _wrap(f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_SHORT]}{tag}", width)
+    return _wrap(f"{row[fr.COHORT_LABEL]} · {row[second]}{tag}", width)
 
 
 def _order_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -296,6 +303,13 @@ def criteria_note(frame: pd.DataFrame) -> str | None:
     )
 
 
+_PANELS = {
+    fr.SETTING: (fr.SETTING_LABEL, fr.SETTING_ORDER, fr.ENDPOINT_SHORT),
+    fr.ENDPOINT: (fr.ENDPOINT_LABEL, fr.ENDPOINT_ORDER, fr.SETTING_SHORT),
+}
+"""What a forest's panels can be: (title column, order column, the row label's second part)."""
+
+
 def forest_figure(
     frame: pd.DataFrame,
     *,
@@ -303,28 +317,35 @@ def forest_figure(
     subtitle: str | None = None,
     x_title: str = "Patients (%)",
     x_range: tuple[float, float] | None = (0.0, 100.0),
+    panels: str = fr.SETTING,
     look: Look = SCREEN,
 ) -> go.Figure:
-    """Dot-and-interval chart of results, one panel per setting.
+    """Dot-and-interval chart of results, one panel per setting (or per endpoint).
 
     Each point is a result; its bar is the 95% CI (reported or computed); a qualified figure
     gets a dashed range ("up to" runs to the left, "more than" to the right) and its words as
     a label. Rows are grouped by source, so comparator arms sit under the arms they were
-    compared with. ``x_range`` None lets the axis start at 0 and fit the data.
+    compared with. ``x_range`` None lets the axis start at 0 and fit the data. ``panels`` is
+    ``setting`` or ``endpoint``: small multiples of one endpoint each, for side-by-side
+    profiles.
     """
+    label_column, order_column, second = _PANELS[panels]
     frame = _order_rows(frame)
     frame = frame.assign(
-        _label=[row_label(row, width=look.label_width) for _, row in frame.iterrows()]
+        _label=[
+            row_label(row, width=look.label_width, second=second) for _, row in frame.iterrows()
+        ]
     )
     settings = (
-        frame[[fr.SETTING, fr.SETTING_LABEL, fr.SETTING_ORDER]]
-        .drop_duplicates(fr.SETTING)
-        .sort_values(fr.SETTING_ORDER)
+        frame[[panels, label_column, order_column]]
+        .drop_duplicates(panels)
+        .sort_values(order_column)
+        .rename(columns={panels: fr.SETTING, label_column: fr.SETTING_LABEL})
     )
     # A panel's height follows the lines its (wrapped) row labels need, plus room above each
     # point for its value label.
     lines = frame["_label"].str.count("<br>") + 1
-    heights = [int(lines[frame[fr.SETTING] == s].sum()) + 1 for s in settings[fr.SETTING]]
+    heights = [int(lines[frame[panels] == s].sum()) + 1 for s in settings[fr.SETTING]]
     gap = round(3.2 * look.font)  # between panels: room for the next panel's title
     plot_height = look.row_height * sum(heights) + gap * (len(settings) - 1)
     fig = make_subplots(
@@ -338,7 +359,7 @@ def forest_figure(
     high_end = x_range[1] if x_range else float(frame[fr.VALUE].max()) * 1.15
     qualified_any = False
     for r, setting in enumerate(settings[fr.SETTING], start=1):
-        sub = frame[frame[fr.SETTING] == setting]
+        sub = frame[frame[panels] == setting]
         qualified_any |= _add_qualifier_ranges(fig, sub, low_end, high_end, r)
         for order, group in sub.groupby(fr.REGIMEN_ORDER, sort=True):
             _add_result_points(fig, group, int(str(order)), look, r)
@@ -369,7 +390,7 @@ def forest_figure(
         _legend_regimen(fig, order, str(regimen), look)
     _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), qualified_any, look)
     notes = []
-    for setting_label, sub in frame.groupby(fr.SETTING_LABEL, sort=False):
+    for setting_label, sub in frame.groupby(label_column, sort=False):
         warning = criteria_note(sub)
         if warning:
             notes.append((f"⚠ {setting_label}: {warning}", WARN))
@@ -383,8 +404,7 @@ def forest_figure(
         notes=notes,
         legend_rows=3,
     )
-    for annotation in fig.layout.annotations[: len(settings)]:
-        annotation.update(x=0, xanchor="left", font={"size": look.font, "color": INK})
+    _panel_titles_clear(fig, len(settings), look)
     return fig
 
 
@@ -649,16 +669,36 @@ def plane_figure(
     title: str,
     x_title: str,
     y_title: str,
+    links: Sequence[tuple[str, str]] = (),
     subtitle: str | None = None,
     look: Look = SCREEN,
 ) -> go.Figure:
-    """Benefit-harm plane: one point per cohort, size by n, colour by the editorial's verdict.
+    """Benefit-harm plane: one endpoint per axis, one point per cohort.
 
-    ``frame`` follows evidence.frames.PLANE_FRAME. Every verdict word present gets a trace,
-    in vocabulary order, then words the vocabulary does not know, then "No verdict": no
-    cohort is ever dropped for its word.
+    Size is n, colour the editorial's verdict; arms of one study are joined, comparator to
+    regimen.
+
+    ``frame`` follows evidence.frames.PLANE_FRAME (one harm and one benefit endpoint for every
+    row); ``links`` are (comparator cohort, regimen cohort) pairs of one source, drawn as an
+    arrow. Points carry no text labels (they would collide); the hover has every detail.
+    Every verdict word present gets a trace, in vocabulary order, then words the vocabulary
+    does not know, then "No verdict": no cohort is ever dropped for its word.
     """
     fig = go.Figure()
+    where = {
+        str(c): (float(x), float(y))
+        for c, x, y in zip(
+            frame[fr.COHORT], frame[fr.HARM_VALUE], frame[fr.BENEFIT_VALUE], strict=True
+        )
+    }
+    for start, end in links:
+        if start in where and end in where:
+            (x0, y0), (x1, y1) = where[start], where[end]
+            fig.add_annotation(
+                x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6, arrowcolor=GREY,
+                standoff=look.marker, startstandoff=look.marker, text="",
+            )  # fmt: skip
     present = list(dict.fromkeys(frame[fr.VERDICT]))
     words = [w for w in vocabulary.VERDICT if w in present]
     words += [w for w in present if w not in words and w != NO_VERDICT]
@@ -695,7 +735,7 @@ def plane_figure(
             go.Scatter(
                 x=group[fr.HARM_VALUE].tolist(),
                 y=group[fr.BENEFIT_VALUE].tolist(),
-                mode="markers+text",
+                mode="markers",
                 name=esc(verdict_label(word)),
                 marker={
                     "color": colour,
@@ -704,8 +744,6 @@ def plane_figure(
                     "line": {"width": 2.5, "color": colour},
                     "opacity": 0.85,
                 },
-                text=[esc(t) for t in group[fr.COHORT_LABEL]],
-                textposition="top center",
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
                 cliponaxis=False,
@@ -721,15 +759,229 @@ def plane_figure(
             hoverinfo="skip",
         )
     )
+    if links:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="Arrow: from the comparator arm to the regimen arm of one study",
+                line={"color": GREY, "width": 1.6},
+                hoverinfo="skip",
+            )
+        )
     fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor=GRID)
-    fig.update_yaxes(title_text=esc(y_title), range=[-3, 108], gridcolor=GRID)
-    # ESMO-MCBS style cue: grade 3-4 harm in 30% or more is where tolerability is downgraded.
-    fig.add_vrect(x0=30, x1=103, fillcolor="#D55E00", opacity=0.05, line_width=0)
-    fig.add_annotation(
-        x=31, y=106, text="harm ≥ 30%", showarrow=False, xanchor="left", font={"color": GREY}
-    )
+    fig.update_yaxes(title_text=esc(y_title), range=[-3, 103], gridcolor=GRID)
     _layout(
-        fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend_rows=2
+        fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend_rows=3
     )
     fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
+    return fig
+
+
+FAVOURS_COLOUR = "#0072B2"  # blue: the difference goes the way that is better for patients
+AGAINST_COLOUR = "#D55E00"  # vermillion: the way that is worse
+
+
+def benefit_harm_figure(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    regimen: str,
+    versus: str,
+    subtitle: str | None = None,
+    look: Look = SCREEN,
+) -> go.Figure:
+    """Differences per 100 patients of one within-study comparison, benefits above harms.
+
+    ``frame`` holds effects rows (evidence/effects.py) with a ``side`` column (benefit or
+    harm outcome) and ``favours`` (the difference goes the way that is better for patients);
+    see components/compare.py. Each point is the difference with its 95% CI; blue points
+    favour ``regimen``, vermillion ones favour ``versus``.
+    """
+    sides = [s for s in ("benefit", "harm") if (frame["side"] == s).any()]
+    titles = {
+        "benefit": "Outcomes patients want more of (response)",
+        "harm": "Outcomes patients want less of (harms, dose cuts)",
+    }
+    counts = [int((frame["side"] == s).sum()) for s in sides]
+    gap = round(3.2 * look.font)
+    plot_height = round(1.8 * look.row_height) * (sum(counts) + len(sides)) + gap * (len(sides) - 1)
+    fig = make_subplots(
+        rows=len(sides),
+        cols=1,
+        row_heights=[(c + 1) / (sum(counts) + len(sides)) for c in counts],
+        vertical_spacing=gap / plot_height if len(sides) > 1 else 0.0,
+        subplot_titles=[titles[s] for s in sides],
+        shared_xaxes=True,
+    )
+    bounds = pd.concat([frame[fx.DIFFERENCE_LOW], frame[fx.DIFFERENCE_HIGH], frame[fx.DIFFERENCE]])
+    span = max(10.0, float(bounds.abs().max()) * 1.15) if bounds.notna().any() else 10.0
+    shown: set[bool] = set()
+    for r, side in enumerate(sides, start=1):
+        sub = frame[frame["side"] == side]
+        labels = [_wrap(str(label), look.label_width) for label in sub[fx.ENDPOINT_LABEL]]
+        for favours, group in sub.groupby("favours", sort=False):
+            colour = FAVOURS_COLOUR if favours else AGAINST_COLOUR
+            rows_in = [labels[i] for i, f in enumerate(sub["favours"]) if f == favours]
+            fig.add_trace(
+                go.Scatter(
+                    x=group[fx.DIFFERENCE].tolist(),
+                    y=rows_in,
+                    mode="markers+text",
+                    name=f"Favours {esc(regimen if favours else versus)}",
+                    legendgroup=str(favours),
+                    showlegend=bool(favours) not in shown,
+                    marker={"color": colour, "size": look.marker, "symbol": "diamond"},
+                    error_x={
+                        "type": "data",
+                        "array": (group[fx.DIFFERENCE_HIGH] - group[fx.DIFFERENCE]).tolist(),
+                        "arrayminus": (group[fx.DIFFERENCE] - group[fx.DIFFERENCE_LOW]).tolist(),
+                        "color": colour,
+                        "thickness": 2,
+                        "width": 5,
+                    },
+                    text=[
+                        f"{abs(d):.1f} {'more' if d >= 0 else 'fewer'}"
+                        for d in group[fx.DIFFERENCE]
+                    ],
+                    textposition="top center",
+                    hovertext=[_benefit_harm_hover(row) for _, row in group.iterrows()],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    cliponaxis=False,
+                ),
+                row=r,
+                col=1,
+            )
+            shown.add(bool(favours))
+        fig.update_yaxes(
+            categoryorder="array",
+            categoryarray=labels,
+            autorange="reversed",
+            automargin=True,
+            range=[len(labels) - 0.5, -1.0],
+            row=r,
+            col=1,
+        )
+        fig.add_vline(x=0, line={"color": "#444444", "width": 1.5}, row=r, col=1)
+    fig.update_xaxes(range=[-span, span], gridcolor=GRID, zeroline=False)
+    fig.update_xaxes(
+        title_text=f"Patients per 100: with {esc(regimen)} instead of {esc(versus)} "
+        "(right: more, left: fewer)",
+        row=len(sides),
+        col=1,
+    )
+    _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend_rows=1)
+    _panel_titles_clear(fig, len(sides), look)
+    return fig
+
+
+def _panel_titles_clear(fig: go.Figure, count: int, look: Look, *, left: bool = True) -> None:
+    """Subplot titles in the body font, clear of the title block above them.
+
+    Stacked panels (``left``) have their titles left-aligned.
+    """
+    for annotation in fig.layout.annotations[:count]:
+        annotation.update(font={"size": look.font, "color": INK})
+        if left:
+            annotation.update(x=0, xanchor="left")
+    room = round(1.8 * look.font)
+    fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
+
+
+def _benefit_harm_hover(row: pd.Series) -> str:
+    lines = [
+        f"<b>{esc(row[fx.ENDPOINT_LABEL])}</b>",
+        f"{esc(row[fx.COHORT_LABEL])}: {fr.format_number(row[fx.RISK])}% · "
+        f"{esc(row[fx.VERSUS_LABEL])}: {fr.format_number(row[fx.VERSUS_RISK])}%",
+        f"Difference {row[fx.DIFFERENCE]:+.1f} per 100"
+        + (
+            f" (95% CI {row[fx.DIFFERENCE_LOW]:+.1f} to {row[fx.DIFFERENCE_HIGH]:+.1f})"
+            if _present(row[fx.DIFFERENCE_LOW])
+            else " (no CI: n not reported)"
+        ),
+        f"Source: {esc(row[fx.SOURCE_SHORT])}"
+        + (f", {esc(row[fx.LOCATOR])}" if _present(row[fx.LOCATOR]) else ""),
+        "Computed by us (Newcombe 95% CI)",
+    ]
+    if _present(row[fx.WHY]) and row[fx.WHY]:
+        lines.append(_wrap(str(row[fx.WHY])))
+    return "<br>".join(lines)
+
+
+def pictograph_figure(
+    panels: Sequence[tuple[str, float, float, bool]],
+    *,
+    title: str,
+    regimen: str,
+    versus: str,
+    subtitle: str | None = None,
+    look: Look = SCREEN,
+) -> go.Figure:
+    """Pictographs of 100 patients, one per outcome.
+
+    ``panels`` are (outcome label, risk with ``versus``, risk with ``regimen``, whether more
+    is better), risks in percent. Grey: patients who have the outcome either way; coloured:
+    the ones who have it only with one of the two (blue when that is better for them,
+    vermillion when worse); pale: patients who have it with neither.
+    """
+    count = len(panels)
+    fig = make_subplots(
+        rows=1,
+        cols=count,
+        subplot_titles=[_wrap(label, 34) for label, _, _, _ in panels],
+        horizontal_spacing=0.08,
+    )
+    seen: set[str] = set()
+    for c, (_, base, treated, higher_better) in enumerate(panels, start=1):
+        both, more = round(min(base, treated)), round(treated) - round(base)
+        kinds = ["both"] * both + ["more" if more > 0 else "fewer"] * abs(more)
+        kinds += ["none"] * (100 - len(kinds))
+        good = {"more": higher_better, "fewer": not higher_better}
+        for kind in ("both", "more", "fewer", "none"):
+            cells = [i for i, k in enumerate(kinds) if k == kind]
+            if not cells:
+                continue
+            if kind in good:
+                colour = FAVOURS_COLOUR if good[kind] else AGAINST_COLOUR
+                what = (
+                    f"have it with {esc(regimen)} only (more)"
+                    if kind == "more"
+                    else f"have it with {esc(versus)} only (fewer with {esc(regimen)})"
+                )
+                legend = f"{'Better' if good[kind] else 'Worse'} with {esc(regimen)}"
+            else:
+                colour = "#7A7A7A" if kind == "both" else "#D0D0D0"
+                what = "have it either way" if kind == "both" else "have it with neither"
+                legend = what.capitalize()
+            fig.add_trace(
+                go.Scatter(
+                    x=[i % 10 for i in cells],
+                    y=[i // 10 for i in cells],
+                    mode="markers",
+                    marker={"color": colour, "symbol": "circle", "size": look.marker * 1.3},
+                    name=legend,
+                    legendgroup=legend,
+                    showlegend=legend not in seen,
+                    hovertemplate=f"{len(cells)} of 100 patients {what}<extra></extra>",
+                ),
+                row=1,
+                col=c,
+            )
+            seen.add(legend)
+        fig.update_xaxes(visible=False, range=[-0.7, 9.7], row=1, col=c)
+        fig.update_yaxes(visible=False, range=[9.7, -0.7], row=1, col=c)
+        fig.add_annotation(
+            text=f"{esc(versus)}: {round(base)} of 100 · {esc(regimen)}: {round(treated)} of 100",
+            xref=f"x{c if c > 1 else ''} domain",
+            yref=f"y{c if c > 1 else ''} domain",
+            x=0.5,
+            y=-0.04,
+            yanchor="top",
+            showarrow=False,
+        )
+    _layout(
+        fig, title=title, subtitle=subtitle, plot_height=26 * look.font, look=look, legend_rows=2
+    )
+    _panel_titles_clear(fig, count, look, left=False)
     return fig

@@ -7,6 +7,7 @@ exporter and the command line use it directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,8 +18,14 @@ import pandas as pd
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import ChangeLog, changelog_path, load_changelog
+from evidence.effects import effect_table
 from evidence.loader import EvidenceError, load_evidence_bytes, parse_evidence, read_evidence_file
 from evidence.models import Evidence
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository (or installed project) root."""
+BUNDLED_EVIDENCE = ROOT / "data" / "evidence.yaml"
+"""The evidence the dashboard and the exports show when no other file is named."""
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: loaded evidence is cached and looked up as is
@@ -38,6 +45,11 @@ class LoadedEvidence:
     cohort_verdict: dict[str, str] = field(default_factory=dict)
     changelog: ChangeLog | None = None
     changelog_error: EvidenceError | None = None
+
+    @functools.cached_property
+    def effects(self) -> pd.DataFrame:
+        """The within-study effects, built on first use (only then is statsmodels imported)."""
+        return effect_table(self.evidence)
 
 
 def data_version(data: bytes, updated: dt.date | None) -> str:

@@ -128,15 +128,29 @@ def render_charts(
     When there is none, says why (``what`` names what is missing), unless ``what`` is None.
     """
     drawn = [
-        (chart.key, spec)
+        spec
         for chart in registry.charts_on(page)
-        for spec in state.memo_specs(chart, loaded, filters, choices=choices)
+        for spec in render_chart(chart.key, loaded, filters, what=None, **choices)
     ]
     if not drawn and what is not None:
         render_empty(what, filters)
-    for chart, spec in drawn:
-        render_spec(spec, loaded, filters, chart=chart, choices=choices)
-    return [spec for _, spec in drawn]
+    return drawn
+
+
+def render_chart(
+    key: str, loaded: LoadedEvidence, filters: Filters, *, what: str | None, **choices: object
+) -> list[ChartSpec]:
+    """One chart of the registry, with the page's widget choices; returns its specs.
+
+    When it has nothing to draw, says why (``what`` names what is missing), unless ``what``
+    is None.
+    """
+    specs = state.memo_specs(registry.chart(key), loaded, filters, choices=choices)
+    if not specs and what is not None:
+        render_empty(what, filters)
+    for spec in specs:
+        render_spec(spec, loaded, filters, chart=key, choices=choices)
+    return specs
 
 
 def render_spec(
@@ -218,18 +232,25 @@ def _render_downloads(
         )
 
 
-def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
-    """A plain table (for figures that cannot share a chart axis) with its CSV."""
-    shown = tables.display(table, columns)
-    st.dataframe(shown, hide_index=True, width="stretch")
+def csv_download(
+    table: pd.DataFrame, *, filename: str, key: str, label: str = "Download as CSV"
+) -> None:
+    """A download of ``table`` as CSV, exactly as shown."""
     st.download_button(
-        "Download as CSV",
-        shown.to_csv(index=False).encode("utf-8"),
+        label,
+        table.to_csv(index=False).encode("utf-8"),
         file_name=f"{filename}.csv",
         mime="text/csv",
         key=key,
         icon=":material/download:",
     )
+
+
+def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
+    """A plain table (for figures that cannot share a chart axis) with its CSV."""
+    shown = tables.display(table, columns)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    csv_download(shown, filename=filename, key=key)
 
 
 def endpoint_options(results: pd.DataFrame) -> dict[str, str]:
@@ -304,8 +325,13 @@ def render_findings(findings: pd.DataFrame) -> None:
                 )
 
 
-def render_verdict_card(verdict: pd.Series, numbers: Sequence[str]) -> None:
-    """One verdict: setting, regimens, ratings, our paraphrase, the numbers it rests on."""
+def render_verdict_card(
+    verdict: pd.Series, numbers: Sequence[str], effects: Sequence[str] = ()
+) -> None:
+    """One verdict: setting, regimens, ratings, our paraphrase, the numbers it rests on.
+
+    And the within-study effects of those numbers, where a comparator arm exists.
+    """
     with st.container(border=True):
         word = str(verdict[fr.VERDICT])
         st.markdown(
@@ -321,6 +347,11 @@ def render_verdict_card(verdict: pd.Series, numbers: Sequence[str]) -> None:
             st.markdown("Rests on:\n" + "\n".join(f"- {md(n)}" for n in numbers))
         else:
             st.caption("No number behind this judgement in the evidence file.")
+        if effects:
+            st.markdown(
+                "Within-study effects of these figures:\n"
+                + "\n".join(f"- {md(line)}" for line in effects)
+            )
         ref = verdict[fr.EDITORIAL_REF]
         if isinstance(ref, str) and ref:
             st.caption(f"Editorial reference {md(ref)}. Paraphrased in our words.")

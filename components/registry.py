@@ -41,6 +41,7 @@ class Page:
 
 PAGES = (
     Page("overview", "Overview", ":material/grid_view:", shell_title=False),
+    Page("comparisons", "Compare regimens", ":material/compare_arrows:"),
     Page("response", "Response", ":material/trending_up:"),
     Page("safety", "Safety", ":material/health_and_safety:"),
     Page("dose_modifications", "Dose modifications", ":material/tune:"),
@@ -84,6 +85,17 @@ class Chart:
 
 CHARTS = (
     Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs),
+    Chart("benefit_harm", "comparisons", "Benefit and harm per 100", specs.benefit_harm_specs),
+    Chart("pictograph", "comparisons", "Out of 100 patients", specs.pictograph_specs, deck=False),
+    Chart(
+        "profile",
+        "comparisons",
+        "Chosen cohorts side by side",
+        specs.profile_specs,
+        presentation=False,
+        deck=False,
+        exports=False,
+    ),
     Chart(
         "response_forest",
         "response",

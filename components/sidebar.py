@@ -13,11 +13,11 @@ import streamlit as st
 
 from components import state
 from components.export.render import EXPORT_INSTALL, export_available
-from components.loaded import FILTERS, Filters, LoadedEvidence
+from components.loaded import FILTERS, ROOT, Filters, LoadedEvidence
 from components.panels import md
 from evidence.models import json_schema
 
-TEMPLATE = state.ROOT / "data" / "template.yaml"
+TEMPLATE = ROOT / "data" / "template.yaml"
 
 
 def seed_filters_from_url(loaded: LoadedEvidence) -> None:

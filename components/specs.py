@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts, tables
+from components import charts, compare, tables
 from components.loaded import Filters, LoadedEvidence
 from components.looks import SCREEN, Look
+from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
 
@@ -228,27 +229,25 @@ def plane_specs(
     *,
     key: str,
     title: str,
-    harm: Sequence[str] = (),
-    benefit: Sequence[str] = (),
+    harm: str = "",
+    benefit: str = "",
     look: Look = SCREEN,
 ) -> list[ChartSpec]:
-    """The benefit-harm plane; empty priority lists mean every endpoint, in file order."""
-    percent = filters.apply(loaded.results)
-    percent = percent[percent[fr.UNIT] == "percent"].sort_values(fr.ENDPOINT_ORDER)
-    harm_words = list(vocabulary.CATEGORY.with_flag("harm"))
-    benefit_words = list(vocabulary.CATEGORY.with_flag("benefit"))
-    harm_all = list(dict.fromkeys(percent.loc[percent[fr.CATEGORY].isin(harm_words), fr.ENDPOINT]))
-    benefit_all = list(
-        dict.fromkeys(percent.loc[percent[fr.CATEGORY].isin(benefit_words), fr.ENDPOINT])
-    )
-    plane = fr.plane_table(
-        percent,
-        harm_endpoints=list(harm) or harm_all,
-        benefit_endpoints=list(benefit) or benefit_all,
-        verdict_of=loaded.cohort_verdict,
-    )
+    """The benefit-harm plane for one harm and one benefit endpoint.
+
+    Without a choice, the pair the most cohorts report. Cohorts lacking the pair are left out
+    and counted in the note (the page lists them).
+    """
+    results = filters.apply(loaded.results)
+    pair = (harm, benefit) if harm and benefit else fr.default_plane_pair(results)
+    if pair is None:
+        return []
+    plane = fr.plane_table(results, harm=pair[0], benefit=pair[1], verdict_of=loaded.cohort_verdict)
     if plane.empty:
         return []
+    labels = dict(zip(results[fr.ENDPOINT], results[fr.ENDPOINT_LABEL], strict=True))
+    x_title, y_title = (f"{labels[e]} (% of patients)" for e in pair)
+    missing = fr.plane_missing(results, harm=pair[0], benefit=pair[1])
     return [
         ChartSpec(
             key=key,
@@ -256,27 +255,192 @@ def plane_specs(
             figure=charts.plane_figure(
                 plane,
                 title=title,
-                x_title="Harm (% of patients)",
-                y_title="Response (% of patients)",
+                x_title=x_title,
+                y_title=y_title,
+                links=fr.plane_links(plane, filters.apply(loaded.cohorts)),
                 subtitle=filter_subtitle(loaded, filters),
                 look=look,
             ),
             table=plane,
             columns=tables.PLANE_DISPLAY,
-            filename=slug(title),
-            note=plane_note(plane),
-            speaker_notes=speaker_notes("response against harm, one point per cohort:", plane)
-            + "\nColour is the editorial's verdict; size is n.",
+            filename=slug(f"{title} {pair[0]} {pair[1]}"),
+            note=plane_note(plane, missing=len(missing)),
+            speaker_notes=speaker_notes(
+                f"{labels[pair[1]]} against {labels[pair[0]]}, one point per cohort:", plane
+            )
+            + "\nColour is the editorial's verdict; size is n; arrows join the arms of one "
+            "study, comparator to regimen.",
         )
     ]
 
 
-def plane_note(plane: pd.DataFrame) -> str:
-    """Caveats for the benefit-harm plane: mixed endpoints and criteria."""
+def plane_note(plane: pd.DataFrame, *, missing: int = 0) -> str:
+    """Caveats for the benefit-harm plane: across trials, criteria, cohorts left out."""
     notes = ["Cross-trial comparison: populations, doses and definitions differ."]
-    if len(set(plane[fr.BENEFIT_ENDPOINT])) > 1 or len(set(plane[fr.HARM_ENDPOINT])) > 1:
-        notes.append("Points use different endpoints (see hover).")
     criteria = plane[fr.BENEFIT_CRITERIA].dropna().unique()
     if len(criteria) > 1:
         notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
+    if missing:
+        notes.append(
+            f"{missing} cohort(s) report other endpoints and are not shown: none is substituted."
+        )
     return " ".join(notes)
+
+
+def _comparisons_in_view(
+    loaded: LoadedEvidence, filters: Filters, chosen: str
+) -> tuple[pd.DataFrame, list[compare.Comparison]]:
+    """The filtered effects and the comparisons to draw.
+
+    The chosen one; or else (exports, the presentation view) every randomised comparison with
+    a computed difference.
+    """
+    effects = filters.apply(loaded.effects)
+    found = compare.comparisons(effects)
+    if chosen:
+        return effects, [c for c in found if c.key == chosen]
+    drawable = set(compare.with_pairs(effects[effects[fx.DIFFERENCE].notna()])[compare.PAIR])
+    return effects, [c for c in found if c.randomised and c.key in drawable]
+
+
+def benefit_harm_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    comparison: str = "",
+    look: Look = SCREEN,
+) -> list[ChartSpec]:
+    """For a within-study comparison, its differences per 100 patients, benefits above harms.
+
+    ``comparison`` is a comparison key (components/compare.py); without one, one chart per
+    randomised comparison in view.
+    """
+    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
+    specs = []
+    for found in chosen:
+        rows = compare.benefit_harm_rows(effects, found)
+        if rows.empty:
+            continue
+        heading = f"{title}: {found.regimen} vs {found.versus_regimen} ({found.source_short})"
+        specs.append(
+            ChartSpec(
+                key=f"{key}_{slug(found.key, '_')}",
+                title=heading,
+                figure=charts.benefit_harm_figure(
+                    rows,
+                    title=heading,
+                    regimen=found.regimen,
+                    versus=found.versus_regimen,
+                    subtitle=f"{found.cohort_label} vs {found.versus_label} · "
+                    + filter_subtitle(loaded, filters),
+                    look=look,
+                ),
+                table=rows,
+                columns=tables.EFFECT_DISPLAY,
+                filename=slug(heading),
+                note=compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " "),
+                speaker_notes=compare.pictograph_sentence(
+                    found, [row for _, row in rows.iterrows()]
+                ),
+            )
+        )
+    return specs
+
+
+def pictograph_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    comparison: str = "",
+    outcomes: Sequence[str] = (),
+    look: Look = SCREEN,
+) -> list[ChartSpec]:
+    """Out of 100 patients: a comparison's outcomes as pictographs, with the sentence.
+
+    Its first benefit and first harm outcome, or the ``outcomes`` chosen (endpoint ids).
+    """
+    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
+    specs = []
+    for found in chosen:
+        rows = compare.benefit_harm_rows(effects, found)
+        rows = rows[rows[fx.QUALIFIER] == "exact"]
+        if outcomes:
+            picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
+        else:
+            picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
+        if picked.empty:
+            continue
+        heading = f"{title}: {found.regimen} instead of {found.versus_regimen}"
+        sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
+        specs.append(
+            ChartSpec(
+                key=f"{key}_{slug(found.key, '_')}",
+                title=heading,
+                figure=charts.pictograph_figure(
+                    [
+                        (
+                            str(r[fx.ENDPOINT_LABEL]),
+                            float(r[fx.VERSUS_RISK]),
+                            float(r[fx.RISK]),
+                            r[fx.BETTER] == "higher",
+                        )
+                        for _, r in picked.iterrows()
+                    ],
+                    title=heading,
+                    regimen=found.regimen,
+                    versus=found.versus_regimen,
+                    subtitle=f"{found.cohort_label} vs {found.versus_label} · "
+                    f"{found.source_short} · data {loaded.data_version}",
+                    look=look,
+                ),
+                table=picked,
+                columns=tables.EFFECT_DISPLAY,
+                filename=slug(heading),
+                note=sentence,
+                speaker_notes=sentence,
+            )
+        )
+    return specs
+
+
+def profile_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    cohorts: Sequence[str] = (),
+    look: Look = SCREEN,
+) -> list[ChartSpec]:
+    """Small multiples of the chosen cohorts' percentages, one panel per endpoint.
+
+    Nothing is pooled and no difference is computed across studies; nothing is drawn until
+    cohorts are chosen.
+    """
+    results = loaded.results
+    table = results[results[fr.COHORT].isin(list(cohorts)) & (results[fr.UNIT] == "percent")]
+    if table.empty or len(set(table[fr.COHORT])) < 2:
+        return []
+    return [
+        ChartSpec(
+            key=key,
+            title=title,
+            figure=charts.forest_figure(
+                table,
+                title=title,
+                subtitle="Each panel one endpoint; cohorts from different studies side by "
+                "side, never pooled · data " + loaded.data_version,
+                panels=fr.ENDPOINT,
+                look=look,
+            ),
+            table=table,
+            columns=tables.RESULT_DISPLAY,
+            filename=slug(title),
+            note="Cross-trial comparison: populations, doses and definitions differ.",
+            speaker_notes=speaker_notes("chosen cohorts side by side:", table),
+        )
+    ]

@@ -11,14 +11,19 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components.loaded import FILTER_KEYS, Filters, LoadedEvidence, load_bytes, load_path
+from components.loaded import (
+    BUNDLED_EVIDENCE,
+    FILTER_KEYS,
+    Filters,
+    LoadedEvidence,
+    load_bytes,
+    load_path,
+)
 from components.looks import SCREEN, Look
 from components.registry import Chart
 from components.specs import ChartSpec
 from evidence.loader import EvidenceError
 
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_EVIDENCE = ROOT / "data" / "evidence.yaml"
 EVIDENCE_ENV = "EVIDENCE_FILE"
 
 # Filter widgets use the filters' keys (components/loaded.py FILTERS), which double as URL

@@ -12,8 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from components import charts
+from components import charts, compare
 from components.loaded import LoadedEvidence
+from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import Change
@@ -65,6 +66,27 @@ PLANE_DISPLAY = {
     fr.VERDICT: "Editorial verdict",
     fr.EDITORIAL_ONLY: "Editorial-only figure",
     fr.SOURCE_SHORT: "Source",
+}
+EFFECT_DISPLAY = {
+    fx.SOURCE_SHORT: "Source",
+    fx.COHORT_LABEL: "Cohort",
+    fx.VERSUS_LABEL: "Versus",
+    fx.ENDPOINT_LABEL: "Endpoint",
+    fx.RANDOMISED: "Randomised",
+    fx.BASIS: "Basis",
+    fx.RISK: "Risk (%)",
+    fx.VERSUS_RISK: "Versus risk (%)",
+    fx.DIFFERENCE: "Difference per 100",
+    fx.DIFFERENCE_LOW: "Difference 95% CI low",
+    fx.DIFFERENCE_HIGH: "Difference 95% CI high",
+    fx.MEASURE: "Measure",
+    fx.RATIO: "Ratio",
+    fx.RATIO_LOW: "Ratio 95% CI low",
+    fx.RATIO_HIGH: "Ratio 95% CI high",
+    fx.NNT: "NNT",
+    fx.NNT_KIND: "NNT kind",
+    fx.P: "p",
+    fx.WHY: "Why / caveats",
 }
 # Vocabulary-valued columns shown in words.
 WORDS = {
@@ -228,3 +250,37 @@ def change_list(changes: Sequence[Change]) -> pd.DataFrame:
             "Source": [c.source for c in changes],
         }
     )
+
+
+def effect_lines(key: str, loaded: LoadedEvidence) -> list[str]:
+    """The within-study effects of a ``rests_on`` figure (``cohort/endpoint``), in words.
+
+    Every comparison of that cohort with another arm of its source on that endpoint: computed
+    differences with their CIs (marked as ours), and effects as the source reports them.
+    """
+    cohort, _, endpoint = key.partition("/")
+    effects = loaded.effects
+    rows = effects[
+        (effects[fx.ENDPOINT] == endpoint)
+        & ((effects[fx.COHORT] == cohort) | (effects[fx.VERSUS] == cohort))
+    ]
+    lines = []
+    for _, row in rows.iterrows():
+        parts = [
+            compare.difference_text(row) and f"{compare.difference_text(row)} per 100",
+            compare.ratio_text(row),
+            compare.nnt_text(row),
+        ]
+        said = "; ".join(p for p in parts if p)
+        if not said:
+            continue
+        who = (
+            "as reported"
+            if row[fx.BASIS] == fx.BASIS_REPORTED
+            else "computed by us" + ("" if row[fx.RANDOMISED] else ", not randomised")
+        )
+        lines.append(
+            f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "
+            f"{said} ({who})"
+        )
+    return lines

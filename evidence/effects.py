@@ -4,13 +4,13 @@
 source, computed from the file's percents and counts or reported by the source.
 
 Which pairs
-    Every pair of cohorts of one source that report the same endpoint whose unit is
-    ``percent`` and whose category carries the vocabulary's ``proportion`` flag (response,
-    toxicity, dose modification, other). Time-to-event percents (Kaplan-Meier landmarks) and
-    medians are never turned into risk differences: censoring makes them something other than
-    a proportion of n. A cohort whose regimen is a comparator is always the ``versus``;
-    otherwise, and when both are comparators, the cohort listed first in the file is the
-    ``cohort``. A three-arm trial gives three pairs.
+    Every pair of cohorts of one source that report the same proportion endpoint
+    (``Endpoint.is_proportion``: unit ``percent``, a category with the vocabulary's
+    ``proportion`` flag, no ``timepoint``). Time-to-event percents (Kaplan-Meier landmarks),
+    rates at a time point and medians are never turned into risk differences: censoring makes
+    them something other than a proportion of n. A cohort whose regimen is a comparator is
+    always the ``versus``; otherwise, and when both are comparators, the cohort listed first in
+    the file is the ``cohort``. A three-arm trial gives three pairs.
 
 Randomised or not
     A pair is flagged ``randomised`` when its source's design carries the vocabulary's
@@ -19,9 +19,9 @@ Randomised or not
     whether every pooled trial randomised these arms, so ``why`` says so. Other designs
     (phase 2, retrospective series) are flagged False, and ``why`` says the groups may differ
     in other ways too; when both groups share a regimen (Coman's continued versus stopped
-    lenalidomide, a subgroup beside its whole cohort) ``why`` says that as well. Whether one
-    group contains the other cannot be told from the file: such pairs are not independent
-    samples, and their intervals, when n is known, would be too narrow.
+    lenalidomide) ``why`` says that as well. A cohort and a cohort it is part of
+    (``subgroup_of``, at any depth) share patients: they are never paired. Two disjoint
+    subgroups of one cohort are.
 
 Where the counts come from
     ``events`` and ``n`` where reported (a result's own ``n`` overrides its cohort's).
@@ -102,6 +102,7 @@ from evidence.frames import (
     VERSUS,
     VERSUS_LABEL,
     VERSUS_REGIMEN_SHORT,
+    FrameContract,
     N,
     P,
     format_value,
@@ -127,6 +128,7 @@ __all__ = [
     "DIFFERENCE_HIGH",
     "DIFFERENCE_LOW",
     "EFFECT_COLUMNS",
+    "EFFECT_FRAME",
     "ENDPOINT",
     "ENDPOINT_LABEL",
     "ENDPOINT_ORDER",
@@ -216,58 +218,65 @@ NNT_HARM = "harm"
 COMPUTED_MEASURE = "risk_ratio"
 """The ``measure`` of a computed row: its ratio columns hold the risk ratio."""
 
-EFFECT_COLUMNS = [
-    SOURCE,
-    SOURCE_SHORT,
-    DESIGN,
-    RANDOMISED,
-    SETTING,
-    COHORT,
-    COHORT_LABEL,
-    REGIMEN,
-    REGIMEN_SHORT,
-    VERSUS,
-    VERSUS_LABEL,
-    VERSUS_REGIMEN,
-    VERSUS_REGIMEN_SHORT,
-    ENDPOINT,
-    ENDPOINT_LABEL,
-    ENDPOINT_SHORT,
-    CATEGORY,
-    BETTER,
-    BASIS,
-    MEASURE,
-    VALUE,
-    QUALIFIER,
-    VERSUS_VALUE,
-    VERSUS_QUALIFIER,
-    EVENTS,
-    N,
-    VERSUS_EVENTS,
-    VERSUS_N,
-    RISK,
-    VERSUS_RISK,
-    DIFFERENCE,
-    DIFFERENCE_LOW,
-    DIFFERENCE_HIGH,
-    RATIO,
-    RATIO_LOW,
-    RATIO_HIGH,
-    NNT,
-    NNT_LOW,
-    NNT_HIGH,
-    NNT_KIND,
-    P,
-    REPORTED_BY,
-    VERSUS_REPORTED_BY,
-    LOCATOR,
-    VERSUS_LOCATOR,
-    WHY,
-    SOURCE_ORDER,
-    ENDPOINT_ORDER,
-    COHORT_ORDER,
-    VERSUS_ORDER,
-]
+EFFECT_FRAME = FrameContract(
+    "within-study effects",
+    {
+        SOURCE: "the source's id",
+        SOURCE_SHORT: "its short name",
+        DESIGN: "its design",
+        RANDOMISED: "bool: the design carries the 'randomised' flag (never a pooled analysis)",
+        SETTING: "the setting's id",
+        COHORT: "the cohort's id (the regimen arm)",
+        COHORT_LABEL: "its label",
+        REGIMEN: "its regimen's id",
+        REGIMEN_SHORT: "its regimen, short",
+        VERSUS: "the other cohort's id (the comparator arm)",
+        VERSUS_LABEL: "its label",
+        VERSUS_REGIMEN: "its regimen's id",
+        VERSUS_REGIMEN_SHORT: "its regimen, short",
+        ENDPOINT: "the endpoint's id",
+        ENDPOINT_LABEL: "its label",
+        ENDPOINT_SHORT: "its short label",
+        CATEGORY: "its category",
+        BETTER: "which way is better",
+        BASIS: "events, 'percent x n' (back-calculated), percent (n unknown or a qualified "
+        "figure) or reported",
+        MEASURE: "what the ratio columns hold: risk_ratio when computed, else the reported "
+        "measure (a reported difference fills the difference columns)",
+        VALUE: "the cohort's percent as stated",
+        QUALIFIER: "its qualifier",
+        VERSUS_VALUE: "the versus arm's percent as stated",
+        VERSUS_QUALIFIER: "its qualifier",
+        EVENTS: "Int64: the cohort's count used, reported or back-calculated",
+        N: "Int64: its n",
+        VERSUS_EVENTS: "Int64: the versus arm's count used",
+        VERSUS_N: "Int64: its n",
+        RISK: "percent; from the counts when there are counts",
+        VERSUS_RISK: "percent; from the counts when there are counts",
+        DIFFERENCE: "risk difference, percentage points (cohort minus versus)",
+        DIFFERENCE_LOW: "its Newcombe 95% CI, low end",
+        DIFFERENCE_HIGH: "its Newcombe 95% CI, high end",
+        RATIO: "risk ratio (Katz log CI), or the reported ratio",
+        RATIO_LOW: "its 95% CI, low end",
+        RATIO_HIGH: "its 95% CI, high end",
+        NNT: "100 / |difference|, unrounded",
+        NNT_LOW: "its 95% CI, low end (only when the difference's CI excludes 0)",
+        NNT_HIGH: "its 95% CI, high end",
+        NNT_KIND: "benefit (NNTB), harm (NNTH) or empty",
+        P: "p as reported (text; reported rows only)",
+        REPORTED_BY: "who reported the cohort's figure (a reported row's: the comparison's)",
+        VERSUS_REPORTED_BY: "who reported the versus arm's figure",
+        LOCATOR: "where in the source, the cohort's figure",
+        VERSUS_LOCATOR: "where in the source, the versus arm's figure",
+        WHY: "every caveat in sentences: why a cell is empty, back-calculation, continuity "
+        "correction, randomisation, a shared regimen",
+        SOURCE_ORDER: "the source's position in the file",
+        ENDPOINT_ORDER: "the endpoint's position in the file",
+        COHORT_ORDER: "the cohort's position in the file",
+        VERSUS_ORDER: "the versus cohort's position in the file",
+    },
+)
+EFFECT_COLUMNS = EFFECT_FRAME.names
 """Every column of ``effect_table``, in order (also the CSV header of ``python -m evidence
 effects FILE --csv``)."""
 
@@ -275,19 +284,10 @@ DIFFERENCE_COLUMNS = (DIFFERENCE, DIFFERENCE_LOW, DIFFERENCE_HIGH)
 RATIO_COLUMNS = (RATIO, RATIO_LOW, RATIO_HIGH)
 _INT_COLUMNS = (EVENTS, N, VERSUS_EVENTS, VERSUS_N)
 _FLOAT_COLUMNS = (
-    VALUE,
-    VERSUS_VALUE,
-    RISK,
-    VERSUS_RISK,
-    DIFFERENCE,
-    DIFFERENCE_LOW,
-    DIFFERENCE_HIGH,
-    RATIO,
-    RATIO_LOW,
-    RATIO_HIGH,
-    NNT,
-    NNT_LOW,
-    NNT_HIGH,
+    *(VALUE, VERSUS_VALUE, RISK, VERSUS_RISK),
+    *DIFFERENCE_COLUMNS,
+    *RATIO_COLUMNS,
+    *(NNT, NNT_LOW, NNT_HIGH),
 )
 _ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
 
@@ -729,26 +729,7 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
     source, then endpoint, then cohort, then versus (file order each); a computed row
     before a reported one of the same arms and endpoint.
 
-    Columns
-    -------
-    source, source_short, design, randomised (bool: the design carries the ``randomised``
-    flag; never for a pooled analysis), setting, cohort, cohort_label, regimen,
-    regimen_short, versus, versus_label, versus_regimen, versus_regimen_short, endpoint,
-    endpoint_label, endpoint_short, category, better, basis (``events``, ``percent x n``,
-    ``percent`` when n is unknown or a figure is qualified, or ``reported``), measure (what
-    the ratio columns hold: ``risk_ratio`` when computed, else the reported measure; a
-    reported ``difference`` fills the difference columns), value, qualifier, versus_value,
-    versus_qualifier (each arm's percent as stated), events, n, versus_events, versus_n
-    (Int64: the counts used, reported or back-calculated; with basis ``percent`` only
-    reported ones), risk, versus_risk (percent; from the counts when there are counts),
-    difference, difference_low, difference_high (percentage points, Newcombe 95% CI), ratio,
-    ratio_low, ratio_high (risk ratio, Katz log 95% CI; or the reported effect), nnt,
-    nnt_low, nnt_high (100 / |difference|, unrounded), nnt_kind (``benefit``, ``harm`` or
-    empty), p (text, reported rows only), reported_by, versus_reported_by (who reported each
-    arm's figure; a reported row's is the comparison's), locator, versus_locator, why (every
-    caveat, in sentences: why a cell is empty, back-calculation, continuity correction,
-    randomisation, a shared regimen; empty when there is nothing to say), source_order,
-    endpoint_order, cohort_order, versus_order.
+    Contract: EFFECT_FRAME (every column with what it holds).
 
     A cell that cannot be computed is empty (NaN, <NA> or None) and ``why`` says why.
     """
@@ -767,7 +748,7 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
             row["_kind"] = kind
             rows.append(row)
     rows.sort(key=lambda r: (*(r[c] for c in _ORDER_COLUMNS), r["_kind"]))
-    frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    frame = EFFECT_FRAME.frame(rows)
     for column in _INT_COLUMNS:
         frame[column] = frame[column].astype("Int64")
     for column in _FLOAT_COLUMNS:

@@ -127,148 +127,126 @@ class Vocabulary:
         return {"type": "string", "enum": list(self.words)}
 
 
-def _words(**words: Word) -> dict[str, Word]:
-    return dict(words)
+def _vocabulary(name: str, title: str, **words: str | Word) -> Vocabulary:
+    """A vocabulary from keyword words; a plain string is the word's label."""
+    return Vocabulary(
+        name, title, {w: Word(v) if isinstance(v, str) else v for w, v in words.items()}
+    )
 
 
-CATEGORY = Vocabulary(
+PROPORTION = frozenset({"proportion"})
+CATEGORY = _vocabulary(
     "category",
     "Category",
-    _words(
-        response=Word("Response", flags=frozenset({"proportion", "benefit"})),
-        toxicity=Word("Toxicity", flags=frozenset({"proportion", "harm"})),
-        dose_modification=Word("Dose modification", flags=frozenset({"proportion", "harm"})),
-        quality_of_life=Word("Quality of life"),
-        # A time-to-event percentage is a Kaplan-Meier landmark, not a proportion of n: a
-        # binomial interval or a risk difference would ignore censoring.
-        time_to_event=Word("Time to event"),
-        other=Word("Other", flags=frozenset({"proportion"})),
+    # The phrase names a group of outcomes: summary-of-findings tables are grouped by it.
+    response=Word("Response", phrase="efficacy", flags=PROPORTION | {"benefit"}),
+    toxicity=Word("Toxicity", phrase="safety", flags=PROPORTION | {"harm"}),
+    dose_modification=Word(
+        "Dose modification", phrase="dose modifications", flags=PROPORTION | {"harm"}
     ),
+    quality_of_life=Word("Quality of life", phrase="quality of life"),
+    # A time-to-event percentage is a Kaplan-Meier landmark, not a proportion of n: a
+    # binomial interval or a risk difference would ignore censoring.
+    time_to_event=Word("Time to event", phrase="time to event"),
+    other=Word("Other", phrase="other outcomes", flags=PROPORTION),
 )
-UNIT = Vocabulary(
+UNIT = _vocabulary(
     "unit",
     "Unit",
-    _words(
-        percent=Word("Patients (%)", phrase="percent", mark="%"),
-        months=Word("Months", mark=" mo"),
-        years=Word("Years", mark=" y"),
-        patients=Word("Patients", mark=" patients"),
-        score=Word("Score"),
-        ratio=Word("Ratio"),
-    ),
+    percent=Word("Patients (%)", phrase="percent", mark="%"),
+    months=Word("Months", mark=" mo"),
+    years=Word("Years", mark=" y"),
+    patients=Word("Patients", mark=" patients"),
+    score="Score",
+    ratio="Ratio",
 )
-BETTER = Vocabulary(
+BETTER = _vocabulary(
     "better",
     "Which way is better",
-    _words(
-        higher=Word("Higher is better"),
-        lower=Word("Lower is better"),
-        none=Word("Neither way is better"),
-    ),
+    higher="Higher is better",
+    lower="Lower is better",
+    none="Neither way is better",
 )
-ROLE = Vocabulary(
+ROLE = _vocabulary(
     "role",
     "Investigational or comparator",
-    _words(
-        investigational=Word("Investigational"),
-        comparator=Word("Comparator"),
-    ),
+    investigational="Investigational",
+    comparator="Comparator",
 )
-DESIGN = Vocabulary(
+RANDOMISED = frozenset({"randomised"})
+DESIGN = _vocabulary(
     "design",
     "Study design",
-    _words(
-        randomized_phase3=Word("Randomised phase 3", flags=frozenset({"randomised"})),
-        randomized_phase2=Word("Randomised phase 2", flags=frozenset({"randomised"})),
-        phase2=Word("Phase 2"),
-        phase1_2=Word("Phase 1/2"),
-        retrospective=Word("Retrospective"),
-        pooled_analysis=Word("Pooled analysis"),
-        other=Word("Other"),
-    ),
+    randomized_phase3=Word("Randomised phase 3", flags=RANDOMISED),
+    randomized_phase2=Word("Randomised phase 2", flags=RANDOMISED),
+    phase2="Phase 2",
+    phase1_2="Phase 1/2",
+    retrospective="Retrospective",
+    pooled_analysis="Pooled analysis",
+    other="Other",
 )
-PHASE = Vocabulary(
+PHASE = _vocabulary(
     "phase",
     "Treatment phase",
-    _words(
-        induction=Word("Induction"),
-        maintenance=Word("Maintenance"),
-        salvage=Word("Salvage"),
-        continuous=Word("Continuous"),
-    ),
+    induction="Induction",
+    maintenance="Maintenance",
+    salvage="Salvage",
+    continuous="Continuous",
 )
-QUALIFIER = Vocabulary(
+QUALIFIER = _vocabulary(
     "qualifier",
     "Qualifier",
-    _words(
-        exact=Word("Exact"),
-        approximately=Word("Approximately", mark="about"),
-        up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
-        at_least=Word("At least", mark="at least", flags=frozenset({"floor"})),
-        more_than=Word("More than", mark="more than", flags=frozenset({"floor"})),
-        less_than=Word("Less than", mark="less than", flags=frozenset({"ceiling"})),
-    ),
+    exact="Exact",
+    approximately=Word("Approximately", mark="about"),
+    up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
+    at_least=Word("At least", mark="at least", flags=frozenset({"floor"})),
+    more_than=Word("More than", mark="more than", flags=frozenset({"floor"})),
+    less_than=Word("Less than", mark="less than", flags=frozenset({"ceiling"})),
 )
-REPORTED_BY = Vocabulary(
+REPORTED_BY = _vocabulary(
     "reported_by",
     "Reported by",
-    _words(
-        primary=Word("Trial report", phrase="the trial report"),
-        secondary=Word("Secondary source", phrase="a secondary source"),
-        editorial=Word("Editorial only", phrase="the editorial only"),
-        computed=Word("Computed by us", phrase="our computation"),
-    ),
+    primary=Word("Trial report", phrase="the trial report"),
+    secondary=Word("Secondary source", phrase="a secondary source"),
+    editorial=Word("Editorial only", phrase="the editorial only"),
+    computed=Word("Computed by us", phrase="our computation"),
 )
-MEASURE = Vocabulary(
+RATIO = frozenset({"ratio"})
+MEASURE = _vocabulary(
     "measure",
     "Measure",
-    _words(
-        hazard_ratio=Word("Hazard ratio", flags=frozenset({"ratio"})),
-        odds_ratio=Word("Odds ratio", flags=frozenset({"ratio"})),
-        risk_ratio=Word("Risk ratio", flags=frozenset({"ratio"})),
-        difference=Word("Difference"),
-    ),
+    hazard_ratio=Word("Hazard ratio", flags=RATIO),
+    odds_ratio=Word("Odds ratio", flags=RATIO),
+    risk_ratio=Word("Risk ratio", flags=RATIO),
+    difference="Difference",
 )
-DIRECTION = Vocabulary(
+DIRECTION = _vocabulary(
     "direction",
     "Direction",
-    _words(
-        better=Word("Better", mark="↑"),
-        worse=Word("Worse", mark="↓"),
-        similar=Word("Similar", mark="="),
-    ),
+    better=Word("Better", mark="↑"),
+    worse=Word("Worse", mark="↓"),
+    similar=Word("Similar", mark="="),
 )
-EFFICACY = Vocabulary(
-    "efficacy",
-    "Efficacy",
-    _words(
-        high=Word("High"),
-        moderate=Word("Moderate"),
-        low=Word("Low"),
-        unclear=Word("Unclear"),
-    ),
+EFFICACY = _vocabulary(
+    "efficacy", "Efficacy", high="High", moderate="Moderate", low="Low", unclear="Unclear"
 )
-SAFETY = Vocabulary(
+SAFETY = _vocabulary(
     "safety",
     "Safety",
-    _words(
-        acceptable=Word("Acceptable"),
-        manageable=Word("Manageable"),
-        concerning=Word("Concerning"),
-        unacceptable=Word("Unacceptable"),
-        unclear=Word("Unclear"),
-    ),
+    acceptable="Acceptable",
+    manageable="Manageable",
+    concerning="Concerning",
+    unacceptable="Unacceptable",
+    unclear="Unclear",
 )
 # Colours: Okabe-Ito hues (colour-blind safe).
-VERDICT = Vocabulary(
+VERDICT = _vocabulary(
     "verdict",
     "Editorial verdict",
-    _words(
-        favourable=Word("Favourable", colour="#009E73", icon=":material/thumb_up:"),
-        promising=Word("Promising", colour="#56B4E9", icon=":material/trending_up:"),
-        uncertain=Word("Uncertain", colour="#E69F00", icon=":material/help:"),
-        unfavourable=Word("Unfavourable", colour="#D55E00", icon=":material/thumb_down:"),
-    ),
+    favourable=Word("Favourable", colour="#009E73", icon=":material/thumb_up:"),
+    promising=Word("Promising", colour="#56B4E9", icon=":material/trending_up:"),
+    uncertain=Word("Uncertain", colour="#E69F00", icon=":material/help:"),
+    unfavourable=Word("Unfavourable", colour="#D55E00", icon=":material/thumb_down:"),
 )
 
 VOCABULARIES: tuple[Vocabulary, ...] = (

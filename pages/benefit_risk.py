@@ -8,31 +8,52 @@ from evidence import frames as fr
 from evidence import vocabulary
 
 
-def pick_plane_endpoints(results: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Priority lists of harm and response endpoints for the benefit-harm plane."""
+def pick_plane_pair(results: pd.DataFrame) -> tuple[str, str]:
+    """One harm and one benefit endpoint; by default the pair the most cohorts report."""
     percent = results[results[fr.UNIT] == "percent"]
-    harm_words = list(vocabulary.CATEGORY.with_flag("harm"))
-    benefit_words = list(vocabulary.CATEGORY.with_flag("benefit"))
-    harm = endpoint_options(percent[percent[fr.CATEGORY].isin(harm_words)])
-    benefit = endpoint_options(percent[percent[fr.CATEGORY].isin(benefit_words)])
-    left, right = st.columns(2)
-    chosen_harm = left.multiselect(
-        "Harm endpoints, in order of preference",
-        list(harm),
-        format_func=lambda e: str(harm.get(e, e)),
-        key="plane_harm",
-        bind="query-params",
-        placeholder="Any harm endpoint, in file order",
+    default = fr.default_plane_pair(results) or ("", "")
+    columns = st.columns(2)
+    chosen = []
+    for column, flag, label, key, fallback in (
+        (columns[0], "harm", "Harm (x axis)", "plane_harm", default[0]),
+        (columns[1], "benefit", "Benefit (y axis)", "plane_benefit", default[1]),
+    ):
+        words = list(vocabulary.CATEGORY.with_flag(flag))
+        options = endpoint_options(percent[percent[fr.CATEGORY].isin(words)])
+        ids = list(options)
+        chosen.append(
+            column.selectbox(
+                label,
+                ids,
+                index=ids.index(fallback) if fallback in ids else None,
+                format_func=options.__getitem__,
+                key=key,
+                bind="query-params",
+                placeholder="No endpoint of this kind",
+            )
+            or ""
+        )
+    return chosen[0], chosen[1]
+
+
+def render_missing(results: pd.DataFrame, harm: str, benefit: str) -> None:
+    """The cohorts not on the plane, by name, with what they report instead."""
+    missing = fr.plane_missing(results, harm=harm, benefit=benefit)
+    if missing.empty:
+        return
+    st.markdown(f"**Not on the plane: {len(missing)} cohort(s) report other endpoints**")
+    st.caption("None is moved onto these axes with a different endpoint.")
+    st.table(
+        missing.rename(
+            columns={
+                fr.COHORT_LABEL: "Cohort",
+                fr.SETTING_SHORT: "Setting",
+                fr.SOURCE_SHORT: "Source",
+                "reports": "Reports instead",
+            }
+        ),
+        hide_index=True,
     )
-    chosen_benefit = right.multiselect(
-        "Response endpoints, in order of preference",
-        list(benefit),
-        format_func=lambda e: str(benefit.get(e, e)),
-        key="plane_benefit",
-        bind="query-params",
-        placeholder="Any response endpoint, in file order",
-    )
-    return tuple(map(str, chosen_harm)), tuple(map(str, chosen_benefit))
 
 
 def render_verdicts(verdicts: pd.DataFrame, loaded: LoadedEvidence) -> None:
@@ -42,27 +63,35 @@ def render_verdicts(verdicts: pd.DataFrame, loaded: LoadedEvidence) -> None:
     ):
         st.subheader(panels.md(setting))
         for _, verdict in group.iterrows():
+            keys = verdict[fr.RESTS_ON]
             panels.render_verdict_card(
                 verdict,
-                [line for k in verdict[fr.RESTS_ON] for line in tables.describe_key(k, loaded)],
+                [line for k in keys for line in tables.describe_key(k, loaded)],
+                [line for k in keys for line in tables.effect_lines(k, loaded)],
             )
 
 
 loaded, filters = state.page_view()
 st.caption(
-    "Each point is one cohort: its response against its harm. Size shows n (a small fixed "
-    "size when n is not reported); colour shows the editorial's verdict. For each cohort the "
-    "first endpoint it reports, in the order chosen below, is used."
+    "Each point is one cohort: one benefit endpoint against one harm endpoint, the same for "
+    "every point. Size shows n (a small fixed size when n is not reported); colour shows the "
+    "editorial's verdict; arrows join the arms of one study, from the comparator to the "
+    "regimen. Points from different studies are a cross-trial comparison."
 )
-harm, benefit = pick_plane_endpoints(filters.apply(loaded.results))
-panels.render_charts(
-    "benefit_risk",
-    loaded,
-    filters,
-    what="cohorts with both a response and a harm figure",
-    harm=harm,
-    benefit=benefit,
-)
+results = filters.apply(loaded.results)
+harm, benefit = pick_plane_pair(results)
+if harm and benefit:
+    panels.render_chart(
+        "benefit_risk",
+        loaded,
+        filters,
+        what="cohorts with both of these endpoints",
+        harm=harm,
+        benefit=benefit,
+    )
+    render_missing(results, harm, benefit)
+else:
+    panels.render_empty("cohorts with both a benefit and a harm percentage", filters)
 
 st.header("The editorial's verdicts")
 verdicts = filters.apply(loaded.verdicts)

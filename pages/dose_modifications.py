@@ -11,13 +11,8 @@ def render_beside_response(loaded: LoadedEvidence, filters: Filters) -> None:
         filters.apply(loaded.results), category="dose_modification"
     ).rename(columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"})
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
-        "Download as CSV",
-        table.to_csv(index=False).encode("utf-8"),
-        file_name="dose-modifications-beside-response.csv",
-        mime="text/csv",
-        key="dose_modification_beside_csv",
-        icon=":material/download:",
+    panels.csv_download(
+        table, filename="dose-modifications-beside-response", key="dose_modification_beside_csv"
     )
 
 

@@ -27,13 +27,8 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
             "Citation": st.column_config.TextColumn("Citation", width="large"),
         },
     )
-    st.download_button(
-        "Download the source list as CSV",
-        table.to_csv(index=False).encode("utf-8"),
-        file_name="sources.csv",
-        mime="text/csv",
-        key="sources_csv",
-        icon=":material/download:",
+    panels.csv_download(
+        table, filename="sources", key="sources_csv", label="Download the source list as CSV"
     )
     st.subheader("Which figures come from a source")
     names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))

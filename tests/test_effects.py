@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import run_cli
 
 from evidence import effects as fx
 from evidence import frames as fr
@@ -27,17 +28,6 @@ BUNDLED = ROOT / "data" / "evidence.yaml"
 @pytest.fixture(scope="module")
 def bundled() -> pd.DataFrame:
     return fx.effect_table(load_evidence(BUNDLED))
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "evidence", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 # ---------- tiny hand-built evidence ----------

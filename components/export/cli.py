@@ -5,33 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from components.export.files import (
-    ALL_FORMATS,
-    DECK_NAME,
-    NEEDS_CHROMIUM,
-    README_NAME,
-    export_all,
-    parse_formats,
-)
+from components.export import files
 from components.export.render import ExportUnavailable
-from components.loaded import Filters, load_path
+from components.loaded import BUNDLED_EVIDENCE, Filters, load_path
 from evidence.loader import EvidenceError
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_EVIDENCE = ROOT / "data" / "evidence.yaml"
 
 _EPILOG = f"""\
 Writes, for the view chosen: each chart as PNG/SVG/PDF (titles, filters, sources, data
 version and export date inside the image), its rows as CSV, a journal-club deck
-({DECK_NAME}) and {README_NAME} with the citations of the sources used.
+({files.DECK_NAME}) and {files.README_NAME} with the citations of the sources used.
 
 Exit status: 0 all written; 1 the evidence file has problems (one line each, as in
 `python -m evidence validate`), or a file could not be written, or Chromium is missing;
 2 usage error.
 
-Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs and {README_NAME} are still
+Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs and {files.README_NAME} are still
 written (when csv is asked for), the message says how to install Chromium
 (apt-get install chromium), and the exit status is 1.
 """
@@ -43,7 +32,7 @@ def _ids(text: str) -> tuple[str, ...]:
 
 def _formats_arg(text: str) -> frozenset[str]:
     try:
-        return parse_formats(text)
+        return files.parse_formats(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -59,14 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     parser.add_argument(
         "--evidence",
-        default=str(DEFAULT_EVIDENCE),
+        default=str(BUNDLED_EVIDENCE),
         metavar="FILE",
         help="evidence file (default: data/evidence.yaml of this repository)",
     )
     parser.add_argument(
         "--formats",
         type=_formats_arg,
-        default=ALL_FORMATS,
+        default=files.ALL_FORMATS,
         metavar="LIST",
         help="comma-separated, from png,svg,pdf,pptx,csv (default: all)",
     )
@@ -109,12 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     try:
         try:
-            paths = export_all(loaded, filters, args.out, formats=args.formats)
+            paths = files.export_all(loaded, filters, args.out, formats=args.formats)
         except ExportUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1
-            rest = args.formats - NEEDS_CHROMIUM  # what needs no browser: csv
-            paths = export_all(loaded, filters, args.out, formats=rest) if rest else []
+            rest = args.formats - files.NEEDS_CHROMIUM  # what needs no browser: csv
+            paths = files.export_all(loaded, filters, args.out, formats=rest) if rest else []
     except OSError as exc:
         print(f"error: could not write to {args.out}: {exc}", file=sys.stderr)
         return 1

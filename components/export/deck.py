@@ -18,7 +18,7 @@ from pptx.parts.image import Image
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
-from components import charts, tables
+from components import charts, compare, tables
 from components.export.render import INSTALL_HINT
 from components.loaded import Filters, LoadedEvidence
 from components.looks import GREY, INK
@@ -240,6 +240,9 @@ def deck_pptx(
         )
         _notes(slide, spec.speaker_notes + (f"\nNote: {spec.note}" if spec.note else ""))
 
+    for comparison, groups in summaries_of_findings(loaded, filters):
+        _sof_slide(deck.slides.add_slide(layout), comparison, groups, version)
+
     verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
     editorial = f" · {ev.editorial.citation}" if ev.editorial else ""
     for _, verdict in verdicts.iterrows():
@@ -298,3 +301,115 @@ def deck_pptx(
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+SOF_SLIDE_COLUMNS = (
+    "Outcome",
+    "Risk with comparator",
+    "Risk with regimen",
+    "Difference per 100 (95% CI)",
+    "Relative effect (95% CI)",
+    "NNT (95% CI)",
+)
+"""The summary-of-findings columns a slide shows; the rest go to the speaker notes."""
+SOF_WIDTHS = (2.9, 1.75, 1.75, 2.5, 2.0, 1.6)  # inches, 12.5 in all
+
+
+def summaries_of_findings(
+    loaded: LoadedEvidence, filters: Filters
+) -> list[tuple[compare.Comparison, list[tuple[str, pd.DataFrame]]]]:
+    """The summary of findings of every randomised comparison in view, for the deck."""
+    effects = filters.apply(loaded.effects)
+    return [
+        (found, compare.sof_groups(loaded, effects, found))
+        for found in compare.comparisons(effects)
+        if found.randomised
+    ]
+
+
+def _sof_slide(
+    slide: Slide,
+    comparison: compare.Comparison,
+    groups: Sequence[tuple[str, pd.DataFrame]],
+    version: str,
+) -> None:
+    """One summary-of-findings slide: a GRADE-style table of the computed rows.
+
+    The reported effects, every column, the findings and the method go to the speaker notes.
+    """
+    _text_box(
+        slide,
+        Inches(0.2),
+        Inches(0.9),
+        [
+            _Para(
+                f"Summary of findings: {comparison.regimen} vs {comparison.versus_regimen}",
+                size=26,
+                bold=True,
+            ),
+            _Para(
+                f"{comparison.cohort_label} vs {comparison.versus_label} · "
+                f"{comparison.source_short} · randomised",
+                size=14,
+                colour=GREY,
+            ),
+        ],
+    )
+    computed = [(t, g) for t, g in groups if list(g.columns) == compare.SOF_COLUMNS]
+    others = [(t, g) for t, g in groups if list(g.columns) != compare.SOF_COLUMNS]
+    rows = sum(len(g) + 1 for _, g in computed)
+    size = 14 if rows <= 9 else 12
+    top = Inches(1.35)
+    if rows:
+        shape = slide.shapes.add_table(
+            rows + 1,
+            len(SOF_SLIDE_COLUMNS),
+            _MARGIN,
+            top,
+            Emu(SLIDE_WIDTH - 2 * _MARGIN),
+            Inches(0.4),
+        )
+        table = shape.table
+        for j, width in enumerate(SOF_WIDTHS):
+            table.columns[j].width = Inches(width)
+        cells = [list(SOF_SLIDE_COLUMNS)]
+        for title, group in computed:
+            cells.append([title] + [""] * (len(SOF_SLIDE_COLUMNS) - 1))
+            cells += group[list(SOF_SLIDE_COLUMNS)].astype(str).to_numpy().tolist()
+        for i, values in enumerate(cells):
+            heading = i == 0 or values[1:] == [""] * (len(SOF_SLIDE_COLUMNS) - 1)
+            for j, value in enumerate(values):
+                cell = table.cell(i, j)
+                cell.text = value
+                for para in cell.text_frame.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(size)
+                        run.font.bold = heading
+    lines = [
+        f"{title}: " + "; ".join(" · ".join(map(str, row)) for row in group.to_numpy().tolist())
+        for title, group in others
+    ]
+    _text_box(
+        slide,
+        Inches(6.25),
+        Inches(0.6),
+        [
+            _Para("‡ computed by us; the method and every column are in the notes.", size=12),
+            _Para(version, size=10, colour=GREY),
+        ],
+        colour=GREY,
+    )
+    notes = [
+        f"Summary of findings: {comparison.label}.",
+        *[
+            f"{title}: "
+            + " | ".join(
+                "; ".join(f"{c}: {v}" for c, v in row.items() if v) for _, row in group.iterrows()
+            )
+            for title, group in groups
+        ],
+        compare.METHOD_NOTE,
+    ]
+    if lines:
+        notes.insert(1, "Also reported: " + " ".join(lines))
+    _notes(slide, "\n".join(notes))

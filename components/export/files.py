@@ -23,10 +23,13 @@ from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE
 from components.specs import ChartSpec
 from evidence import frames as fr
+from evidence.effects import EFFECT_COLUMNS
 
 ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv"})
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 DECK_NAME = "journal-club.pptx"
+EFFECTS_NAME = "within-study-effects.csv"
+"""The effects table of the view: the columns of ``python -m evidence effects FILE --csv``."""
 README_NAME = "README.txt"
 
 
@@ -198,6 +201,9 @@ def export_all(
                         write(f"{spec.filename}.{fmt}", data)
         if "csv" in chosen:
             write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
+    if "csv" in chosen:
+        effects = filters.apply(loaded.effects)
+        write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())
     if "pptx" in chosen:
         in_deck = {c.key for c in registry.CHARTS if c.deck}
         slides = [spec for spec in specs if spec.chart in in_deck]

@@ -1,0 +1,431 @@
+"""Within-study comparisons for people.
+
+The list of comparisons, summary-of-findings rows, benefit-harm rows, plain-language
+sentences, and what differs between chosen cohorts.
+
+No Streamlit. Everything starts from the effects frame (evidence/effects.py), which computes
+nothing across studies: every difference here is between two arms of one source.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.loaded import LoadedEvidence
+from evidence import effects as fx
+from evidence import frames as fr
+from evidence import vocabulary
+
+PAIR = "pair"
+"""Column of a comparison's key, ``cohort~versus`` (the order of the computed rows)."""
+COMPUTED = "‡"
+METHOD_NOTE = (
+    f"{COMPUTED} Computed by us from the arms' counts (as reported, or back-calculated from "
+    "percent x n and rounded to whole patients): risk difference per 100 with Newcombe's "
+    "hybrid score 95% CI, risk ratio with the Katz log 95% CI, NNT = 100 / difference, "
+    "rounded up, with its CI only when the difference's CI excludes 0 (Altman). Reported "
+    "effects are shown as the source states them and never recomputed."
+)
+
+
+def pair_key(cohort: str, versus: str) -> str:
+    """The key of a comparison of two cohorts."""
+    return f"{cohort}~{versus}"
+
+
+def with_pairs(effects: pd.DataFrame) -> pd.DataFrame:
+    """The effects with a ``pair`` column: the comparison each row belongs to.
+
+    A reported row is keyed like the computed rows of the same two cohorts; it keeps its own
+    orientation.
+    """
+    computed = effects[effects[fx.BASIS] != fx.BASIS_REPORTED]
+    known = set(zip(computed[fx.COHORT], computed[fx.VERSUS], strict=True))
+    keys = [
+        pair_key(v, c) if (v, c) in known and (c, v) not in known else pair_key(c, v)
+        for c, v in zip(effects[fx.COHORT], effects[fx.VERSUS], strict=True)
+    ]
+    return effects.assign(**{PAIR: keys})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two arms of one source compared: who, from where, and how."""
+
+    key: str
+    cohort: str
+    versus: str
+    cohort_label: str
+    versus_label: str
+    regimen: str
+    versus_regimen: str
+    source: str
+    source_short: str
+    design: str
+    randomised: bool
+
+    @property
+    def label(self) -> str:
+        """How a picker names it: ``MM-009: Rd vs placebo + dex (Weber 2007)``."""
+        how = "randomised" if self.randomised else "not randomised"
+        return f"{self.cohort_label} vs {self.versus_label} · {self.source_short} · {how}"
+
+
+def comparisons(effects: pd.DataFrame) -> list[Comparison]:
+    """Every comparison of the effects frame, in source then file order."""
+    paired = with_pairs(effects)
+    out: dict[str, Comparison] = {}
+    for row in paired.to_dict("records"):
+        key = str(row[PAIR])
+        if key in out:
+            continue
+        flipped = key != pair_key(str(row[fx.COHORT]), str(row[fx.VERSUS]))
+        # A reported effect stated the other way round: name the arms as the computed rows do.
+        out[key] = Comparison(
+            key=key,
+            cohort=str(row[fx.VERSUS] if flipped else row[fx.COHORT]),
+            versus=str(row[fx.COHORT] if flipped else row[fx.VERSUS]),
+            cohort_label=str(row[fx.VERSUS_LABEL] if flipped else row[fx.COHORT_LABEL]),
+            versus_label=str(row[fx.COHORT_LABEL] if flipped else row[fx.VERSUS_LABEL]),
+            regimen=str(row[fx.VERSUS_REGIMEN_SHORT] if flipped else row[fx.REGIMEN_SHORT]),
+            versus_regimen=str(row[fx.REGIMEN_SHORT] if flipped else row[fx.VERSUS_REGIMEN_SHORT]),
+            source=str(row[fx.SOURCE]),
+            source_short=str(row[fx.SOURCE_SHORT]),
+            design=str(row[fx.DESIGN]),
+            randomised=bool(row[fx.RANDOMISED]),
+        )
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _present(value: object) -> bool:
+    return bool(pd.notna(value))  # type: ignore[call-overload]
+
+
+def _count(events: object, n: object, back_calculated: bool) -> str:
+    if not (_present(events) and _present(n)):
+        return ""
+    mark = "≈" if back_calculated else ""
+    return f" ({mark}{int(str(events))}/{int(str(n))})"
+
+
+def arm_text(value: float, qualifier: str, events: object, n: object, back: bool) -> str:
+    """One arm's risk as stated, with the count behind it: ``61% (108/177)``."""
+    return fr.format_value(value, "percent", qualifier) + _count(events, n, back)
+
+
+def more_or_fewer(difference: float) -> str:
+    """``41.1 more`` or ``3.2 fewer``."""
+    return f"{_num(abs(difference))} {'more' if difference >= 0 else 'fewer'}"
+
+
+def difference_text(row: pd.Series) -> str:
+    """Per 100 patients, with its CI: ``41.1 more (31.3 more to 49.8 more)``."""
+    if not _present(row[fx.DIFFERENCE]):
+        return ""
+    text = more_or_fewer(float(row[fx.DIFFERENCE]))
+    if _present(row[fx.DIFFERENCE_LOW]):
+        low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
+        text += f" ({more_or_fewer(low)} to {more_or_fewer(high)})"
+    else:
+        text += " (no interval: n not reported)"
+    return text
+
+
+def ratio_text(row: pd.Series) -> str:
+    """``RR 3.07 (2.23 to 4.22)`` or a reported ``HR 0.66 (0.45 to 0.96)``."""
+    if not _present(row[fx.RATIO]):
+        return ""
+    measure = "".join(w[0] for w in str(row[fx.MEASURE]).split("_")).upper()
+    text = f"{measure} {fr.format_number(float(row[fx.RATIO]))}"
+    if _present(row[fx.RATIO_LOW]):
+        text += (
+            f" ({fr.format_number(float(row[fx.RATIO_LOW]))} to "
+            f"{fr.format_number(float(row[fx.RATIO_HIGH]))})"
+        )
+    if _present(row[fx.P]):
+        text += f", p {row[fx.P]}"
+    return text
+
+
+def nnt_text(row: pd.Series) -> str:
+    """``NNTB 3 (3 to 4)``, rounded up; when the difference's CI spans 0, Altman's form."""
+    if not _present(row[fx.NNT]) or not _present(row[fx.NNT_KIND]) or not row[fx.NNT_KIND]:
+        return ""
+    kind = "NNTB" if row[fx.NNT_KIND] == fx.NNT_BENEFIT else "NNTH"
+    text = f"{kind} {math.ceil(float(row[fx.NNT]))}"
+    if _present(row[fx.NNT_LOW]):
+        text += f" ({math.ceil(float(row[fx.NNT_LOW]))} to {math.ceil(float(row[fx.NNT_HIGH]))})"
+    elif _present(row[fx.DIFFERENCE_LOW]):
+        low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
+        better_higher = row[fx.BETTER] == "higher"
+        low_kind = "NNTB" if (low > 0) == better_higher else "NNTH"
+        high_kind = "NNTB" if (high > 0) == better_higher else "NNTH"
+        text += (
+            f" ({low_kind} {math.ceil(100 / abs(low))} to ∞ to "
+            f"{high_kind} {math.ceil(100 / abs(high))})"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- summary of findings
+
+SOF_COLUMNS = [
+    "Outcome",
+    "Risk with comparator",
+    "Risk with regimen",
+    "Difference per 100 (95% CI)",
+    "Relative effect (95% CI)",
+    "NNT (95% CI)",
+    "Participants",
+    "Design",
+    "Reported by",
+    "Where in source",
+]
+
+
+def _reporters(*words: object) -> str:
+    return ", ".join(dict.fromkeys(vocabulary.REPORTED_BY.label(w) for w in words if _present(w)))
+
+
+def _participants(row: pd.Series) -> str:
+    n, vn = row[fx.N], row[fx.VERSUS_N]
+    if _present(n) and _present(vn):
+        return f"{int(str(n))} vs {int(str(vn))}"
+    return "n not reported"
+
+
+def _design(row: pd.Series) -> str:
+    how = "randomised" if row[fx.RANDOMISED] else "not randomised"
+    return f"{vocabulary.DESIGN.label(row[fx.DESIGN])} ({how})"
+
+
+def sof_groups(
+    loaded: LoadedEvidence, effects: pd.DataFrame, comparison: Comparison
+) -> list[tuple[str, pd.DataFrame]]:
+    """The summary of findings of one comparison, in the GRADE layout, as titled groups.
+
+    Computed rows by endpoint category in vocabulary order (efficacy, safety, dose
+    modifications, ...), then the findings without numbers (direction only), then the effects
+    the source reported (hazard ratios). Computed cells end in COMPUTED; METHOD_NOTE names
+    the method once.
+    """
+    paired = with_pairs(effects)
+    rows = paired[paired[PAIR] == comparison.key]
+    computed = rows[rows[fx.BASIS] != fx.BASIS_REPORTED]
+    groups: list[tuple[str, pd.DataFrame]] = []
+    for category in [*vocabulary.CATEGORY, *dict.fromkeys(computed[fx.CATEGORY])]:
+        part = computed[computed[fx.CATEGORY] == category]
+        if part.empty or any(title == _group_title(category) for title, _ in groups):
+            continue
+        table = pd.DataFrame([_sof_row(row) for _, row in part.iterrows()], columns=SOF_COLUMNS)
+        groups.append((_group_title(category), table))
+    findings = _findings(loaded, comparison)
+    if not findings.empty:
+        groups.append(("Quality of life and other findings (direction only)", findings))
+    reported = rows[rows[fx.BASIS] == fx.BASIS_REPORTED]
+    if not reported.empty:
+        table = pd.DataFrame([_reported_row(row) for _, row in reported.iterrows()])
+        groups.append(("Effects as the source reports them", table))
+    return groups
+
+
+def _group_title(category: str) -> str:
+    return vocabulary.CATEGORY.phrase(category).capitalize()
+
+
+def _sof_row(row: pd.Series) -> dict[str, str]:
+    back = row[fx.BASIS] == fx.BASIS_PERCENT_N
+    computed = f" {COMPUTED}"
+    return {
+        "Outcome": str(row[fx.ENDPOINT_LABEL]),
+        "Risk with comparator": arm_text(
+            float(row[fx.VERSUS_VALUE]),
+            str(row[fx.VERSUS_QUALIFIER]),
+            row[fx.VERSUS_EVENTS],
+            row[fx.VERSUS_N],
+            back,
+        ),
+        "Risk with regimen": arm_text(
+            float(row[fx.VALUE]), str(row[fx.QUALIFIER]), row[fx.EVENTS], row[fx.N], back
+        ),
+        "Difference per 100 (95% CI)": (difference_text(row) + computed).strip()
+        if _present(row[fx.DIFFERENCE])
+        else "not computed: " + str(row[fx.WHY]).split(". ")[0],
+        "Relative effect (95% CI)": (ratio_text(row) + computed) if ratio_text(row) else "",
+        "NNT (95% CI)": (nnt_text(row) + computed) if nnt_text(row) else "",
+        "Participants": _participants(row),
+        "Design": _design(row),
+        "Reported by": _reporters(row[fx.VERSUS_REPORTED_BY], row[fx.REPORTED_BY]),
+        "Where in source": "; ".join(
+            dict.fromkeys(str(x) for x in (row[fx.LOCATOR], row[fx.VERSUS_LOCATOR]) if _present(x))
+        ),
+    }
+
+
+def _reported_row(row: pd.Series) -> dict[str, str]:
+    return {
+        "Outcome": str(row[fx.ENDPOINT_LABEL]),
+        "As reported": f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]}",
+        "Effect (95% CI)": ratio_text(row) or difference_text(row),
+        "Design": _design(row),
+        "Reported by": _reporters(row[fx.REPORTED_BY]),
+        "Where in source": str(row[fx.LOCATOR]) if _present(row[fx.LOCATOR]) else "",
+    }
+
+
+def _findings(loaded: LoadedEvidence, comparison: Comparison) -> pd.DataFrame:
+    findings = loaded.findings
+    arms = {comparison.cohort, comparison.versus}
+    rows = findings[findings[fr.COHORT].isin(arms) & findings[fr.VERSUS].isin(arms)]
+    return pd.DataFrame(
+        {
+            "Outcome": rows[fr.ENDPOINT_LABEL],
+            "Finding": [
+                f"{vocabulary.DIRECTION.mark(d)} {vocabulary.DIRECTION.phrase(d)}: {s}"
+                for d, s in zip(rows[fr.DIRECTION], rows[fr.STATEMENT], strict=True)
+            ],
+            "Arms": [
+                f"{c} vs {v}"
+                for c, v in zip(rows[fr.COHORT_LABEL], rows[fr.VERSUS_LABEL], strict=True)
+            ],
+            "Reported by": [vocabulary.REPORTED_BY.label(r) for r in rows[fr.REPORTED_BY]],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- benefit and harm
+
+BENEFIT = "benefit"
+HARM = "harm"
+
+
+def benefit_harm_rows(effects: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """The comparison's computed differences that have a direction.
+
+    Each is a benefit or a harm outcome by its endpoint's ``better`` (a rate patients want
+    higher is a benefit outcome).
+
+    Columns: the effects columns, plus ``side`` (benefit or harm outcome) and ``favours``
+    (True when the difference goes the way that is better for patients).
+    """
+    paired = with_pairs(effects)
+    rows = paired[
+        (paired[PAIR] == comparison.key)
+        & (paired[fx.BASIS] != fx.BASIS_REPORTED)
+        & paired[fx.DIFFERENCE].notna()
+        & paired[fx.BETTER].isin(["higher", "lower"])
+    ]
+    side = [BENEFIT if b == "higher" else HARM for b in rows[fx.BETTER]]
+    favours = [
+        (d > 0) == (b == "higher")
+        for d, b in zip(rows[fx.DIFFERENCE], rows[fx.BETTER], strict=True)
+    ]
+    return rows.assign(side=side, favours=favours)
+
+
+def uncertainty_words(row: pd.Series) -> str:
+    """How sure the difference is, in words, from its CI and the design."""
+    if not _present(row[fx.DIFFERENCE_LOW]):
+        return "no interval can be given: the number of patients is not reported"
+    low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
+    span = f"between {more_or_fewer(low)} and {more_or_fewer(high)}"
+    if low <= 0 <= high:
+        return f"{span} (95% CI): no difference cannot be ruled out"
+    how = "a randomised comparison" if row[fx.RANDOMISED] else "not randomised, so less sure"
+    return f"{span} (95% CI), {how}"
+
+
+def pictograph_sentence(comparison: Comparison, rows: Sequence[pd.Series]) -> str:
+    """The pictograph's sentence, with the uncertainty of each difference in words.
+
+    ``Out of 100 patients treated with A instead of B (source): 41.1 more have overall
+    response (...); and 36.7 more have grade 3-4 neutropenia (...).``
+    """
+    parts = [
+        f"{more_or_fewer(float(row[fx.DIFFERENCE]))} have "
+        f"{str(row[fx.ENDPOINT_LABEL]).lower()} ({uncertainty_words(row)})"
+        for row in rows
+    ]
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return (
+        f"Out of 100 patients treated with {comparison.regimen} instead of "
+        f"{comparison.versus_regimen} ({comparison.source_short}): {joined}."
+    )
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def profile_differences(loaded: LoadedEvidence, cohorts: Sequence[str]) -> pd.DataFrame:
+    """What differs between chosen cohorts, one row per aspect, one column per cohort.
+
+    Setting, disease, source and design, n, median age, regimen and dosing, phase, and the
+    response criteria of the endpoints they report. Only aspects that differ (or are
+    unknown for some) are kept: what is the same needs no warning.
+    """
+    table = loaded.cohorts.set_index(fr.COHORT)
+    results = loaded.results
+    rows: dict[str, list[str]] = {}
+    for cohort in cohorts:
+        row = table.loc[cohort]
+        criteria = results.loc[results[fr.COHORT] == cohort, fr.CRITERIA].dropna().unique()
+        values = {
+            "Setting": str(row[fr.SETTING_LABEL]),
+            "Disease": str(row[fr.DISEASE]),
+            "Source": str(row[fr.SOURCE_SHORT]),
+            "Design": vocabulary.DESIGN.label(row[fr.DESIGN]),
+            "n": str(int(str(row[fr.N]))) if _present(row[fr.N]) else "not reported",
+            "Median age": fr.format_number(float(str(row[fr.MEDIAN_AGE]))) + " y"
+            if _present(row[fr.MEDIAN_AGE])
+            else "not reported",
+            "Regimen": str(row[fr.REGIMEN_LABEL]),
+            "Dosing": str(row[fr.DOSING]) if _present(row[fr.DOSING]) else "not stated",
+            "Phase": vocabulary.PHASE.label(row[fr.PHASE])
+            if _present(row[fr.PHASE])
+            else "not stated",
+            "Response criteria": "; ".join(sorted(map(str, criteria))) or "none stated",
+        }
+        for aspect, value in values.items():
+            rows.setdefault(aspect, []).append(value)
+    labels = [str(table.loc[c, fr.COHORT_LABEL]) for c in cohorts]
+    frame = pd.DataFrame(rows, index=labels).T
+    differ = [
+        len(set(values)) > 1 or "not reported" in values for values in frame.to_numpy().tolist()
+    ]
+    return frame[differ].reset_index(names="Differs in")
+
+
+def profile_table(loaded: LoadedEvidence, cohorts: Sequence[str]) -> pd.DataFrame:
+    """The chosen cohorts' figures aligned by endpoint.
+
+    One row per endpoint, one column per cohort, the value as stated (with its CI when there
+    is one); never pooled, never a difference across studies.
+    """
+    results = loaded.results[loaded.results[fr.COHORT].isin(list(cohorts))]
+    labels = loaded.cohorts.set_index(fr.COHORT)[fr.COHORT_LABEL]
+    cells: dict[str, dict[str, str]] = {}
+    for row in results.sort_values(fr.ENDPOINT_ORDER).to_dict("records"):
+        text = str(row[fr.VALUE_TEXT])
+        if _present(row[fr.CI_LOW]):
+            text += f" ({fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])})"
+        cells.setdefault(str(row[fr.ENDPOINT_LABEL]), {})[str(labels[row[fr.COHORT]])] = text
+    columns = [str(labels[c]) for c in cohorts]
+    frame = pd.DataFrame(
+        [[cells[endpoint].get(c, "") for c in columns] for endpoint in cells],
+        index=list(cells),
+        columns=columns,
+    )
+    return frame.reset_index(names="Endpoint")
