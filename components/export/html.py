@@ -65,7 +65,7 @@ h1 {{ font-size: 1.8rem; margin: 1.5rem 0 .5rem; }}
 h2 {{ font-size: 1.45rem; margin: 2.5rem 0 1rem; padding-bottom: .3rem;
   border-bottom: 1px solid #d9d9d9; }}
 h3 {{ font-size: 1.1rem; margin: 1.5rem 0 .4rem; }}
-p, li, dd, td, th, figcaption {{ overflow-wrap: anywhere; }}
+p, li, dd, figcaption {{ overflow-wrap: anywhere; }}
 a {{ color: #0b57d0; }}
 a:focus-visible, summary:focus-visible, .chart-frame:focus-visible {{
   outline: 3px solid #0b57d0; outline-offset: 2px;
@@ -94,7 +94,7 @@ caption {{ text-align: left; color: {GREY}; padding: .25rem 0; font-size: .85rem
 th, td {{ border-bottom: 1px solid #e5e5e5; padding: .3rem .5rem; text-align: left;
   vertical-align: top; }}
 th {{ background: #f4f4f4; font-weight: 600; }}
-td {{ min-width: 4ch; max-width: 40ch; }}
+td {{ max-width: 36ch; overflow-wrap: break-word; }}
 .verdict {{ border-left: 6px solid var(--verdict, {GREY}); background: #fafafa;
   padding: .25rem 1rem .75rem; margin: 1rem 0; }}
 .verdict h3 {{ margin-top: .75rem; }}
@@ -128,7 +128,8 @@ td {{ min-width: 4ch; max-width: 40ch; }}
   details:not([open]) {{ display: none; }}
   details > summary {{ display: none; }}
   .table-wrap {{ overflow: visible; }}
-  table {{ font-size: 7.5pt; width: 100%; }}
+  table {{ font-size: 7pt; width: 100%; min-width: 0; }}
+  th, td {{ overflow-wrap: anywhere; padding: .15rem .25rem; }}
   thead {{ display: table-header-group; }}
   tr, .verdict, .sources-list li {{ break-inside: avoid; }}
   a {{ color: inherit; }}
