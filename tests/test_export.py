@@ -105,7 +105,7 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
 
 def _expected_names(specs: list[ChartSpec]) -> set[str]:
     names = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return names | {files.DECK_NAME, files.README_NAME}
+    return names | {files.DECK_NAME, files.HTML_NAME, files.README_NAME}
 
 
 # -- figures (no Chromium) ----------------------------------------------------------------------
@@ -269,7 +269,7 @@ def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServe
 
 def _printed_order(specs: list[ChartSpec]) -> list[str]:
     names = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*names, files.DECK_NAME, files.README_NAME]
+    return [*names, files.DECK_NAME, files.HTML_NAME, files.README_NAME]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     monkeypatch.setattr(render, "_default", None)
     assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
-    expected = {f"{s.filename}.csv" for s in specs} | {files.README_NAME}
+    expected = {f"{s.filename}.csv" for s in specs} | {files.HTML_NAME, files.README_NAME}
     assert {p.name for p in tmp_path.iterdir()} == expected
 
 

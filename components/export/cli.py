@@ -10,6 +10,7 @@ from pathlib import Path
 from components.export.files import (
     ALL_FORMATS,
     DECK_NAME,
+    HTML_NAME,
     NEEDS_CHROMIUM,
     README_NAME,
     export_all,
@@ -25,15 +26,20 @@ DEFAULT_EVIDENCE = ROOT / "data" / "evidence.yaml"
 _EPILOG = f"""\
 Writes, for the view chosen: each chart as PNG/SVG/PDF (titles, filters, sources, data
 version and export date inside the image), its rows as CSV, a journal-club deck
-({DECK_NAME}) and {README_NAME} with the citations of the sources used.
+({DECK_NAME}), the offline journal-club page ({HTML_NAME}: every chart
+interactive, the verdicts, caveats and sources in one self-contained file that needs no
+network) and {README_NAME} with the citations of the sources used.
+
+  python -m components.export --formats html --out DIR    the offline page alone
 
 Exit status: 0 all written; 1 the evidence file has problems (one line each, as in
 `python -m evidence validate`), or a file could not be written, or Chromium is missing;
 2 usage error.
 
-Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs and {README_NAME} are still
-written (when csv is asked for), the message says how to install Chromium
-(apt-get install chromium), and the exit status is 1.
+Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs, the offline page and
+{README_NAME} are still written (when csv or html is asked for), the message says how to
+install Chromium (apt-get install chromium), and the exit status is 1. csv and html alone
+need no Chromium.
 """
 
 
@@ -52,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage)."""
     parser = argparse.ArgumentParser(
         prog="python -m components.export",
-        description="Export every chart, the CSVs and a journal-club deck for a view.",
+        description="Export every chart, the CSVs, a deck and an offline page for a view.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -68,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_formats_arg,
         default=ALL_FORMATS,
         metavar="LIST",
-        help="comma-separated, from png,svg,pdf,pptx,csv (default: all)",
+        help="comma-separated, from png,svg,pdf,pptx,csv,html (default: all)",
     )
     parser.add_argument(
         "--settings",
@@ -113,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ExportUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1
-            rest = args.formats - NEEDS_CHROMIUM  # what needs no browser: csv
+            rest = args.formats - NEEDS_CHROMIUM  # what needs no browser: csv, html
             paths = export_all(loaded, filters, args.out, formats=rest) if rest else []
     except OSError as exc:
         print(f"error: could not write to {args.out}: {exc}", file=sys.stderr)
