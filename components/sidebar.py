@@ -127,6 +127,12 @@ def _deck(loaded: LoadedEvidence, filters: Filters, images: bool) -> bytes:
     return files.view_deck(loaded, filters, images=images)
 
 
+def _page(loaded: LoadedEvidence, filters: Filters) -> bytes:
+    from components.export import html  # imported on click: plotly.js stays off page runs
+
+    return html.view_html(loaded, filters)
+
+
 def _zip(loaded: LoadedEvidence, filters: Filters) -> bytes:
     from components.export import files  # imported on click: kaleido stays off page runs
 
@@ -134,7 +140,7 @@ def _zip(loaded: LoadedEvidence, filters: Filters) -> bytes:
 
 
 def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
-    """Downloads of the whole filtered view: the deck and everything as a ZIP."""
+    """Downloads of the whole filtered view: the deck, the offline page, everything as a ZIP."""
     st.markdown("**Export this view**")
     available = export_available()
     left, right = st.columns(2)
@@ -150,6 +156,18 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
         "sources, one per verdict, caveats, speaker notes",
     )
     right.download_button(
+        "Offline page",
+        functools.partial(_page, loaded, filters),
+        file_name="journal-club.html",
+        mime="text/html",
+        key="download_html",
+        on_click="ignore",
+        icon=":material/wifi_off:",
+        help="The filtered view as one HTML file: every chart interactive with its sources, "
+        "the verdicts, caveats and sources. Opens in any browser with no network; prints one "
+        "section per page",
+    )
+    st.download_button(
         "All (ZIP)",
         functools.partial(_zip, loaded, filters),
         file_name="evidence-export.zip",
@@ -158,8 +176,8 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
         on_click="ignore",
         icon=":material/folder_zip:",
         disabled=not available,
-        help="Every figure as PNG, SVG and PDF, the CSV behind each, the deck and a README "
-        "with citations",
+        help="Every figure as PNG, SVG and PDF, the CSV behind each, the deck, the offline page "
+        "and a README with citations",
     )
     if not available:
         st.caption(EXPORT_INSTALL)

@@ -394,7 +394,7 @@ def pictograph_specs(
                     regimen=found.regimen,
                     versus=found.versus_regimen,
                     subtitle=f"{found.cohort_label} vs {found.versus_label} · "
-                    f"{found.source_short} · data {loaded.data_version}",
+                    + filter_subtitle(loaded, filters),
                     look=look,
                 ),
                 table=picked,

@@ -153,12 +153,7 @@ def test_coverage_figure_counts_and_empty_cells(minimal):
 
 
 def test_plane_figure_colour_by_verdict(results):
-    plane = fr.plane_table(
-        results,
-        harm_endpoints=["tox"],
-        benefit_endpoints=["orr"],
-        verdict_of={"b_zeta": "promising"},
-    )
+    plane = fr.plane_table(results, harm="tox", benefit="orr", verdict_of={"b_zeta": "promising"})
     fig = charts.plane_figure(plane, title="t", x_title="Harm", y_title="Response")
     trace = next(t for t in fig.data if t.name == "Promising")
     assert trace.marker.color == vocabulary.VERDICT.colour("promising")

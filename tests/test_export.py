@@ -35,6 +35,7 @@ from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
 from components.looks import FILE
 from components.specs import ChartSpec, filter_subtitle
 from evidence import frames as fr
+from evidence.effects import EFFECT_COLUMNS
 from evidence.loader import EvidenceError
 
 MINIMAL = FIXTURES / "valid_minimal.yaml"
@@ -105,7 +106,7 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
 
 def _expected_names(specs: list[ChartSpec]) -> set[str]:
     names = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return names | {files.DECK_NAME, files.README_NAME}
+    return names | {files.EFFECTS_NAME, files.DECK_NAME, files.HTML_NAME, files.README_NAME}
 
 
 # -- figures (no Chromium) ----------------------------------------------------------------------
@@ -197,6 +198,15 @@ def test_pdf_has_pdf_header(written: dict[str, bytes], specs):
         assert written[f"{spec.filename}.pdf"][:4] == b"%PDF"
 
 
+def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
+    effects = pd.read_csv(io.BytesIO(written[files.EFFECTS_NAME]))
+    assert list(effects.columns) == EFFECT_COLUMNS
+    assert len(effects) == len(minimal.effects)
+    row = effects[(effects["cohort"] == "a_zeta") & (effects["endpoint"] == "orr")].iloc[0]
+    assert row["versus"] == "a_ctrl"
+    assert row["difference"] == pytest.approx(60 - 100 * 29 / 98, abs=0.01)
+
+
 def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
     for spec in specs:
         shown = spec.display_table()
@@ -210,19 +220,30 @@ def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
             assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
 
 
-def test_deck_slides_title_charts_verdicts_caveats_with_notes(written, specs, minimal):
+def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, specs, minimal):
     pptx = Presentation(io.BytesIO(written[files.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
+    in_deck = [s for s in specs if registry.chart(s.chart).deck]
+    summaries = deck.summaries_of_findings(minimal, Filters())
     slides = list(pptx.slides)
-    assert len(slides) == 1 + len(specs) + len(verdicts) + 1
+    assert len(slides) == 1 + len(in_deck) + len(summaries) + len(verdicts) + 1
     assert pptx.slide_width * 9 == pptx.slide_height * 16
-    charts = slides[1 : 1 + len(specs)]
-    for slide, spec in zip(charts, specs, strict=True):
+    charts = slides[1 : 1 + len(in_deck)]
+    for slide, spec in zip(charts, in_deck, strict=True):
         assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
         text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
         assert "Source: " + "; ".join(spec.sources()) in text
         assert slide.notes_slide.notes_text_frame.text.startswith(spec.speaker_notes)
-    for slide in slides[1 + len(specs) : -1]:
+    sof = slides[1 + len(in_deck) : 1 + len(in_deck) + len(summaries)]
+    assert [len(summaries)] == [1]  # Trial A is the minimal file's one randomised comparison
+    for slide in sof:
+        table = next(shape.table for shape in slide.shapes if shape.has_table)
+        assert table.cell(0, 0).text == "Outcome"
+        assert "Summary of findings: Z vs SoC" in slide.shapes[0].text_frame.text
+        cells = [table.cell(i, j).text for i in range(len(table.rows)) for j in range(6)]
+        assert "30% (29/98)" in cells  # risk with the comparator, with its count
+        assert "Newcombe" in slide.notes_slide.notes_text_frame.text
+    for slide in slides[1 + len(in_deck) + len(summaries) : -1]:
         notes = slide.notes_slide.notes_text_frame.text
         for part in ("What the verdict says", "rests on", "Ask:"):
             assert part in notes
@@ -269,7 +290,7 @@ def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServe
 
 def _printed_order(specs: list[ChartSpec]) -> list[str]:
     names = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*names, files.DECK_NAME, files.README_NAME]
+    return [*names, files.EFFECTS_NAME, files.DECK_NAME, files.HTML_NAME, files.README_NAME]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -313,7 +334,10 @@ def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: LoadedEv
         formats={"csv"},
         server=render.ExportServer(browser_path=NO_BROWSER),
     )
-    assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + ["README.txt"]
+    assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + [
+        files.EFFECTS_NAME,
+        "README.txt",
+    ]
 
 
 def test_deck_without_images_says_how_to_install(minimal: LoadedEvidence, specs):
@@ -341,7 +365,8 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     monkeypatch.setattr(render, "_default", None)
     assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
-    expected = {f"{s.filename}.csv" for s in specs} | {files.README_NAME}
+    expected = {f"{s.filename}.csv" for s in specs}
+    expected |= {files.EFFECTS_NAME, files.HTML_NAME, files.README_NAME}
     assert {p.name for p in tmp_path.iterdir()} == expected
 
 

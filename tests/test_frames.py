@@ -145,11 +145,9 @@ def test_filter_frame_ignores_column_frame_lacks(minimal):
     assert len(fr.filter_frame(verdicts, {fr.DESIGN: ["retrospective"]})) == len(verdicts)
 
 
-def test_benefit_risk_table_uses_priority_order(minimal):
+def test_plane_table_one_endpoint_per_axis(minimal):
     table = fr.result_table(minimal)
-    plane = fr.plane_table(
-        table, harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={"b_zeta": "promising"}
-    )
+    plane = fr.plane_table(table, harm="tox", benefit="orr", verdict_of={"b_zeta": "promising"})
     assert plane[fr.COHORT].tolist() == ["b_zeta"]
     row = plane.iloc[0]
     assert (row[fr.HARM_VALUE], row[fr.BENEFIT_VALUE]) == (50.0, 70.0)
@@ -157,11 +155,33 @@ def test_benefit_risk_table_uses_priority_order(minimal):
     assert row[fr.VERDICT] == "promising"
 
 
-def test_benefit_risk_table_cohort_missing_harm_is_left_out(minimal):
-    plane = fr.plane_table(
-        fr.result_table(minimal), harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={}
-    )
+def test_plane_table_cohort_missing_harm_is_left_out_and_listed(minimal):
+    results = fr.result_table(minimal)
+    plane = fr.plane_table(results, harm="tox", benefit="orr", verdict_of={})
     assert "a_zeta" not in plane[fr.COHORT].tolist()
+    missing = fr.plane_missing(results, harm="tox", benefit="orr")
+    assert missing[fr.COHORT_LABEL].tolist() == ["Trial A, zetamab arm", "Trial A, control arm"]
+    assert missing["reports"].tolist() == ["Overall response: 60%", "Overall response: 30%"]
+
+
+def test_default_plane_pair_is_the_pair_most_cohorts_report():
+    text = (FIXTURES / "valid_minimal.yaml").read_text()
+    # Give both Trial A arms a toxicity figure: the (tox, orr) pair then has 3 cohorts.
+    text = text.replace(
+        "results:\n",
+        "results:\n  - cohort: a_zeta\n    endpoint: tox\n    value: 20\n    reported_by: primary\n"
+        "  - cohort: a_ctrl\n    endpoint: tox\n    value: 10\n    reported_by: primary\n",
+        1,
+    )
+    results = fr.result_table(parse_evidence(text.encode()))
+    assert fr.default_plane_pair(results) == ("tox", "orr")
+    assert fr.default_plane_pair(results[results[fr.CATEGORY] == "response"]) is None
+
+
+def test_plane_links_join_comparator_to_regimen_of_one_source(minimal):
+    results = fr.result_table(minimal)
+    plane = fr.plane_table(results, harm="orr", benefit="orr", verdict_of={})
+    assert fr.plane_links(plane, fr.cohort_table(minimal)) == [("a_ctrl", "a_zeta")]
 
 
 def test_beside_response_table_puts_category_first_then_response(minimal):
@@ -227,9 +247,7 @@ def test_frame_columns_are_exactly_its_contract(build, contract, minimal):
 
 
 def test_plane_table_columns_are_exactly_its_contract(minimal):
-    plane = fr.plane_table(
-        fr.result_table(minimal), harm_endpoints=["tox"], benefit_endpoints=["orr"], verdict_of={}
-    )
+    plane = fr.plane_table(fr.result_table(minimal), harm="tox", benefit="orr", verdict_of={})
     assert plane.columns.tolist() == fr.PLANE_FRAME.names
 
 

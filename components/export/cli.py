@@ -14,15 +14,20 @@ from evidence.loader import EvidenceError
 _EPILOG = f"""\
 Writes, for the view chosen: each chart as PNG/SVG/PDF (titles, filters, sources, data
 version and export date inside the image), its rows as CSV, a journal-club deck
-({files.DECK_NAME}) and {files.README_NAME} with the citations of the sources used.
+({files.DECK_NAME}), the offline journal-club page ({files.HTML_NAME}: every chart
+interactive, the verdicts, caveats and sources in one self-contained file that needs no
+network) and {files.README_NAME} with the citations of the sources used.
+
+  python -m components.export --formats html --out DIR    the offline page alone
 
 Exit status: 0 all written; 1 the evidence file has problems (one line each, as in
 `python -m evidence validate`), or a file could not be written, or Chromium is missing;
 2 usage error.
 
-Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs and {files.README_NAME} are still
-written (when csv is asked for), the message says how to install Chromium
-(apt-get install chromium), and the exit status is 1.
+Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs, the offline page and
+{files.README_NAME} are still written (when csv or html is asked for), the message says how to
+install Chromium (apt-get install chromium), and the exit status is 1. csv and html alone
+need no Chromium.
 """
 
 
@@ -41,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage)."""
     parser = argparse.ArgumentParser(
         prog="python -m components.export",
-        description="Export every chart, the CSVs and a journal-club deck for a view.",
+        description="Export every chart, the CSVs, a deck and an offline page for a view.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -57,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_formats_arg,
         default=files.ALL_FORMATS,
         metavar="LIST",
-        help="comma-separated, from png,svg,pdf,pptx,csv (default: all)",
+        help="comma-separated, from png,svg,pdf,pptx,csv,html (default: all)",
     )
     parser.add_argument(
         "--settings",
@@ -102,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ExportUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1
-            rest = args.formats - files.NEEDS_CHROMIUM  # what needs no browser: csv
+            rest = args.formats - files.NEEDS_CHROMIUM  # what needs no browser: csv, html
             paths = files.export_all(loaded, filters, args.out, formats=rest) if rest else []
     except OSError as exc:
         print(f"error: could not write to {args.out}: {exc}", file=sys.stderr)

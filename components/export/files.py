@@ -1,7 +1,7 @@
 """Everything for a view as files, and a ZIP of it all.
 
 Each chart as PNG, SVG and PDF with its context printed on it, the CSV behind each, the
-journal-club deck and a README with citations.
+journal-club deck, the offline journal-club page (HTML) and a README with citations.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from components import registry
 from components.export import deck
 from components.export.dress import with_footer
+from components.export.html import view_html
 from components.export.render import IMAGE_FORMATS, ExportServer, default_server
 from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE
@@ -25,11 +26,12 @@ from components.specs import ChartSpec
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS
 
-ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv"})
+ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 DECK_NAME = "journal-club.pptx"
 EFFECTS_NAME = "within-study-effects.csv"
 """The effects table of the view: the columns of ``python -m evidence effects FILE --csv``."""
+HTML_NAME = "journal-club.html"
 README_NAME = "README.txt"
 
 
@@ -138,10 +140,14 @@ def readme_text(
         "and the export date printed in the image, and as a CSV of exactly the rows it shows.",
         "Open markers are figures stated only by the editorial; † marks n under 30 or not",
         "reported. Verdicts are our paraphrases of the editorial, not its words.",
-        "",
-        f"Sources used ({len(sources)})",
-        "-" * 16,
     ]
+    if HTML_NAME in files:
+        out += [
+            f"{HTML_NAME} is the whole view on one page (interactive charts, the rows behind",
+            "them, verdicts, caveats, sources): it opens in any web browser with no network and",
+            "no other software, and prints one section per page.",
+        ]
+    out += ["", f"Sources used ({len(sources)})", "-" * 16]
     for _, row in sources.iterrows():
         links = [
             f"doi:{row['doi']}" if isinstance(row["doi"], str) else "",
@@ -166,12 +172,13 @@ def export_all(
     server: ExportServer | None = None,
     exported: dt.date | None = None,
 ) -> list[Path]:
-    """Write every chart of the view in ``formats``, the deck, the CSVs and a README.txt.
+    """Write every chart of the view in ``formats``, the deck, the page, the CSVs, a README.txt.
 
-    Files are named from spec.filename (``response-....png``), plus journal-club.pptx and
-    README.txt (always written). Returns the paths written, in order. When a format that
-    needs Chromium (png, svg, pdf, pptx) is asked for and none can start, ExportUnavailable
-    is raised before anything is written.
+    Files are named from spec.filename (``response-....png``), plus journal-club.pptx,
+    journal-club.html (the offline page) and README.txt (always written). Returns the paths
+    written, in order. When a format that needs Chromium (png, svg, pdf, pptx) is asked for
+    and none can start, ExportUnavailable is raised before anything is written; csv and html
+    need none.
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
@@ -208,6 +215,8 @@ def export_all(
         in_deck = {c.key for c in registry.CHARTS if c.deck}
         slides = [spec for spec in specs if spec.chart in in_deck]
         write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=pngs, exported=exported))
+    if "html" in chosen:
+        write(HTML_NAME, view_html(loaded, filters, exported=exported, specs=specs))
     names = [path.name for path in written] + [README_NAME]
     write(README_NAME, readme_text(loaded, filters, specs, names, exported=exported).encode())
     return written
@@ -220,7 +229,7 @@ def everything_zip(
     server: ExportServer | None = None,
     exported: dt.date | None = None,
 ) -> bytes:
-    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck and the README.txt."""
+    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt."""
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as tmp:
         paths = export_all(loaded, filters, tmp, server=server, exported=exported)
         buffer = io.BytesIO()
