@@ -422,13 +422,16 @@ class _Walker:
         if tag == "bool":  # YAML 1.2: only true/false are booleans; yes/no/on/off are words
             return _TRUE_FALSE.get(raw.lower(), raw)
         if tag in ("int", "float"):
-            return _number(raw)
+            return number_from_text(raw)
         self._check_tag(node, "str", path)
         return raw
 
 
-def _number(raw: str) -> object:
-    """A YAML 1.2 core-schema number, or the text itself (the model then names the type)."""
+def number_from_text(raw: str) -> object:
+    """A YAML 1.2 core-schema number, or the text itself (the model then names the type).
+
+    Also reads the numbers of a workbook's list cells (a ``ci`` of ``0.42; 0.72``).
+    """
     if len(raw) > _MAX_NUMBER_CHARS:  # no figure is this long; int() and repr() would choke
         return raw
     try:
@@ -492,6 +495,13 @@ _TYPE_WORDS = {
 }
 
 
+def unknown_name_message(what: str, name: str, allowed: Sequence[str]) -> str:
+    """``unknown field 'lable'; did you mean 'label'?`` (or the allowed names, if none is close)."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+    return f"unknown {what} '{name}'{hint}"
+
+
 def _type_word(error_type: str) -> str:
     base = error_type.removesuffix("_type").removesuffix("_parsing").removesuffix("_from_datetime")
     return _TYPE_WORDS.get(base, base.replace("_", " "))
@@ -510,10 +520,9 @@ def _translate(error: ErrorDetails) -> tuple[str, str]:
         return "missing_field", f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
-        allowed = sorted(model.model_fields) if model else []
-        close = difflib.get_close_matches(str(field), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-        return "unknown_field", f"unknown field '{field}'{hint}"
+        return "unknown_field", unknown_name_message(
+            "field", str(field), sorted(model.model_fields) if model else []
+        )
     if kind == "literal_error":
         expected = (error.get("ctx") or {}).get("expected", "")
         if loc == ("format",):
@@ -724,10 +733,19 @@ def validate_document(
     from; ``problems`` are those the reader found already. Raises EvidenceError with all of
     them and every validation problem, sorted by place.
     """
-    found = list(problems)
-    evidence = None
+    evidence, found = document_problems(raw, positions)
+    if problems or found or evidence is None:
+        raise problems_error([*problems, *found], name)
+    return evidence
+
+
+def document_problems(
+    raw: dict[str, Any], positions: Mapping[Path_, Position]
+) -> tuple[Evidence | None, list[LoadProblem]]:
+    """Validate a plain document: the Evidence, or None and every problem (unsorted)."""
+    found: list[LoadProblem] = []
     try:
-        evidence = Evidence.model_validate(raw)
+        return Evidence.model_validate(raw), found
     except ValidationError as exc:
         found.extend(_validation_problems(exc, positions))
         structural = not any(
@@ -735,17 +753,31 @@ def validate_document(
         )
         if structural:  # cross-references were not checked yet: check what is valid
             found.extend(_partial_consistency(raw, positions))
-    if found or evidence is None:
-        found.sort(key=lambda p: (p.sheet, p.line or 0, p.column or 0))
-        if len(found) > MAX_PROBLEMS:
-            hidden = len(found) - MAX_PROBLEMS
-            more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
-            found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
-        raise EvidenceError(found, name)
-    return evidence
+    return None, found
 
 
-def _too_large(size: int, max_bytes: int, name: str) -> EvidenceError:
+def problems_error(
+    problems: Sequence[LoadProblem], name: str, *, sheets: Sequence[str] = ()
+) -> EvidenceError:
+    """The EvidenceError for ``problems``: sorted by place, at most MAX_PROBLEMS listed.
+
+    Workbook problems sort by sheet in the order of ``sheets`` (others after them, by name),
+    then by row and column.
+    """
+    rank = {sheet: i for i, sheet in enumerate(sheets)}
+    found = sorted(
+        problems,
+        key=lambda p: (rank.get(p.sheet, len(rank)), p.sheet, p.line or 0, p.column or 0),
+    )
+    if len(found) > MAX_PROBLEMS:
+        hidden = len(found) - MAX_PROBLEMS
+        more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
+        found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, "too_many", more)]
+    return EvidenceError(found, name)
+
+
+def too_large_error(size: int, max_bytes: int, name: str) -> EvidenceError:
+    """The error for a file of ``size`` bytes over the cap of ``max_bytes``."""
     message = f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB"
     return EvidenceError([LoadProblem("", None, None, "too_large", message)], name)
 
@@ -755,13 +787,21 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
 
     A file larger than ``max_bytes`` is refused before it is read.
     """
+    return parse_evidence(read_file_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def read_file_bytes(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
+    """The bytes of the file at ``path``; EvidenceError if it is missing, unreadable or too large.
+
+    The size is checked before anything is read.
+    """
     file = Path(path)
     name = str(path)
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            raise _too_large(size, max_bytes, name)
-        data = file.read_bytes()
+            raise too_large_error(size, max_bytes, name)
+        return file.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(
             [LoadProblem("", None, None, "file_not_found", f"there is no file at {name}")], name
@@ -775,11 +815,10 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
             [LoadProblem("", None, None, "unreadable", f"{name} cannot be read (permission)")],
             name,
         ) from None
-    return parse_evidence(data, name)
 
 
 def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
     """Validate evidence given as bytes (an upload), refusing anything over ``max_bytes``."""
     if len(data) > max_bytes:
-        raise _too_large(len(data), max_bytes, name)
+        raise too_large_error(len(data), max_bytes, name)
     return parse_evidence(data, name)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from evidence import vocabulary
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80, strict=True)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, strict=True)]
 Text = Annotated[str, Field(min_length=1, max_length=5000, strict=True)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -41,6 +42,8 @@ VerdictWord = Annotated[str, vocabulary.VERDICT]
 PERCENT_TOLERANCE = 1.0
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^https?://[^\s<>\"']+$"
+PMID_PATTERN = r"^\d{1,9}$"
+NCT_PATTERN = r"^NCT\d{8}$"
 
 
 class _Model(BaseModel):
@@ -105,8 +108,8 @@ class Source(_Model):
     trial: Text | None = None
     design: Design
     doi: str | None = Field(default=None, pattern=DOI_PATTERN, max_length=200)
-    pmid: str | None = Field(default=None, pattern=r"^\d{1,9}$", strict=True)
-    nct: str | None = Field(default=None, pattern=r"^NCT\d{8}$")
+    pmid: str | None = Field(default=None, pattern=PMID_PATTERN, strict=True)
+    nct: str | None = Field(default=None, pattern=NCT_PATTERN)
     url: str | None = Field(default=None, pattern=URL_PATTERN, max_length=2000)
     year: StrictInt | None = Field(default=None, ge=1800, le=2200)
     editorial_ref: Text | None = None
