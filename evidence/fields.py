@@ -79,8 +79,11 @@ class FieldSpec:
     rules: tuple[str, ...]
     """Limits in words: ``at most 40 characters``, ``from 0 to 120``, ``at least 1``."""
     description: str
+    """The model's ``Field(description=...)``, else a short text made from the name."""
     choices: tuple[object, ...] = ()
     """The only values a Literal field allows (``format``: 1)."""
+    described: bool = False
+    """Whether ``description`` is the model's own."""
 
     @property
     def plain(self) -> bool:
@@ -259,6 +262,7 @@ def _spec(name: str, info: FieldInfo, prefix: tuple[str, ...] = ()) -> FieldSpec
         rules=_rules(metadata, outer, kind),
         description=_describe(name, info, vocabulary),
         choices=choices,
+        described=bool(info.description),
     )
 
 
