@@ -23,7 +23,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from evidence.models import LISTS, ConsistencyError, Evidence, Problem, consistency_problems
+from evidence.models import (
+    LISTS,
+    ConsistencyError,
+    Evidence,
+    Problem,
+    consistency_problems,
+    result_key,
+)
 
 _MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as Streamlit counts uploads
 DEFAULT_MAX_BYTES = 50 * _MB
@@ -579,6 +586,13 @@ def _from_problem(problem: Problem, positions: Mapping[Path_, Position]) -> Load
     )
 
 
+def _only_because_items_failed(error: ErrorDetails) -> bool:
+    """A list too short only because some of its items are invalid (they are reported)."""
+    given = error.get("input")
+    needed = (error.get("ctx") or {}).get("min_length", 0)
+    return error["type"] == "too_short" and isinstance(given, list) and len(given) >= needed
+
+
 def _validation_problems(
     exc: ValidationError, positions: Mapping[Path_, Position]
 ) -> list[LoadProblem]:
@@ -590,6 +604,8 @@ def _validation_problems(
             problems.extend(_from_problem(p, positions) for p in ctx_error.problems)
             continue
         loc: Path_ = tuple(error["loc"])
+        if _only_because_items_failed(error):
+            continue
         code, message = _translate(error)
         if code == "wrong_length" and len(loc) > 1 and isinstance(loc[-1], int):
             loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
@@ -609,11 +625,11 @@ def _partial_consistency(
     """Cross-reference problems among the items that are valid on their own.
 
     Lets one pass report a typo'd reference next to a missing field. A reference to an item
-    that exists but is itself invalid is not reported twice.
+    that exists but is itself invalid (an id, or a ``rests_on`` key) is not reported twice.
     """
     valid: dict[str, list[BaseModel]] = {}
     index: dict[str, list[int]] = {}
-    raw_ids: set[str] = set()
+    raw_ids: set[str] = set()  # ids, and cohort/endpoint keys, of valid and invalid items
     for kind in LISTS:
         items = raw.get(kind)
         valid[kind], index[kind] = [], []
@@ -625,6 +641,8 @@ def _partial_consistency(
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 raw_ids.add(item["id"])
+            if isinstance(item, dict) and kind in ("results", "comparisons", "findings"):
+                raw_ids.add(result_key(str(item.get("cohort")), str(item.get("endpoint"))))
             try:
                 valid[kind].append(item_model.model_validate(item))
             except ValidationError:

@@ -84,7 +84,7 @@ MAX_ROWS = 5_000
 """Rows of data read per sheet (the bundled file's largest list has about 100)."""
 MAX_COLUMNS = 60
 """Columns read per sheet (the widest list has 12 fields)."""
-MAX_CELLS = 40_000
+MAX_CELLS = 25_000
 """Cells read in all (the bundled file has about 2,600): bounds the time spent parsing."""
 ENTRY_ROWS = MAX_ROWS + 1
 """Drop-downs and text formats cover the rows a reader accepts (2 .. ENTRY_ROWS)."""
@@ -654,37 +654,28 @@ class _Reader:
                 )
                 continue
             seen[title] = number
-            path = tuple(title.split("."))
             spec = specs.get(title)
-            for cut in range(1, len(path)):
-                self.positions.setdefault(path[:cut], at_name)
-            if spec is None:  # the model names it, with the spelling it may have meant
-                self.positions[path] = at_name
-                value = None if value_cell is None else value_cell.value
-                self.set_value(path, value, at_name)
+            if spec is None:
+                self.problem(
+                    "unknown_field",
+                    unknown_name_message("field", title, list(specs)),
+                    at_name,
+                    title,
+                    title,
+                )
                 continue
-            self.positions[path] = at_value
+            for cut in range(1, len(spec.path)):
+                self.positions.setdefault(spec.path[:cut], at_name)
+            self.positions[spec.path] = at_value
             if value_cell is None:
                 continue
             value, refused = convert_cell(value_cell, spec)
-            self.refuse_cell(refused, at_value, format_location(path))
+            self.refuse_cell(refused, at_value, spec.name)
             if value is not _ABSENT:
-                self.set_value(path, value, at_name)
-
-    def set_value(self, path: tuple[str, ...], value: object, where: Where) -> None:
-        node = self.raw
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                self.problem(
-                    "duplicate_key",
-                    f"'{part}' is given both as a value and as '{'.'.join(path)}'",
-                    where,
-                    ".".join(path),
-                )
-                return
-            node = child
-        node[path[-1]] = value
+                node = self.raw
+                for part in spec.path[:-1]:
+                    node = node.setdefault(part, {})
+                node[spec.path[-1]] = value
 
     # -- the lists
 
