@@ -705,7 +705,8 @@ class _Reader:
                         sheet,
                     )
         self.missing_columns(kind, columns, width, items)
-        self.raw[sheet] = items
+        if items or kind.min_items:  # an empty optional list is an absent one
+            self.raw[sheet] = items
 
     def header(
         self, row: Sequence[_Cell], kind: ListSpec, specs: dict[str, FieldSpec]

@@ -117,7 +117,9 @@ def _mapping_lines(owner: BaseModel, name: str, value: object, indent: str) -> l
     """The lines of one field of ``owner`` (a value, a mapping or a list of items)."""
     if isinstance(value, BaseModel):
         return [f"{indent}{name}:", *_mapping(value, indent + _INDENT)]
-    if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+    if value == ():  # a list stated empty (``sources: []``)
+        return [f"{indent}{name}: []"]
+    if isinstance(value, tuple) and isinstance(value[0], BaseModel):
         lines = [f"{indent}{name}:"]
         for element in value:
             lines.extend(_mapping(element, indent + _INDENT * 2, indent + _INDENT + "- "))

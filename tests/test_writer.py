@@ -113,6 +113,14 @@ def test_dump_yaml_leaves_out_absent_values_and_unstated_defaults() -> None:
     assert "rests_on: []" not in text
 
 
+def test_dump_yaml_writes_a_list_stated_empty() -> None:
+    data = load_evidence(VALID["valid_sparse"]).model_dump(exclude_unset=True)
+    evidence = Evidence.model_validate({**data, "sources": [], "verdicts": []})
+    text = dump_yaml(evidence)
+    assert "\nsources: []\n" in text
+    assert round_trip(evidence) == evidence
+
+
 def test_dump_yaml_folds_long_text_and_the_folds_read_as_spaces() -> None:
     evidence = load_evidence(VALID["bundled"])
     text = dump_yaml(evidence)
