@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from pydantic import BaseModel
 
@@ -62,6 +62,7 @@ from evidence.writer import number as number_text
 from evidence.xlsx_package import MACROS, OLE_MAGIC, ZIP_MAGIC, check_package, refusal
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -79,7 +80,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
 TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "template.yaml"
 
-_MB = 1024 * 1024
 MAX_ROWS = 5_000
 """Rows of data read per sheet (the bundled file's largest list has about 100)."""
 MAX_COLUMNS = 60
@@ -233,10 +233,8 @@ def _header_note(spec: FieldSpec) -> str:
 
 def _drop_down(spec: FieldSpec, column: str) -> DataValidation | None:
     """A list validation for a vocabulary or reference column, or None."""
-    from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    target = _id_columns().get(spec.refers_to or "")
     if spec.vocabulary is not None:
         words = ",".join(spec.vocabulary)
         if len(words) > 253:  # Excel's limit for a list typed into the rule
@@ -245,12 +243,8 @@ def _drop_down(spec: FieldSpec, column: str) -> DataValidation | None:
         rule.errorStyle = "stop"
         rule.error = "Use one of: " + ", ".join(spec.vocabulary)
         rule.prompt = "Pick a word from the list"
-    elif target is not None:
-        rule = DataValidation(
-            type="list",
-            formula1=f"{quote_sheetname(spec.refers_to or '')}!${target}$2:${target}${ENTRY_ROWS}",
-            allow_blank=True,
-        )
+    elif spec.refers_to in _id_columns():
+        rule = DataValidation(type="list", formula1=ids_name(spec.refers_to), allow_blank=True)
         rule.errorStyle = "warning"
         rule.error = f"This is not an id of the {spec.refers_to} sheet (yet)."
         rule.prompt = f"An id from the {spec.refers_to} sheet"
@@ -266,6 +260,24 @@ def _drop_down(spec: FieldSpec, column: str) -> DataValidation | None:
     rule.promptTitle = spec.name[:32]
     rule.add(f"{column}2:{column}{ENTRY_ROWS}")
     return rule
+
+
+def ids_name(sheet: str) -> str:
+    """The workbook-level name of a sheet's id column (``cohorts_ids``), for drop-downs.
+
+    A named range works in every spreadsheet program, where a rule pointing into another
+    sheet needs Excel 2010 or later.
+    """
+    return f"{sheet}_ids"
+
+
+def _name_id_columns(book: Workbook) -> None:
+    from openpyxl.utils import quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+
+    for sheet, letter in _id_columns().items():
+        where = f"{quote_sheetname(sheet)}!${letter}$2:${letter}${ENTRY_ROWS}"
+        book.defined_names[ids_name(sheet)] = DefinedName(ids_name(sheet), attr_text=where)
 
 
 @functools.cache
@@ -468,6 +480,7 @@ def write_workbook(evidence: Evidence) -> bytes:
     for kind in fields.list_specs():
         _write_list_sheet(book.create_sheet(kind.name), kind, getattr(evidence, kind.name))
     _write_readme(book.create_sheet(README_SHEET))
+    _name_id_columns(book)
     book.active = 0
     out = io.BytesIO()
     book.save(out)
@@ -500,8 +513,11 @@ class _TooManyCellsError(Exception):
 
 
 def _empty(cell: _Cell | None) -> bool:
-    if cell is None or cell.data_type in ("f", "e"):
-        return cell is None
+    """No value in the cell; a formula or an error value is never empty."""
+    if cell is None:
+        return True
+    if cell.data_type in ("f", "e"):
+        return False
     value = cell.value
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -544,8 +560,8 @@ def convert_cell(cell: _Cell, spec: FieldSpec) -> tuple[object, tuple[str, str] 
         want = _KIND_WORDS[spec.kind] if not spec.many else "a list"
         return _ABSENT, (
             "wrong_type",
-            f"expected {want}, got the date {_when(value)}: the spreadsheet turned what was "
-            "typed into a date (format the cell as text and type it again)",
+            f"expected {want}, got the date or time {_when(value)}: the spreadsheet turned "
+            "what was typed into a date (format the cell as text and type it again)",
         )
     whole = isinstance(value, int) and not isinstance(value, bool)
     if spec.many:
@@ -601,7 +617,7 @@ class _Reader:
                 raise _TooManyCellsError
             yield number, row
 
-    def too_many_rows(self, sheet: str) -> None:
+    def too_many_rows(self, sheet: str) -> NoReturn:
         self.fatal = True
         self.problem(
             "too_many_rows",
@@ -611,7 +627,7 @@ class _Reader:
         )
         raise _StopSheetError
 
-    def too_many_columns(self, sheet: str) -> None:
+    def too_many_columns(self, sheet: str) -> NoReturn:
         self.fatal = True
         self.problem(
             "too_many_columns",

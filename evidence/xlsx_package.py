@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from evidence.loader import EvidenceError, LoadProblem
 
@@ -125,7 +126,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str) -> None:
         raise refusal("macro_workbook", MACROS, name)
     try:
         _check_content(archive, name)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError):
         raise refusal(
             "not_xlsx", "this is not an Excel .xlsx workbook (its zip is damaged)", name
         ) from None

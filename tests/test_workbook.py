@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import strategies
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -192,12 +193,17 @@ def test_vocabulary_and_reference_columns_carry_drop_downs() -> None:
             elif spec.refers_to is not None:
                 expected += 1
                 assert rule is not None, (kind.name, spec.name)
-                assert rule.formula1 is not None
-                assert rule.formula1.startswith(f"'{spec.refers_to}'!$A$2:$A$")
+                assert rule.formula1 == f"{spec.refers_to}_ids"  # a named range, see below
                 assert rule.showErrorMessage != spec.many  # a list of ids cannot be checked
             else:
                 assert rule is None, (kind.name, spec.name)
     assert expected == 17 + 13  # the vocabulary and reference columns of the format today
+    names = {n: book.defined_names[n].attr_text for n in book.defined_names}
+    assert names == {
+        f"{kind.name}_ids": f"'{kind.name}'!$A$2:$A${MAX_ROWS + 1}"
+        for kind in fields.list_specs()
+        if kind.id_field is not None
+    }
 
 
 def test_a_new_vocabulary_word_reaches_the_drop_down(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -711,3 +717,43 @@ def test_import_evidence_does_not_import_openpyxl() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+@functools.cache
+def _parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(good())) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+def test_any_damage_to_a_workbook_is_an_evidence_error_never_a_crash(data: st.DataObject) -> None:
+    parts = _parts()
+    if data.draw(st.booleans(), label="damage the zip itself"):
+        raw = bytearray(good())
+        start = data.draw(st.integers(0, len(raw) - 1), label="at")
+        junk = data.draw(st.binary(min_size=1, max_size=64), label="junk")
+        damaged = bytes(raw[:start] + junk + raw[start + len(junk) :])
+    else:
+        name = data.draw(st.sampled_from(sorted(parts)), label="part")
+        content = parts[name]
+        start = data.draw(st.integers(0, len(content)), label="at")
+        junk = data.draw(
+            st.binary(max_size=40) | st.sampled_from([b"<", b"&", b"</row>", b'"', b"\x00"]),
+            label="junk",
+        )
+        cut = data.draw(st.integers(0, 40), label="cut")
+        damaged = rezip(good(), replace={name: content[:start] + junk + content[start + cut :]})
+    outcome = _read_or_error(damaged)
+    if isinstance(outcome, EvidenceError):
+        assert outcome.problems
+        assert all(p.code and p.message for p in outcome.problems)
+    else:
+        assert isinstance(outcome, Evidence)
+
+
+def _read_or_error(data: bytes) -> Evidence | EvidenceError:
+    try:
+        return read_workbook(data, "damaged.xlsx", max_bytes=BIG)
+    except EvidenceError as exc:
+        return exc
