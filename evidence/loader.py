@@ -509,6 +509,10 @@ def unknown_name_message(what: str, name: str, allowed: Sequence[str]) -> str:
     return f"unknown {what} '{name}'{hint}"
 
 
+QUOTE_HINT = " (put it in quotes)"
+"""Ends the message for a number or a boolean where text belongs (a workbook says otherwise)."""
+
+
 def _type_word(error_type: str) -> str:
     base = error_type.removesuffix("_type").removesuffix("_parsing").removesuffix("_from_datetime")
     return _TYPE_WORDS.get(base, base.replace("_", " "))
@@ -556,7 +560,7 @@ def _translate(error: ErrorDetails) -> tuple[str, str]:
         want = _type_word(kind)
         if kind == "finite_number":
             want = "a finite number"
-        hint = " (put it in quotes)" if kind == "string_type" and value is not None else ""
+        hint = QUOTE_HINT if kind == "string_type" and value is not None else ""
         return "wrong_type", f"expected {want}, got {shown!r}{hint}"
     if kind in ("too_short", "too_long"):
         if field == "ci" or (len(loc) > 1 and loc[-2] == "ci"):

@@ -56,7 +56,9 @@ VALID = {
     "valid_sparse": FIXTURES / "valid_sparse.yaml",
     "valid_every_field": EVERY_FIELD,
 }
-HOSTILE_SECONDS = 1.0  # as for hostile YAML (tests/test_loader.py)
+# As for hostile YAML (tests/test_loader.py), but counted in CPU seconds of this process: the
+# machine is shared, and waiting for a core is not work the reader did.
+HOSTILE_SECONDS = 1.0
 BIG = 50 * 1024 * 1024
 
 Row = tuple[str, int | None, int | None, str]
@@ -408,6 +410,12 @@ def test_messages_say_what_to_do() -> None:
     assert sheet.message == "unknown sheet 'finding'; did you mean 'findings'?"
 
 
+def test_a_decimal_in_an_id_column_is_refused_with_a_cell_hint() -> None:
+    [problem] = problems_of(edited(set_cell("settings", "A4", 1.5)))
+    # YAML's message would end "(put it in quotes)": a cell is fixed by its format instead.
+    assert problem.message == "expected text, got '1.5' (format the cell as text)"
+
+
 def test_a_pmid_typed_as_a_number_reads_as_its_digits() -> None:
     data = edited(set_cell("sources", "G2", 18032763))
     assert read_workbook(data, "x.xlsx", max_bytes=BIG).sources[0].pmid == "18032763"
@@ -488,10 +496,10 @@ def sheet_xml(
 def refused(
     data: bytes, name: str = "hostile.xlsx", max_bytes: int = BIG
 ) -> tuple[list[str], float]:
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         read_workbook(data, name, max_bytes=max_bytes)
-    return [p.code for p in info.value.problems], time.perf_counter() - start
+    return [p.code for p in info.value.problems], time.process_time() - start
 
 
 def good() -> bytes:
@@ -622,16 +630,16 @@ def test_hostile_workbook_is_refused_fast_with_its_code(
     build: Callable[[], bytes], code: str, word: str
 ) -> None:
     data = build()
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         read_workbook(data, "hostile.xlsx", max_bytes=BIG)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     codes = [p.code for p in info.value.problems]
     assert code in codes
     assert any(word in p.message for p in info.value.problems if p.code == code)
     if code not in ("too_many_rows", "too_many_columns", "too_many_cells"):
         assert codes == [code]  # the file is refused whole, before any cell is read
-    assert elapsed < HOSTILE_SECONDS, f"{elapsed:.2f} s"
+    assert elapsed < HOSTILE_SECONDS, f"{elapsed:.2f} s of CPU"
 
 
 def test_macro_workbook_is_refused_by_its_name() -> None:
