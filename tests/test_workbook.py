@@ -620,7 +620,23 @@ HOSTILE: list[tuple[str, Callable[[], bytes], str, str]] = [
         "too_many_cells",
         f"more than {MAX_CELLS:,} cells",
     ),
+    (
+        # The most work a file can ask for: a sheet without a declared size (openpyxl then
+        # parses it whole to size it) as large as the unpacked cap allows.
+        "largest-undeclared-sheet",
+        lambda: rezip(
+            good(),
+            replace={sheet_part("results"): sheet_xml(_rows_that_fit(), 11, dimension=False)},
+        ),
+        "too_many_cells",
+        f"more than {MAX_CELLS:,} cells",
+    ),
 ]
+
+
+def _rows_that_fit() -> int:
+    per_row = len(sheet_xml(3, 11, dimension=False)) / 3
+    return int((MAX_UNPACKED - len(good()) * 10) / per_row)
 
 
 @pytest.mark.parametrize(
