@@ -17,11 +17,12 @@ import zlib
 from evidence.loader import EvidenceError, LoadProblem
 
 _MB = 1024 * 1024
-MAX_UNPACKED = 4 * _MB
+MAX_UNPACKED = 3 * _MB
 """The parts of a workbook may unpack to this much in all (the bundled file: 0.3 MB).
 
-openpyxl parses shared strings and styles whole, at about 5 MB a second on a busy CI core:
-this cap, not the cell count, bounds the time those take.
+openpyxl parses some parts whole before a cell is read: shared strings, styles, and a sheet
+that does not declare its size (to size it). At about 5 MB a second on a busy core, this cap
+bounds that time; the cell cap (evidence/workbook.py) bounds the rest.
 """
 MAX_RATIO = 100
 """A part larger than RATIO_FLOOR may not unpack to more than this many times its size."""
