@@ -1,7 +1,11 @@
 """Command line for evidence files.
 
 ``python -m evidence validate FILE...``
-    check files; one line per problem, exit 1 when any file is invalid.
+    check files (YAML or Excel .xlsx workbooks); one line per problem, exit 1 when any file
+    is invalid.
+``python -m evidence convert IN OUT``
+    a YAML evidence file to a workbook, or a workbook to YAML; the extensions give the
+    direction (.yaml/.yml and .xlsx).
 ``python -m evidence schema``
     print the JSON Schema of the format.
 ``python -m evidence effects FILE [--csv]``
@@ -18,7 +22,9 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,18 +32,35 @@ import pandas as pd
 from evidence import effects as fx
 from evidence.loader import EvidenceError, load_evidence
 from evidence.models import Evidence, count_ids, json_schema
+from evidence.workbook import WORKBOOK_SUFFIXES, load_evidence_file, write_workbook
+from evidence.writer import dump_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+WORKBOOK_SUFFIX = ".xlsx"
+
+
+def _report(name: str, exc: EvidenceError) -> None:
+    """One line per problem on stdout, the verdict on stderr."""
+    for problem in exc.problems:
+        print(problem.as_line(name))
+    count = len(exc.problems)
+    print(f"{name}: INVALID, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
 
 
 def _load(name: str) -> Evidence | None:
-    """The file's evidence, or None after printing its problems (one line each)."""
+    """The file's evidence, or None after printing its problems (one line each).
+
+    The file is YAML, or a workbook (told by its name or its content).
+    """
     try:
-        return load_evidence(name)
+        return load_evidence_file(name)
     except EvidenceError as exc:
-        for problem in exc.problems:
-            print(problem.as_line(name))
-        count = len(exc.problems)
-        print(f"{name}: INVALID, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        _report(name, exc)
         return None
+
+
+def _summary(evidence: Evidence) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in count_ids(evidence).items())
 
 
 def _validate(files: list[str]) -> int:
@@ -47,10 +70,37 @@ def _validate(files: list[str]) -> int:
         if evidence is None:
             status = 1
             continue
-        counts = count_ids(evidence)
-        parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        print(f"{name}: OK: {evidence.title!r}: {parts}")
+        print(f"{name}: OK: {evidence.title!r}: {_summary(evidence)}")
     return status
+
+
+def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
+    """Convert YAML to a workbook or a workbook to YAML; 1 if the input is invalid."""
+    into, out_of = Path(target).suffix.lower(), Path(source).suffix.lower()
+    to_workbook = out_of in YAML_SUFFIXES and into == WORKBOOK_SUFFIX
+    if not to_workbook and not (out_of in WORKBOOK_SUFFIXES and into in YAML_SUFFIXES):
+        parser.error(
+            f"cannot convert {out_of or 'a file without extension'} to "
+            f"{into or 'a file without extension'}: convert .yaml or .yml to .xlsx, "
+            "or .xlsx to .yaml or .yml"
+        )
+    try:
+        if to_workbook:
+            evidence = load_evidence(source)
+            data = write_workbook(evidence)
+        else:
+            evidence = load_evidence_file(source)
+            data = dump_yaml(evidence).encode("utf-8")
+    except EvidenceError as exc:
+        _report(source, exc)
+        return 1
+    try:
+        Path(target).write_bytes(data)
+    except OSError as exc:
+        print(f"{target}: cannot write it: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{target}: written from {source}: {_summary(evidence)}")
+    return 0
 
 
 _MEASURE_ABBREVIATION = {
@@ -181,14 +231,25 @@ def schema() -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 invalid file, 2 usage)."""
+    # openpyxl warns about workbook features it drops (extensions, styles): not the user's
+    # problem, and never a traceback-like line on the terminal.
+    warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
     parser = argparse.ArgumentParser(
         prog="python -m evidence",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    validate = sub.add_parser("validate", help="check evidence files; one line per problem")
+    validate = sub.add_parser(
+        "validate", help="check evidence files (YAML or .xlsx); one line per problem"
+    )
     validate.add_argument("files", nargs="+", metavar="FILE")
+    convert = sub.add_parser(
+        "convert",
+        help="convert YAML to an Excel workbook or back; the extensions give the direction",
+    )
+    convert.add_argument("source", metavar="IN", help="a .yaml/.yml file or an .xlsx workbook")
+    convert.add_argument("target", metavar="OUT", help="the .xlsx or .yaml/.yml file to write")
     sub.add_parser("schema", help="print the JSON Schema of the format")
     effects = sub.add_parser(
         "effects",
@@ -206,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args.files)
     if args.command == "effects":
         return _effects(args.file, csv=args.csv)
+    if args.command == "convert":
+        return _convert(args.source, args.target, convert)
     print(json.dumps(schema(), indent=2))
     return 0
 

@@ -74,5 +74,17 @@ class Code(StrEnum):
     )
     RATIO_NOT_POSITIVE = "ratio_not_positive", "A ratio measure that is zero or negative."
     BAD_RESTS_ON = "bad_rests_on", "A rests_on entry that is not of the form cohort/endpoint."
+    # Workbooks (.xlsx): the file, then its cells
+    NOT_XLSX = "not_xlsx", "The file is not an Excel .xlsx workbook (or its zip is damaged)."
+    MACRO_WORKBOOK = "macro_workbook", "A macro-enabled workbook (.xlsm): save it as .xlsx."
+    ZIP_BOMB = "zip_bomb", "The workbook unpacks to far more than it weighs: refused unread."
+    TOO_MANY_ROWS = "too_many_rows", "A sheet has more rows than a workbook may have (5,000)."
+    TOO_MANY_COLUMNS = "too_many_columns", "A sheet has more columns than it may have (60)."
+    TOO_MANY_CELLS = "too_many_cells", "The workbook has more cells than are read (20,000)."
+    FORMULA_CELL = "formula_cell", "A cell holds a formula; type its value (never evaluated)."
+    ERROR_CELL = "error_cell", "A cell holds a spreadsheet error such as #DIV/0!."
+    UNKNOWN_SHEET = "unknown_sheet", "A sheet the format does not have (often a typo)."
+    NO_NAME = "no_name", "A value without a field name or column header."
+    NOT_STORABLE = "not_storable", "Text with a character no .xlsx cell can hold (writing)."
     # Reporting
     TOO_MANY = "too_many", "More than 500 problems: the rest are counted, not listed."

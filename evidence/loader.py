@@ -31,6 +31,7 @@ from evidence.models import (
     Evidence,
     Problem,
     consistency_problems,
+    result_key,
 )
 
 _MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as Streamlit counts uploads
@@ -435,13 +436,16 @@ class _Walker:
         if tag == "bool":  # YAML 1.2: only true/false are booleans; yes/no/on/off are words
             return _TRUE_FALSE.get(raw.lower(), raw)
         if tag in ("int", "float"):
-            return _number(raw)
+            return number_from_text(raw)
         self._check_tag(node, "str", path)
         return raw
 
 
-def _number(raw: str) -> object:
-    """A YAML 1.2 core-schema number, or the text itself (the model then names the type)."""
+def number_from_text(raw: str) -> object:
+    """A YAML 1.2 core-schema number, or the text itself (the model then names the type).
+
+    Also reads the numbers of a workbook's list cells (a ``ci`` of ``0.42; 0.72``).
+    """
     if len(raw) > _MAX_NUMBER_CHARS:  # no figure is this long; int() and repr() would choke
         return raw
     try:
@@ -505,6 +509,17 @@ _TYPE_WORDS = {
 }
 
 
+def unknown_name_message(what: str, name: str, allowed: Sequence[str]) -> str:
+    """``unknown field 'lable'; did you mean 'label'?`` (or the allowed names, if none is close)."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+    return f"unknown {what} '{name}'{hint}"
+
+
+QUOTE_HINT = " (put it in quotes)"
+"""Ends the message for a number or a boolean where text belongs (a workbook says otherwise)."""
+
+
 def _type_word(error_type: str) -> str:
     base = error_type.removesuffix("_type").removesuffix("_parsing").removesuffix("_from_datetime")
     return _TYPE_WORDS.get(base, base.replace("_", " "))
@@ -523,10 +538,9 @@ def _translate(error: ErrorDetails, root: type[BaseModel] = Evidence) -> tuple[C
         return Code.MISSING_FIELD, f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], root)
-        allowed = sorted(model.model_fields) if model else []
-        close = difflib.get_close_matches(str(field), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-        return Code.UNKNOWN_FIELD, f"unknown field '{field}'{hint}"
+        return Code.UNKNOWN_FIELD, unknown_name_message(
+            "field", str(field), sorted(model.model_fields) if model else []
+        )
     if kind == "literal_error":
         expected = (error.get("ctx") or {}).get("expected", "")
         if loc == ("format",):
@@ -545,7 +559,7 @@ def _translate(error: ErrorDetails, root: type[BaseModel] = Evidence) -> tuple[C
         want = _type_word(kind)
         if kind == "finite_number":
             want = "a finite number"
-        hint = " (put it in quotes)" if kind == "string_type" and value is not None else ""
+        hint = QUOTE_HINT if kind == "string_type" and value is not None else ""
         return Code.WRONG_TYPE, f"expected {want}, got {shown!r}{hint}"
     if kind in ("too_short", "too_long"):
         if field == "ci" or (len(loc) > 1 and loc[-2] == "ci"):
@@ -575,6 +589,13 @@ def _from_problem(problem: Problem, positions: Mapping[Path_, Position]) -> Load
     )
 
 
+def _only_because_items_failed(error: ErrorDetails) -> bool:
+    """A list too short only because some of its items are invalid (they are reported)."""
+    given = error.get("input")
+    needed = (error.get("ctx") or {}).get("min_length", 0)
+    return error["type"] == "too_short" and isinstance(given, list) and len(given) >= needed
+
+
 def _validation_problems(
     exc: ValidationError, positions: Mapping[Path_, Position], root: type[BaseModel] = Evidence
 ) -> list[LoadProblem]:
@@ -586,6 +607,8 @@ def _validation_problems(
             problems.extend(_from_problem(p, positions) for p in ctx_error.problems)
             continue
         loc: Path_ = tuple(error["loc"])
+        if _only_because_items_failed(error):
+            continue
         code, message = _translate(error, root)
         if code == Code.WRONG_LENGTH and len(loc) > 1 and isinstance(loc[-1], int):
             loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
@@ -605,11 +628,11 @@ def _partial_consistency(
     """Cross-reference problems among the items that are valid on their own.
 
     Lets one pass report a typo'd reference next to a missing field. A reference to an item
-    that exists but is itself invalid is not reported twice.
+    that exists but is itself invalid (an id, or a ``rests_on`` key) is not reported twice.
     """
     valid: dict[str, list[BaseModel]] = {}
     index: dict[str, list[int]] = {}
-    raw_ids: set[str] = set()
+    raw_ids: set[str] = set()  # ids, and cohort/endpoint keys, of valid and invalid items
     for kind in LISTS:
         items = raw.get(kind)
         valid[kind], index[kind] = [], []
@@ -621,6 +644,8 @@ def _partial_consistency(
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 raw_ids.add(item["id"])
+            if isinstance(item, dict) and kind in ("results", "comparisons", "findings"):
+                raw_ids.add(result_key(str(item.get("cohort")), str(item.get("endpoint"))))
             try:
                 valid[kind].append(item_model.model_validate(item))
             except ValidationError:
@@ -742,10 +767,22 @@ def validate_document(
     (Evidence, or another document such as a change log). Raises EvidenceError with all of
     them and every validation problem, sorted by place.
     """
-    found = list(problems)
-    evidence = None
+    document, found = document_problems(raw, positions, model=model)
+    if problems or found or document is None:
+        raise problems_error([*problems, *found], name)
+    return document
+
+
+def document_problems(
+    raw: dict[str, Any],
+    positions: Mapping[Path_, Position],
+    *,
+    model: type[_M] = Evidence,  # type: ignore[assignment]
+) -> tuple[_M | None, list[LoadProblem]]:
+    """Validate a plain document: the model, or None and every problem (unsorted)."""
+    found: list[LoadProblem] = []
     try:
-        evidence = model.model_validate(raw)
+        return model.model_validate(raw), found
     except ValidationError as exc:
         found.extend(_validation_problems(exc, positions, model))
         structural = not any(
@@ -753,17 +790,31 @@ def validate_document(
         )
         if structural and model is Evidence:  # cross-references: check what is valid
             found.extend(_partial_consistency(raw, positions))
-    if found or evidence is None:
-        found.sort(key=lambda p: (p.sheet, p.line or 0, p.column or 0))
-        if len(found) > MAX_PROBLEMS:
-            hidden = len(found) - MAX_PROBLEMS
-            more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
-            found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, Code.TOO_MANY, more)]
-        raise EvidenceError(found, name)
-    return evidence
+    return None, found
 
 
-def _too_large(size: int, max_bytes: int, name: str) -> EvidenceError:
+def problems_error(
+    problems: Sequence[LoadProblem], name: str, *, sheets: Sequence[str] = ()
+) -> EvidenceError:
+    """The EvidenceError for ``problems``: sorted by place, at most MAX_PROBLEMS listed.
+
+    Workbook problems sort by sheet in the order of ``sheets`` (others after them, by name),
+    then by row and column.
+    """
+    rank = {sheet: i for i, sheet in enumerate(sheets)}
+    found = sorted(
+        problems,
+        key=lambda p: (rank.get(p.sheet, len(rank)), p.sheet, p.line or 0, p.column or 0),
+    )
+    if len(found) > MAX_PROBLEMS:
+        hidden = len(found) - MAX_PROBLEMS
+        more = f"{hidden} more problem{'s' if hidden != 1 else ''} not listed; fix these first"
+        found = [*found[:MAX_PROBLEMS], LoadProblem("", None, None, Code.TOO_MANY, more)]
+    return EvidenceError(found, name)
+
+
+def too_large_error(size: int, max_bytes: int, name: str) -> EvidenceError:
+    """The error for a file of ``size`` bytes over the cap of ``max_bytes``."""
     message = f"the file is {size / _MB:.1f} MB; the limit is {max_bytes / _MB:.0f} MB"
     return EvidenceError([LoadProblem("", None, None, Code.TOO_LARGE, message)], name)
 
@@ -780,7 +831,7 @@ def read_evidence_file(
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            raise _too_large(size, max_bytes, name)
+            raise too_large_error(size, max_bytes, name)
         return file.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(
@@ -808,5 +859,5 @@ def load_evidence(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
 def load_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
     """Validate evidence given as bytes (an upload), refusing anything over ``max_bytes``."""
     if len(data) > max_bytes:
-        raise _too_large(len(data), max_bytes, name)
+        raise too_large_error(len(data), max_bytes, name)
     return parse_evidence(data, name)

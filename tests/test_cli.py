@@ -1,4 +1,4 @@
-"""Command-line tests: ``python -m evidence validate FILE...`` and ``python -m evidence schema``."""
+"""Command-line tests: ``python -m evidence validate FILE...``, ``convert IN OUT``, ``schema``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from evidence.__main__ import main
+from evidence.loader import load_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -123,3 +124,150 @@ def test_cli_schema_prints_json_with_the_format_lists() -> None:
     assert {"results", "settings", "verdicts", "format"} <= set(schema["properties"])
     assert set(schema["required"]) >= {"format", "title", "settings"}
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+# --------------------------------------------------------------------------- workbooks
+
+# FILE:sheet!F12: location: message [code]  (the cell part is only the sheet when no cell)
+CELL_LINE = re.compile(r"^(?P<file>.+?):(?P<sheet>[^:!]+)(?:!(?P<cell>[A-Z]+\d+))?: .+ \[\w+\]$")
+
+
+def _bad_workbook(path: Path) -> Path:
+    """valid_minimal.yaml's workbook with two bad cells: results!C3 and results!A4."""
+    from test_workbook import edited, set_cell
+
+    path.write_bytes(
+        edited(
+            lambda book: [
+                set_cell("results", "C3", "abc")(book),
+                set_cell("results", "A4", "nobody")(book),
+            ]
+        )
+    )
+    return path
+
+
+def test_cli_convert_yaml_to_workbook_and_back_loads_equal(tmp_path: Path) -> None:
+    # The issue's "done when": convert data/evidence.yaml x.xlsx && convert x.xlsx y.yaml.
+    workbook, back = tmp_path / "x.xlsx", tmp_path / "y.yaml"
+    there = run_cli("convert", "data/evidence.yaml", str(workbook))
+    assert there.returncode == 0, there.stderr
+    settings = len(load_evidence(BUNDLED).settings)
+    assert there.stdout.startswith(
+        f"{workbook}: written from data/evidence.yaml: {settings} settings"
+    )
+    again = run_cli("convert", str(workbook), str(back))
+    assert again.returncode == 0, again.stderr
+    assert load_evidence(back) == load_evidence(BUNDLED)
+    assert again.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "fixture", ["valid_minimal.yaml", "valid_sparse.yaml", "valid_every_field.yaml"]
+)
+def test_cli_convert_round_trips_test_files(fixture: str, tmp_path: Path) -> None:
+    workbook, back = tmp_path / "e.xlsx", tmp_path / "e.yml"
+    assert main(["convert", str(FIXTURES / fixture), str(workbook)]) == 0
+    assert main(["convert", str(workbook), str(back)]) == 0
+    assert load_evidence(back) == load_evidence(FIXTURES / fixture)
+
+
+def test_cli_convert_bad_workbook_exits_1_naming_each_cell(tmp_path: Path) -> None:
+    bad, out = _bad_workbook(tmp_path / "bad.xlsx"), tmp_path / "out.yaml"
+    done = run_cli("convert", str(bad), str(out))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines == [
+        f"{bad}:results!C3: results[1].value: expected a number, got 'abc' [wrong_type]",
+        f"{bad}:results!A4: results[2].cohort: no cohort has id 'nobody' [unknown_reference]",
+    ]
+    assert all(CELL_LINE.match(line) for line in lines)
+    assert done.stderr == f"{bad}: INVALID, 2 problems\n"
+    assert not out.exists()
+
+
+def test_cli_validate_takes_workbooks_and_yaml_together(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    assert main(["convert", str(MINIMAL), str(good)]) == 0
+    bad = _bad_workbook(tmp_path / "bad.xlsx")
+    done = run_cli("validate", str(good), str(bad), "tests/fixtures/valid_minimal.yaml")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{good}: OK: 'Zetamab in two imaginary settings'")
+    assert lines[1].startswith(f"{bad}:results!C3: ")
+    assert lines[3].startswith("tests/fixtures/valid_minimal.yaml: OK: ")
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("a.yaml", "b.yml"),
+        ("a.xlsx", "b.xlsx"),
+        ("a.txt", "b.xlsx"),
+        ("a.yaml", "b.csv"),
+        ("a", "b.xlsx"),
+        ("a.yaml", "b.xlsm"),
+    ],
+)
+def test_cli_convert_needs_one_yaml_and_one_xlsx(
+    source: str, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["convert", source, target])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: python -m evidence convert" in err
+    assert "convert .yaml or .yml to .xlsx, or .xlsx to .yaml or .yml" in err
+
+
+def test_cli_convert_usage_error_subprocess_exits_2() -> None:
+    done = run_cli("convert", "data/evidence.yaml", "out.yaml")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "cannot convert .yaml to .yaml" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("text.xlsx", b"format: 1\ntitle: not a workbook\n", "not_xlsx"),
+        ("macros.xlsm", None, "macro_workbook"),
+        ("missing.xlsx", "absent", "file_not_found"),
+    ],
+)
+def test_cli_convert_refused_workbook_is_one_line_never_a_traceback(
+    name: str, content: bytes | str | None, code: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    if content is None:
+        assert main(["convert", str(MINIMAL), str(tmp_path / "good.xlsx")]) == 0
+        path.write_bytes((tmp_path / "good.xlsx").read_bytes())
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    done = run_cli("convert", str(path), str(tmp_path / "out.yaml"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    [line] = done.stdout.splitlines()
+    assert line.startswith(f"{path}:0:0: ")
+    assert line.endswith(f"[{code}]")
+
+
+def test_cli_convert_unwritable_target_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "e.xlsx"
+    assert main(["convert", str(MINIMAL), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"{target}: cannot write it: No such file or directory\n"
+
+
+def test_cli_convert_unstorable_text_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bell.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    source.write_text(text.replace('"Zetamab in two imaginary settings"', '"Zetamab\\a"'))
+    assert main(["convert", str(source), str(tmp_path / "e.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{source}:0:0: title: the text holds the character U+0007")
+    assert not (tmp_path / "e.xlsx").exists()

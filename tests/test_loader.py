@@ -181,6 +181,22 @@ def test_load_evidence_several_problems_messages_name_the_cause() -> None:
     assert str(info.value).endswith(": 8 problems")
 
 
+def test_parse_evidence_list_of_only_invalid_items_is_not_also_too_short() -> None:
+    # The one setting lacks its label: that is the problem, not an empty settings list.
+    text = (FIXTURES / "valid_sparse.yaml").read_text(encoding="utf-8")
+    data = text.replace('    label: "First-line disease W"\n', "").encode()
+    with pytest.raises(EvidenceError) as info:
+        parse_evidence(data)
+    assert rows(info.value) == [("settings[0].label", 6, "missing_field")]
+
+
+def test_parse_evidence_rests_on_an_invalid_result_is_not_also_unknown() -> None:
+    # results[0] (a_zeta/orr) has a bad value; the verdict resting on it names a real result.
+    with pytest.raises(EvidenceError) as info:
+        parse_evidence(minimal_with("    value: 60.0", '    value: "sixty"'))
+    assert rows(info.value) == [("results[0].value", 79, "wrong_type")]
+
+
 def test_load_evidence_unknown_field_suggests_the_spelling() -> None:
     with pytest.raises(EvidenceError) as info:
         load_evidence(FIXTURES / "bad_unknown_field.yaml")

@@ -1,0 +1,783 @@
+"""Workbook tests: round trips, each bad cell at its (sheet, row, column, code), hostile files.
+
+Bad workbooks are made here, not stored: a good workbook is written from a valid YAML file
+and one cell is edited with openpyxl (or one part of its zip is replaced), so each test
+shows its defect. The layout of valid_minimal.yaml's workbook is in MINIMAL_LAYOUT below.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import strategies
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from evidence import fields, vocabulary
+from evidence.loader import EvidenceError, LoadProblem, load_evidence
+from evidence.models import Evidence
+from evidence.workbook import (
+    FILE_SHEET,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    README_SHEET,
+    is_workbook,
+    join_items,
+    load_evidence_file,
+    read_evidence_bytes,
+    read_workbook,
+    split_items,
+    template_workbook,
+    write_workbook,
+)
+from evidence.xlsx_package import MAX_PARTS, MAX_UNPACKED, RATIO_FLOOR
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+BUNDLED = ROOT / "data" / "evidence.yaml"
+MINIMAL = FIXTURES / "valid_minimal.yaml"
+EVERY_FIELD = FIXTURES / "valid_every_field.yaml"
+VALID = {
+    "bundled": BUNDLED,
+    "template": ROOT / "data" / "template.yaml",
+    "valid_minimal": MINIMAL,
+    "valid_sparse": FIXTURES / "valid_sparse.yaml",
+    "valid_every_field": EVERY_FIELD,
+}
+# As for hostile YAML (tests/test_loader.py), but counted in CPU seconds of this process: the
+# machine is shared, and waiting for a core is not work the reader did.
+HOSTILE_SECONDS = 1.0
+BIG = 50 * 1024 * 1024
+
+Row = tuple[str, int | None, int | None, str]
+
+
+@functools.cache
+def workbook_of(path: Path) -> bytes:
+    return write_workbook(load_evidence(path))
+
+
+def edited(edit: Callable[[Workbook], object], path: Path = MINIMAL) -> bytes:
+    """The workbook of ``path`` with one edit made in openpyxl."""
+    book = load_workbook(io.BytesIO(workbook_of(path)))
+    edit(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def set_cell(sheet: str, ref: str, value: object, data_type: str | None = None):
+    def edit(book: Workbook) -> None:
+        cell = book[sheet][ref]
+        cell.value = value
+        if data_type is not None:
+            cell.data_type = data_type
+
+    return edit
+
+
+def problems_of(data: bytes, name: str = "bad.xlsx", max_bytes: int = BIG) -> list[LoadProblem]:
+    with pytest.raises(EvidenceError) as info:
+        read_workbook(data, name, max_bytes=max_bytes)
+    assert info.value.name == name
+    return info.value.problems
+
+
+def rows(data: bytes, name: str = "bad.xlsx") -> list[Row]:
+    return [(p.sheet, p.line, p.column, p.code) for p in problems_of(data, name)]
+
+
+def sheet_of(book: Workbook, name: str) -> Worksheet:
+    ws = book[name]
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("path", VALID.values(), ids=VALID.keys())
+def test_workbook_round_trip_loads_to_an_equal_model(path: Path) -> None:
+    evidence = load_evidence(path)
+    assert read_workbook(write_workbook(evidence), "x.xlsx", max_bytes=BIG) == evidence
+
+
+@given(strategies.evidence(strategies.CELL_TEXT))
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_workbook_round_trips_any_storable_text_and_numbers(evidence: Evidence) -> None:
+    assert read_workbook(write_workbook(evidence), "x.xlsx", max_bytes=BIG) == evidence
+
+
+def test_workbook_keeps_floats_that_openpyxl_would_round() -> None:
+    evidence = load_evidence(EVERY_FIELD)
+    assert evidence.results[1].value == 0.30000000000000004
+    again = read_workbook(write_workbook(evidence), "x.xlsx", max_bytes=BIG)
+    assert again.results[1].value == 0.30000000000000004
+
+
+def test_write_workbook_refuses_text_a_cell_cannot_hold() -> None:
+    evidence = load_evidence(MINIMAL)
+    bad = evidence.model_copy(
+        update={"title": "bell\x07"}  # valid in YAML ("\a"), not in XML 1.0
+    )
+    with pytest.raises(EvidenceError) as info:
+        write_workbook(bad)
+    assert [(p.location, p.code) for p in info.value.problems] == [("title", "not_storable")]
+    assert "U+0007" in info.value.problems[0].message
+
+
+def test_template_workbook_is_the_template_and_explains_itself() -> None:
+    data = template_workbook()
+    assert read_workbook(data, "t.xlsx", max_bytes=BIG) == load_evidence(VALID["template"])
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[0] == FILE_SHEET
+    assert book.sheetnames[-1] == README_SHEET
+    assert book.active is not None
+    assert book.active.title == FILE_SHEET
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_sheets_and_headers_are_the_formats_lists_and_fields_in_order() -> None:
+    book = load_workbook(io.BytesIO(workbook_of(MINIMAL)))
+    kinds = fields.list_specs()
+    assert book.sheetnames == [FILE_SHEET, *(k.name for k in kinds), README_SHEET]
+    for kind in kinds:
+        header = [c.value for c in sheet_of(book, kind.name)[1]]
+        assert header == [spec.name for spec in kind.fields]
+    first = [row[0] for row in sheet_of(book, FILE_SHEET).iter_rows(min_row=2, values_only=True)]
+    assert first == [spec.name for spec in fields.file_fields()]
+    assert "editorial.citation" in first
+
+
+def test_every_data_sheet_has_a_frozen_header_and_sensible_widths() -> None:
+    book = load_workbook(io.BytesIO(workbook_of(BUNDLED)))
+    for name in [FILE_SHEET, *(k.name for k in fields.list_specs())]:
+        ws = sheet_of(book, name)
+        assert ws.freeze_panes == "A2", name
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[1]]
+        assert all(8 <= w <= 80 for w in widths), (name, widths)
+
+
+def test_vocabulary_and_reference_columns_carry_drop_downs() -> None:
+    book = load_workbook(io.BytesIO(workbook_of(MINIMAL)))
+    expected = 0
+    for kind in fields.list_specs():
+        ws = sheet_of(book, kind.name)
+        rules = {str(rule.sqref).split(":")[0]: rule for rule in ws.data_validations.dataValidation}
+        for column, spec in enumerate(kind.fields, start=1):
+            rule = rules.get(f"{ws.cell(row=1, column=column).column_letter}2")
+            if spec.vocabulary is not None:
+                expected += 1
+                assert rule is not None, (kind.name, spec.name)
+                assert rule.type == "list"
+                assert rule.formula1 == '"' + ",".join(spec.vocabulary) + '"'
+                assert rule.showErrorMessage
+            elif spec.refers_to is not None:
+                expected += 1
+                assert rule is not None, (kind.name, spec.name)
+                assert rule.formula1 == f"{spec.refers_to}_ids"  # a named range, see below
+                assert rule.showErrorMessage != spec.many  # a list of ids cannot be checked
+            else:
+                assert rule is None, (kind.name, spec.name)
+    assert expected == 17 + 13  # the vocabulary and reference columns of the format today
+    names = {n: book.defined_names[n].attr_text for n in book.defined_names}
+    assert names == {
+        f"{kind.name}_ids": f"'{kind.name}'!$A$2:$A${MAX_ROWS + 1}"
+        for kind in fields.list_specs()
+        if kind.id_field is not None
+    }
+
+
+def test_a_new_vocabulary_word_reaches_the_drop_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(vocabulary.UNIT.words, "mmol_per_l", vocabulary.Word("mmol/L"))  # type: ignore[index]
+    book = load_workbook(io.BytesIO(write_workbook(load_evidence(MINIMAL))))
+    formulas = [
+        rule.formula1 for rule in sheet_of(book, "endpoints").data_validations.dataValidation
+    ]
+    assert '"percent,months,years,patients,score,ratio,mmol_per_l"' in formulas
+
+
+def test_ids_and_pmids_are_text_cells_and_numbers_are_number_cells() -> None:
+    book = load_workbook(io.BytesIO(workbook_of(EVERY_FIELD)))
+    sources = sheet_of(book, "sources")
+    pmid, digits_id = sources["G2"], sheet_of(book, "settings")["A3"]
+    assert (pmid.value, pmid.data_type, pmid.number_format) == ("18032763", "s", "@")
+    assert (digits_id.value, digits_id.data_type) == ("2013", "s")
+    assert sources.column_dimensions["G"].number_format == "@"  # rows typed in later too
+    assert sources.column_dimensions["J"].number_format == "General"  # year: a number
+    results = sheet_of(book, "results")
+    assert (results["C2"].value, results["C2"].data_type) == (61, "n")
+    assert (results["F2"].value, results["F2"].data_type) == (122, "n")
+    assert results["H2"].value == "54.0; 67.5"
+    assert sheet_of(book, "verdicts")["C2"].value == "q_d; obs"
+    agents = sheet_of(book, "regimens")["D2"].value
+    assert agents == 'drug Q; dexamethasone; "an agent; with a semicolon"; "a ""quoted"" agent"'
+    equals = sheet_of(book, "settings")["F2"]
+    assert (equals.data_type, equals.value) == (
+        "s",
+        "=not a formula, just text that starts with an equals sign",
+    )
+    na = sources["L2"]
+    assert (na.data_type, na.value) == ("s", "#N/A is not an error here")
+    updated = sheet_of(book, FILE_SHEET)["B5"]
+    assert updated.is_date
+    assert updated.number_format == "yyyy-mm-dd"
+
+
+def test_read_me_has_one_row_per_column_of_every_sheet() -> None:
+    book = load_workbook(io.BytesIO(workbook_of(MINIMAL)))
+    table = list(sheet_of(book, README_SHEET).iter_rows(values_only=True))
+    start = table.index(
+        ("sheet", "column", "required", "type", "allowed words or reference", "description")
+    )
+    listed = [(row[0], row[1]) for row in table[start + 1 :]]
+    expected = [(FILE_SHEET, spec.name) for spec in fields.file_fields()]
+    expected += [(k.name, spec.name) for k in fields.list_specs() for spec in k.fields]
+    assert listed == expected
+    by_column = {(row[0], row[1]): row for row in table[start + 1 :]}
+    assert by_column[("results", "qualifier")][2] == "optional (default: exact)"
+    assert by_column[("results", "ci")][3] == "two numbers: low; high"
+    assert by_column[("cohorts", "source")][4] == "an id from the sources sheet"
+    assert "high, moderate, low, unclear" in str(by_column[("verdicts", "efficacy")][4])
+    notes = " ".join(str(row[0]) for row in table[:start])
+    assert "separate the values with ';'" in notes
+    assert "Formulas are never evaluated" in notes
+
+
+# --------------------------------------------------------------------------- bad cells
+
+# valid_minimal.yaml's workbook: results columns are cohort A, endpoint B, value C,
+# qualifier D, wording E, events F, n G, ci H, reported_by I, locator J, note K; its rows 2-6
+# are results[0..4]. settings: id A, label B, ...; rows 2-4 first_line, relapsed,
+# empty_setting (referenced by nothing).
+BAD_CELLS: list[tuple[str, Callable[[Workbook], object], list[Row]]] = [
+    ("text-in-number", set_cell("results", "C3", "abc"), [("results", 3, 3, "wrong_type")]),
+    ("unknown-id", set_cell("results", "A4", "nobody"), [("results", 4, 1, "unknown_reference")]),
+    ("bad-word", set_cell("endpoints", "E2", "percentage"), [("endpoints", 2, 5, "not_allowed")]),
+    ("empty-required", set_cell("results", "I3", None), [("results", 3, 9, "missing_field")]),
+    ("formula", set_cell("results", "C3", "=2*12"), [("results", 3, 3, "formula_cell")]),
+    (
+        "duplicate-id",
+        set_cell("settings", "A4", "first_line"),
+        [("settings", 4, 1, "duplicate_id")],
+    ),
+    ("float-id", set_cell("settings", "A4", 1.5), [("settings", 4, 1, "wrong_type")]),
+    ("text-in-count", set_cell("results", "F3", "29"), [("results", 3, 6, "wrong_type")]),
+    ("error-value", set_cell("results", "J2", "#N/A", "e"), [("results", 2, 10, "error_cell")]),
+    (
+        "date-in-text",
+        set_cell("verdicts", "I2", __import__("datetime").datetime(2026, 1, 2)),
+        [("verdicts", 2, 9, "wrong_type")],
+    ),
+    ("ci-word", set_cell("results", "H6", "20.1; abc"), [("results", 6, 8, "wrong_type")]),
+    ("ci-one-number", set_cell("results", "H6", 20.1), [("results", 6, 8, "wrong_length")]),
+    (
+        "ci-excludes-value",
+        set_cell("results", "H6", "25.0; 30.0"),
+        [("results", 6, 8, "ci_excludes_value")],
+    ),
+    (
+        "bad-rests-on",
+        set_cell("verdicts", "H2", "a_zeta/orr; a_zeta"),
+        [("verdicts", 2, 8, "bad_rests_on")],
+    ),
+    ("unknown-header", set_cell("settings", "F1", "nte"), [("settings", 1, 6, "unknown_field")]),
+    (
+        "duplicate-header",
+        set_cell("settings", "E1", "label"),
+        [("settings", 1, 5, "duplicate_key")],
+    ),
+    ("value-without-header", set_cell("settings", "H3", "stray"), [("settings", 3, 8, "no_name")]),
+    (
+        "required-column-deleted",
+        lambda book: sheet_of(book, "results").delete_cols(9),
+        # One problem, at the first free header cell, not one per row.
+        [("results", 1, 11, "missing_field")],
+    ),
+    (
+        "unknown-sheet",
+        lambda book: setattr(book["findings"], "title", "finding"),
+        [("finding", None, None, "unknown_sheet")],
+    ),
+    (
+        "unknown-file-field",
+        set_cell(FILE_SHEET, "A7", "editorial.jornal"),
+        [(FILE_SHEET, 7, 1, "unknown_field")],
+    ),
+    (
+        "editorial-without-citation",
+        set_cell(FILE_SHEET, "B7", "Imaginary Journal"),
+        [(FILE_SHEET, 6, 2, "missing_field")],
+    ),
+    ("bad-date", set_cell(FILE_SHEET, "B5", "2026-02-30"), [(FILE_SHEET, 5, 2, "wrong_type")]),
+    (
+        "formula-in-header",
+        set_cell("settings", "B1", "=A1"),
+        [("settings", 1, 2, "formula_cell"), ("settings", 1, 8, "missing_field")],
+    ),
+    (
+        "several-at-once",
+        lambda book: [
+            set_cell("results", "C3", "abc")(book),
+            set_cell("results", "A4", "nobody")(book),
+            set_cell("endpoints", "E2", "percentage")(book),
+            set_cell("results", "G2", "=1/0")(book),
+        ],
+        [
+            ("endpoints", 2, 5, "not_allowed"),
+            ("results", 2, 7, "formula_cell"),
+            ("results", 3, 3, "wrong_type"),
+            ("results", 4, 1, "unknown_reference"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"), [c[1:] for c in BAD_CELLS], ids=[c[0] for c in BAD_CELLS]
+)
+def test_read_workbook_bad_cell_reports_exact_sheet_row_column_code(
+    edit: Callable[[Workbook], object], expected: list[Row]
+) -> None:
+    assert rows(edited(edit)) == expected
+
+
+# The same defect as a YAML fixture, written into the workbook: the same problems.
+SAME_AS_YAML = [
+    ("bad_string_for_number.yaml", set_cell("results", "C6", "twenty-four"), ("results", 6, 3)),
+    ("bad_not_allowed.yaml", set_cell("endpoints", "E2", "percentage"), ("endpoints", 2, 5)),
+    ("bad_unknown_cohort.yaml", set_cell("results", "A4", "b_zeta2"), ("results", 4, 1)),
+    ("bad_missing_field.yaml", set_cell("results", "I3", None), ("results", 3, 9)),
+    ("bad_duplicate_id.yaml", set_cell("settings", "A4", "relapsed"), ("settings", 4, 1)),
+    ("bad_string_for_count.yaml", set_cell("results", "F3", "29"), ("results", 3, 6)),
+    ("bad_out_of_range.yaml", set_cell("cohorts", "H2", 150), ("cohorts", 2, 8)),
+    ("bad_bad_id.yaml", set_cell("settings", "A4", "Empty Setting"), ("settings", 4, 1)),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "edit", "cell"), SAME_AS_YAML, ids=[c[0] for c in SAME_AS_YAML]
+)
+def test_read_workbook_problem_has_the_yaml_code_message_and_location(
+    fixture: str, edit: Callable[[Workbook], object], cell: tuple[str, int, int]
+) -> None:
+    with pytest.raises(EvidenceError) as info:
+        load_evidence(FIXTURES / fixture)
+    from_yaml = [(p.location, p.code, p.message) for p in info.value.problems]
+    problems = problems_of(edited(edit))
+    assert [(p.location, p.code, p.message) for p in problems] == from_yaml
+    assert [(p.sheet, p.line, p.column) for p in problems] == [cell]
+
+
+def test_problem_names_its_cell_like_results_f12() -> None:
+    [problem] = problems_of(edited(set_cell("results", "C3", "abc")))
+    assert problem.cell == "results!C3"
+    assert problem.as_line("bad.xlsx") == (
+        "bad.xlsx:results!C3: results[1].value: expected a number, got 'abc' [wrong_type]"
+    )
+
+
+def test_messages_say_what_to_do() -> None:
+    formula, header, sheet = (
+        problems_of(edited(set_cell("results", "C3", "=2*12")))[0],
+        problems_of(edited(set_cell("settings", "B1", "lable")))[0],
+        problems_of(edited(lambda book: setattr(book["findings"], "title", "finding")))[0],
+    )
+    assert formula.message == (
+        "the cell holds a formula (=2*12); formulas are never evaluated: type the value itself"
+    )
+    assert header.message == "unknown field 'lable'; did you mean 'label'?"
+    assert sheet.message == "unknown sheet 'finding'; did you mean 'findings'?"
+
+
+def test_a_decimal_in_an_id_column_is_refused_with_a_cell_hint() -> None:
+    [problem] = problems_of(edited(set_cell("settings", "A4", 1.5)))
+    # YAML's message would end "(put it in quotes)": a cell is fixed by its format instead.
+    assert problem.message == "expected text, got '1.5' (format the cell as text)"
+
+
+def test_a_pmid_typed_as_a_number_reads_as_its_digits() -> None:
+    data = edited(set_cell("sources", "G2", 18032763))
+    assert read_workbook(data, "x.xlsx", max_bytes=BIG).sources[0].pmid == "18032763"
+
+
+def test_a_date_typed_as_text_and_moved_columns_and_empty_rows_read() -> None:
+    def edit(book: Workbook) -> None:
+        sheet_of(book, FILE_SHEET)["B5"].value = "2026-03-01"
+        results = sheet_of(book, "results")
+        results.move_range("C1:C6", cols=20)  # 'value' is now column W
+        results.insert_rows(4, amount=3)  # empty rows inside the list
+
+    evidence = read_workbook(edited(edit), "x.xlsx", max_bytes=BIG)
+    assert str(evidence.updated) == "2026-03-01"
+    assert [r.value for r in evidence.results] == [60.0, 30.0, 70.0, 50.0, 24.5]
+
+
+def test_a_missing_list_sheet_is_an_empty_list() -> None:
+    data = edited(lambda book: [book.remove(book[n]) for n in ("findings", "comparisons")])
+    evidence = read_workbook(data, "x.xlsx", max_bytes=BIG)
+    assert evidence.findings == ()
+    assert evidence.comparisons == ()
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def rezip(
+    data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
+    replace, add = replace or {}, add or {}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info)))
+        for name, content in add.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def sheet_part(name: str) -> str:
+    """The zip part of a sheet of a workbook written here (openpyxl numbers them in order)."""
+    book = load_workbook(io.BytesIO(workbook_of(MINIMAL)), read_only=True)
+    return f"xl/worksheets/sheet{book.sheetnames.index(name) + 1}.xml"
+
+
+def sheet_xml(
+    rows_: int, columns: int, *, dimension: bool, header: list[str] | None = None
+) -> bytes:
+    """A worksheet of ``rows_`` rows and ``columns`` text cells each, the first row a header."""
+    header = header or [spec.name for spec in fields.list_specs()[5].fields]  # results
+
+    def letter(c: int) -> str:
+        out = ""
+        while c:
+            c, rest = divmod(c - 1, 26)
+            out = chr(65 + rest) + out
+        return out
+
+    parts = ['<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    if dimension:
+        parts.append(f'<dimension ref="A1:{letter(columns)}{rows_}"/>')
+    parts.append("<sheetData>")
+    for r in range(1, rows_ + 1):
+        cells = "".join(
+            f'<c r="{letter(c)}{r}" t="inlineStr"><is><t>'
+            f"{header[c - 1] if r == 1 and c <= len(header) else f'x{r}'}</t></is></c>"
+            for c in range(1, columns + 1)
+        )
+        parts.append(f'<row r="{r}">{cells}</row>')
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts).encode()
+
+
+def refused(
+    data: bytes, name: str = "hostile.xlsx", max_bytes: int = BIG
+) -> tuple[list[str], float]:
+    start = time.process_time()
+    with pytest.raises(EvidenceError) as info:
+        read_workbook(data, name, max_bytes=max_bytes)
+    return [p.code for p in info.value.problems], time.process_time() - start
+
+
+def good() -> bytes:
+    return workbook_of(MINIMAL)
+
+
+HOSTILE: list[tuple[str, Callable[[], bytes], str, str]] = [
+    # id, build, code, a word of the message
+    ("yaml-text", lambda: MINIMAL.read_bytes(), "not_xlsx", "looks like text"),
+    ("png", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not_xlsx", "not an Excel"),
+    ("old-xls", lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 500, "not_xlsx", ".xls"),
+    ("truncated-zip", lambda: good()[: len(good()) // 2], "not_xlsx", "damaged"),
+    (
+        "opendocument",
+        lambda: rezip(good(), add={"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+        "not_xlsx",
+        ".ods",
+    ),
+    (
+        "word-document",
+        lambda: rezip(
+            good(),
+            replace={
+                "[Content_Types].xml": zipfile.ZipFile(io.BytesIO(good()))
+                .read("[Content_Types].xml")
+                .replace(b"spreadsheetml.sheet.main", b"wordprocessingml.document.main")
+            },
+        ),
+        "not_xlsx",
+        "Word document",
+    ),
+    (
+        "vba-project",
+        lambda: rezip(good(), add={"xl/vbaProject.bin": b"\x00" * 64}),
+        "macro_workbook",
+        "macros",
+    ),
+    (
+        "macro-content-type",
+        lambda: rezip(
+            good(),
+            replace={
+                "[Content_Types].xml": zipfile.ZipFile(io.BytesIO(good()))
+                .read("[Content_Types].xml")
+                .replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+            },
+        ),
+        "macro_workbook",
+        "macros",
+    ),
+    (
+        "zip-bomb-ratio",
+        lambda: rezip(good(), add={"xl/media/image1.png": b"\x00" * (3 * RATIO_FLOOR)}),
+        "zip_bomb",
+        "zip bomb",
+    ),
+    (
+        "unpacks-too-large",
+        lambda: rezip(good(), add={"xl/media/image1.png": os.urandom(MAX_UNPACKED)}),
+        "too_large",
+        "unpacks to",
+    ),
+    (
+        "too-many-parts",
+        lambda: rezip(good(), add={f"customXml/item{i}.xml": b"<a/>" for i in range(MAX_PARTS)}),
+        "zip_bomb",
+        "parts",
+    ),
+    (
+        "doctype-entities",
+        lambda: rezip(
+            good(),
+            replace={
+                "xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                + b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                + zipfile.ZipFile(io.BytesIO(good())).read("xl/workbook.xml")
+            },
+        ),
+        "not_xlsx",
+        "DOCTYPE",
+    ),
+    (
+        "malformed-sheet-xml",
+        lambda: rezip(good(), replace={sheet_part("results"): b"<worksheet><sheetData><row r="}),
+        "not_xlsx",
+        "cannot be read",
+    ),
+    (
+        "huge-sheet",
+        lambda: rezip(
+            good(), replace={sheet_part("results"): sheet_xml(MAX_ROWS + 2, 1, dimension=True)}
+        ),
+        "too_many_rows",
+        f"more than {MAX_ROWS:,} rows",
+    ),
+    (
+        "huge-sheet-undeclared",
+        lambda: rezip(
+            good(), replace={sheet_part("results"): sheet_xml(MAX_ROWS + 2, 1, dimension=False)}
+        ),
+        "too_many_rows",
+        f"more than {MAX_ROWS:,} rows",
+    ),
+    (
+        "wide-sheet-undeclared",
+        lambda: rezip(
+            good(), replace={sheet_part("results"): sheet_xml(2, MAX_COLUMNS + 1, dimension=False)}
+        ),
+        "too_many_columns",
+        f"more than {MAX_COLUMNS} columns",
+    ),
+    (
+        "too-many-cells",
+        lambda: rezip(
+            good(),
+            replace={sheet_part("results"): sheet_xml(MAX_CELLS // 11 + 2, 11, dimension=False)},
+        ),
+        "too_many_cells",
+        f"more than {MAX_CELLS:,} cells",
+    ),
+    (
+        # The most work a file can ask for: a sheet without a declared size (openpyxl then
+        # parses it whole to size it) as large as the unpacked cap allows.
+        "largest-undeclared-sheet",
+        lambda: rezip(
+            good(),
+            replace={sheet_part("results"): sheet_xml(_rows_that_fit(), 11, dimension=False)},
+        ),
+        "too_many_cells",
+        f"more than {MAX_CELLS:,} cells",
+    ),
+]
+
+
+def _rows_that_fit() -> int:
+    per_row = len(sheet_xml(3, 11, dimension=False)) / 3
+    return int((MAX_UNPACKED - len(good()) * 10) / per_row)
+
+
+@pytest.mark.parametrize(
+    ("build", "code", "word"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
+def test_hostile_workbook_is_refused_fast_with_its_code(
+    build: Callable[[], bytes], code: str, word: str
+) -> None:
+    data = build()
+    start = time.process_time()
+    with pytest.raises(EvidenceError) as info:
+        read_workbook(data, "hostile.xlsx", max_bytes=BIG)
+    elapsed = time.process_time() - start
+    codes = [p.code for p in info.value.problems]
+    assert code in codes
+    assert any(word in p.message for p in info.value.problems if p.code == code)
+    if code not in ("too_many_rows", "too_many_columns", "too_many_cells"):
+        assert codes == [code]  # the file is refused whole, before any cell is read
+    assert elapsed < HOSTILE_SECONDS, f"{elapsed:.2f} s of CPU"
+
+
+def test_macro_workbook_is_refused_by_its_name() -> None:
+    codes, elapsed = refused(good(), name="evidence.xlsm")
+    assert codes == ["macro_workbook"]
+    assert elapsed < HOSTILE_SECONDS
+
+
+def test_byte_cap_applies_before_anything_is_parsed() -> None:
+    garbage = b"PK\x03\x04" + b"\x00" * 2000  # would be not_xlsx if it were looked at
+    assert refused(garbage, max_bytes=1000)[0] == ["too_large"]
+    data = good()
+    assert refused(data, max_bytes=len(data) - 1)[0] == ["too_large"]
+    assert read_workbook(data, "x.xlsx", max_bytes=len(data)) == load_evidence(MINIMAL)
+
+
+def test_a_formula_is_never_evaluated_even_with_a_cached_value() -> None:
+    # A formula cell written by Excel carries its last result; it must not be used.
+    part = sheet_part("results")
+    xml = zipfile.ZipFile(io.BytesIO(good())).read(part)
+    start = xml.index(b'<c r="C2"')
+    end = xml.index(b"</c>", start) + 4
+    cached = b'<c r="C2"><f>WEBSERVICE("http://example.invalid/")</f><v>60</v></c>'
+    problems = problems_of(rezip(good(), replace={part: xml[:start] + cached + xml[end:]}))
+    assert [(p.cell, p.code) for p in problems] == [("results!C2", "formula_cell")]
+    assert "WEBSERVICE" in problems[0].message
+
+
+# --------------------------------------------------------------------------- lists in a cell
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("a; b", ["a", "b"]),
+        ("a;b;", ["a", "b"]),
+        (" a ;; b ", ["a", "b"]),
+        ('"a; b"; c', ["a; b", "c"]),
+        ('"say ""hi"""; x', ['say "hi"', "x"]),
+        ('"unclosed; x', ['"unclosed', "x"]),
+        ("", []),
+        ("0.42; 0.72", ["0.42", "0.72"]),
+    ],
+)
+def test_split_items(text: str, items: list[str]) -> None:
+    assert split_items(text) == items
+
+
+@pytest.mark.parametrize(
+    "items", [["a", "b"], ["a; b", 'say "hi"', "c"], ['"quoted"'], ["x"]], ids=str
+)
+def test_join_then_split_gives_the_items_back(items: list[str]) -> None:
+    assert split_items(join_items(items)) == items
+
+
+# --------------------------------------------------------------------------- either kind
+
+
+def test_read_evidence_bytes_takes_yaml_or_a_workbook() -> None:
+    yaml_bytes = MINIMAL.read_bytes()
+    expected = load_evidence(MINIMAL)
+    assert read_evidence_bytes(yaml_bytes, name="e.yaml", max_bytes=BIG) == expected
+    assert read_evidence_bytes(good(), name="e.xlsx", max_bytes=BIG) == expected
+    # A workbook is known by its bytes too, whatever its name says.
+    assert read_evidence_bytes(good(), name="e.yaml", max_bytes=BIG) == expected
+    assert is_workbook("E.XLSX")
+    assert is_workbook("x.bin", good())
+    assert not is_workbook("e.yml", MINIMAL.read_bytes())
+
+
+def test_load_evidence_file_reads_a_workbook_from_disk(tmp_path: Path) -> None:
+    path = tmp_path / "e.xlsx"
+    path.write_bytes(good())
+    assert load_evidence_file(path) == load_evidence(MINIMAL)
+    with pytest.raises(EvidenceError) as info:
+        load_evidence_file(path, max_bytes=100)
+    assert [p.code for p in info.value.problems] == ["too_large"]
+
+
+def test_import_evidence_does_not_import_openpyxl() -> None:
+    code = "import sys, evidence, evidence.workbook; print('openpyxl' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+@functools.cache
+def _parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(good())) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+def test_any_damage_to_a_workbook_is_an_evidence_error_never_a_crash(data: st.DataObject) -> None:
+    parts = _parts()
+    if data.draw(st.booleans(), label="damage the zip itself"):
+        raw = bytearray(good())
+        start = data.draw(st.integers(0, len(raw) - 1), label="at")
+        junk = data.draw(st.binary(min_size=1, max_size=64), label="junk")
+        damaged = bytes(raw[:start] + junk + raw[start + len(junk) :])
+    else:
+        name = data.draw(st.sampled_from(sorted(parts)), label="part")
+        content = parts[name]
+        start = data.draw(st.integers(0, len(content)), label="at")
+        junk = data.draw(
+            st.binary(max_size=40) | st.sampled_from([b"<", b"&", b"</row>", b'"', b"\x00"]),
+            label="junk",
+        )
+        cut = data.draw(st.integers(0, 40), label="cut")
+        damaged = rezip(good(), replace={name: content[:start] + junk + content[start + cut :]})
+    outcome = _read_or_error(damaged)
+    if isinstance(outcome, EvidenceError):
+        assert outcome.problems
+        assert all(p.code and p.message for p in outcome.problems)
+    else:
+        assert isinstance(outcome, Evidence)
+
+
+def _read_or_error(data: bytes) -> Evidence | EvidenceError:
+    try:
+        return read_workbook(data, "damaged.xlsx", max_bytes=BIG)
+    except EvidenceError as exc:
+        return exc
