@@ -19,8 +19,9 @@ from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import ChangeLog, changelog_path, load_changelog
 from evidence.effects import effect_table
-from evidence.loader import EvidenceError, load_evidence_bytes, parse_evidence, read_evidence_file
+from evidence.loader import DEFAULT_MAX_BYTES, EvidenceError, parse_evidence, read_evidence_file
 from evidence.models import Evidence
+from evidence.workbook import read_evidence_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository (or installed project) root."""
@@ -85,13 +86,12 @@ def load(
     )
 
 
-def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> LoadedEvidence:
-    """Validate evidence bytes and build its frames (raises EvidenceError)."""
-    evidence = (
-        load_evidence_bytes(data, name=name, max_bytes=max_bytes)
-        if max_bytes is not None
-        else parse_evidence(data, name)
-    )
+def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedEvidence:
+    """Validate evidence bytes, YAML or an .xlsx workbook, and build its frames.
+
+    Raises EvidenceError with every problem (a workbook's name their cells).
+    """
+    evidence = read_evidence_bytes(data, name=name, max_bytes=max_bytes)
     return load(evidence, name, data_version(data, evidence.updated))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from components.export.render import EXPORT_INSTALL, export_available
 from components.loaded import FILTERS, ROOT, Filters, LoadedEvidence
 from components.panels import md
 from evidence.models import json_schema
+from evidence.workbook import WORKBOOK_SUFFIXES, XLSX_MIME
 
 TEMPLATE = ROOT / "data" / "template.yaml"
 
@@ -68,15 +70,57 @@ def render_sidebar(loaded: LoadedEvidence) -> None:
         _render_view_exports(loaded, filters)
 
 
-@functools.cache
 def _template_bytes() -> bytes:
     return TEMPLATE.read_bytes()
 
 
-@functools.cache
 def _schema_bytes() -> bytes:
-    # The same for every session and every run: building it took 6-11 ms per page run.
     return json.dumps(json_schema(), indent=2).encode("utf-8")
+
+
+def _template_workbook() -> bytes:
+    from evidence.workbook import template_workbook  # openpyxl loads on click, not per run
+
+    return template_workbook()
+
+
+def _as_yaml(loaded: LoadedEvidence) -> bytes:
+    from evidence.writer import dump_yaml
+
+    return dump_yaml(loaded.evidence).encode("utf-8")
+
+
+# Where to start your own evidence; each file is built only when its button is clicked.
+_STARTERS = (
+    (
+        "Template",
+        _template_bytes,
+        "evidence-template.yaml",
+        "application/x-yaml",
+        "download_template",
+        ":material/description:",
+        "A small valid evidence file with comments, to start from",
+    ),
+    (
+        "Workbook",
+        _template_workbook,
+        "evidence-template.xlsx",
+        XLSX_MIME,
+        "download_template_workbook",
+        ":material/table_view:",
+        "Template workbook (.xlsx): one sheet per list, drop-downs of the allowed words and "
+        "ids, a read-me sheet; upload it back when filled in",
+    ),
+    (
+        "Schema",
+        _schema_bytes,
+        "evidence.schema.json",
+        "application/json",
+        "download_schema",
+        ":material/data_object:",
+        "JSON Schema of the format, for editors that check YAML",
+    ),
+)
 
 
 def _render_evidence_picker(loaded: LoadedEvidence) -> None:
@@ -93,31 +137,38 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
     else:
         st.caption(f"{md(loaded.evidence.title)} · data {md(loaded.data_version)}")
     st.file_uploader(
-        "Use your own evidence file (YAML, up to 2 MB)",
-        type=["yaml", "yml"],
+        "Use your own evidence: YAML or an Excel workbook (.xlsx), up to 2 MB",
+        # .xlsm is taken so that it is refused with a reason (macros), not hidden by the picker.
+        type=["yaml", "yml", "xlsx", "xlsm"],
         key=state.uploader_key(),
         on_change=state.on_upload,
         help="Checked against the evidence format; shown only to you, never stored.",
     )
-    left, right = st.columns(2)
-    left.download_button(
-        "Template",
-        _template_bytes(),
-        file_name="evidence-template.yaml",
-        mime="application/x-yaml",
-        key="download_template",
-        icon=":material/description:",
-        help="A small valid evidence file with comments, to start from",
-    )
-    right.download_button(
-        "Schema",
-        _schema_bytes(),
-        file_name="evidence.schema.json",
-        mime="application/json",
-        key="download_schema",
-        icon=":material/data_object:",
-        help="JSON Schema of the format, for editors that check YAML",
-    )
+    if state.is_uploaded(loaded) and Path(loaded.name).suffix.lower() in WORKBOOK_SUFFIXES:
+        st.download_button(
+            "Download it as YAML",
+            functools.partial(_as_yaml, loaded),
+            file_name=f"{Path(loaded.name).stem}.yaml",
+            mime="application/x-yaml",
+            key="download_as_yaml",
+            on_click="ignore",
+            icon=":material/download:",
+            help="Your workbook in the evidence format, to keep under version control",
+        )
+    columns = st.columns(3)
+    for column, (label, data, file_name, mime, key, icon, tip) in zip(
+        columns, _STARTERS, strict=True
+    ):
+        column.download_button(
+            label,
+            data,
+            file_name=file_name,
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+            help=tip,
+        )
     st.divider()
 
 

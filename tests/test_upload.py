@@ -7,6 +7,8 @@ from conftest import APP, BUNDLED, FIXTURES
 from streamlit.testing.v1 import AppTest
 
 from components import state
+from evidence.loader import load_evidence, parse_evidence
+from evidence.workbook import XLSX_MIME
 
 PAGES = [
     "pages/overview.py",
@@ -139,3 +141,67 @@ def test_hostile_text_renders_inert_on_every_page(evidence_file, page):
         for tag in ("<script", "<img", "<svg"):
             assert tag not in spec
         assert "&lt;img src=x" in spec or "&lt;svg" in spec or "&lt;u&gt;" in spec
+
+
+def minimal_workbook() -> bytes:
+    from evidence.workbook import write_workbook
+
+    return write_workbook(load_evidence(FIXTURES / "valid_minimal.yaml"))
+
+
+def test_upload_valid_workbook_is_used_and_offered_back_as_yaml(evidence_file):
+    at = app(evidence_file)
+    at.file_uploader[0].set_value(("mine.xlsx", minimal_workbook(), XLSX_MIME))
+    at.run()
+    assert not at.exception
+    assert title(at) == "Zetamab in two imaginary settings"
+    keys = {b.key for b in at.get("download_button")}
+    assert "download_as_yaml" in keys
+    from components.sidebar import _as_yaml
+
+    uploaded = at.session_state[state.SESSION_UPLOADED]
+    back = _as_yaml(uploaded).decode()
+    assert parse_evidence(back.encode()) == load_evidence(FIXTURES / "valid_minimal.yaml")
+
+
+def test_upload_workbook_with_a_wrong_cell_names_the_cell(evidence_file):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(minimal_workbook()))
+    sheet = book["results"]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("value") + 1
+    sheet.cell(row=2, column=column, value="sixty")
+    data = io.BytesIO()
+    book.save(data)
+    at = app(evidence_file)
+    bundled = title(at)
+    at.file_uploader[0].set_value(("broken.xlsx", data.getvalue(), XLSX_MIME))
+    at.run()
+    assert not at.exception
+    assert title(at) == bundled  # the evidence shown is unchanged
+    problems = at.table[0].value
+    assert problems["Cell"].tolist() == [f"results!{chr(ord('A') + column - 1)}2"]
+    assert problems["Code"].tolist() == ["wrong_type"]
+    assert "sixty" in problems["Problem"].iloc[0]
+
+
+def test_upload_macro_workbook_refused_with_its_reason(evidence_file):
+    at = app(evidence_file)
+    at.file_uploader[0].set_value(("macros.xlsm", minimal_workbook(), XLSX_MIME))
+    at.run()
+    assert not at.exception
+    assert at.table[0].value["Code"].tolist() == ["macro_workbook"]
+
+
+def test_template_workbook_offered_beside_template_and_schema(evidence_file):
+    at = app(evidence_file)
+    keys = [b.key for b in at.sidebar.get("download_button")]
+    assert {"download_template", "download_template_workbook", "download_schema"} <= set(keys)
+    from components.sidebar import _template_workbook
+    from evidence.workbook import read_workbook
+
+    template = read_workbook(_template_workbook(), "template.xlsx", max_bytes=2 * 1024 * 1024)
+    assert template.title
