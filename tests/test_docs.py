@@ -26,3 +26,22 @@ def test_readme_commands_name_files_that_exist():
         assert (ROOT / name).exists(), name
     assert "bash .ci/run" in test
     assert "python -m pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_error_codes_page_lists_exactly_the_closed_set():
+    from evidence.codes import Code
+
+    page = (ROOT / "docs" / "error-codes.md").read_text()
+    rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (.+) \|$", page, flags=re.MULTILINE))
+    assert rows == {code.value: code.description for code in Code}
+
+
+def test_every_code_the_loaders_use_is_in_the_closed_set():
+    # Codes are written as Code members; a bare string code would escape the set.
+    from evidence.codes import Code
+
+    known = {code.value for code in Code}
+    for path in (ROOT / "evidence").glob("*.py"):
+        text = path.read_text()
+        for literal in re.findall(r"LoadProblem\([^)]*?\"([a-z_]+)\"", text):
+            assert literal in known, (path.name, literal)
