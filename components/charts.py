@@ -180,10 +180,9 @@ def _title_block(
     ``notes`` are (text, colour) pairs; all text is escaped and wrapped here. Returns the
     pixels the block takes from the top of the figure.
     """
-    chars = max(60, int((look.width or 1100) / (0.55 * look.subtitle)))
-    lines = [_wrap(subtitle, chars)] if subtitle else []
+    lines = [_wrap(subtitle, look.wrap)] if subtitle else []
     for text, colour in notes:
-        lines.append(f"<span style='color:{colour}'>{_wrap(text, chars)}</span>")
+        lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
     fig.update_layout(
@@ -237,36 +236,37 @@ def _layout(
     fig.update_layout(title={"y": 1 - 12 / total})
 
 
+def legend_entry(fig: go.Figure, name: str, **style: object) -> None:
+    """A legend-only entry: a trace with no data, drawn only in the legend.
+
+    ``style`` holds the trace's mode, marker or line, and legendgroup(title).
+    """
+    fig.add_trace(go.Scatter(x=[None], y=[None], name=name, hoverinfo="skip", **style))
+
+
 def _legend_regimen(fig: go.Figure, order: int, regimen: str, look: Look) -> None:
     # A separate, filled legend entry: the data trace's first marker may be an open one.
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=esc(regimen),
-            legendgroup=f"regimen-{order}",
-            marker={
-                "color": regimen_colour(order),
-                "symbol": regimen_symbol(order),
-                "size": look.marker,
-            },
-            hoverinfo="skip",
-        )
+    legend_entry(
+        fig,
+        esc(regimen),
+        mode="markers",
+        legendgroup=f"regimen-{order}",
+        marker={
+            "color": regimen_colour(order),
+            "symbol": regimen_symbol(order),
+            "size": look.marker,
+        },
     )
 
 
 def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool, look: Look) -> None:
     present = {r if r in STYLE_SUFFIX else "primary" for r in reported}
     for style, text in STYLE_LEGEND:
-        if style not in present:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
+        if style in present:
+            legend_entry(
+                fig,
+                text,
                 mode="markers",
-                name=text,
                 legendgroup="style",
                 legendgrouptitle={"text": "Marker"} if style == "primary" else None,
                 marker={
@@ -274,20 +274,14 @@ def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool, loo
                     "color": GREY,
                     "size": look.marker,
                 },
-                hoverinfo="skip",
             )
-        )
     if qualified:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=QUALIFIED_LEGEND,
-                legendgroup="style",
-                line={"color": GREY, "dash": "dash", "width": 2},
-                hoverinfo="skip",
-            )
+        legend_entry(
+            fig,
+            QUALIFIED_LEGEND,
+            mode="lines",
+            legendgroup="style",
+            line={"color": GREY, "dash": "dash", "width": 2},
         )
 
 
@@ -328,6 +322,9 @@ def forest_figure(
     compared with. ``x_range`` None lets the axis start at 0 and fit the data. ``panels`` is
     ``setting`` or ``endpoint``: small multiples of one endpoint each, for side-by-side
     profiles.
+
+    Each row's label sits above its point, across the plot, and its value beside the end of
+    its interval: the data keep the whole width on a phone, and no label meets another.
     """
     label_column, order_column, second = _PANELS[panels]
     frame = _order_rows(frame)
@@ -342,37 +339,38 @@ def forest_figure(
         .sort_values(order_column)
         .rename(columns={panels: fr.SETTING, label_column: fr.SETTING_LABEL})
     )
-    # A panel's height follows the lines its (wrapped) row labels need, plus room above each
-    # point for its value label.
-    lines = frame["_label"].str.count("<br>") + 1
-    heights = [int(lines[frame[panels] == s].sum()) + 1 for s in settings[fr.SETTING]]
-    gap = round(3.2 * look.font)  # between panels: room for the next panel's title
-    plot_height = look.row_height * sum(heights) + gap * (len(settings) - 1)
+    pitches = [
+        _row_pitch(frame.loc[frame[panels] == s, "_label"], look) for s in settings[fr.SETTING]
+    ]
+    counts = [int((frame[panels] == s).sum()) for s in settings[fr.SETTING]]
+    heights = [p * (c + 0.4) for p, c in zip(pitches, counts, strict=True)]
+    # Between panels: the axis's tick labels, then the next panel's title (one or two lines).
+    title_lines = max(
+        _wrap(str(t), look.label_width).count("<br>") for t in settings[fr.SETTING_LABEL]
+    )
+    gap = round((3.6 + 1.3 * title_lines) * look.font)
+    plot_height = round(sum(heights)) + gap * (len(settings) - 1)
     fig = make_subplots(
         rows=len(settings),
         cols=1,
         row_heights=[h / sum(heights) for h in heights],
         vertical_spacing=gap / plot_height if len(settings) > 1 else 0.0,
-        subplot_titles=[esc(label) for label in settings[fr.SETTING_LABEL]],
+        subplot_titles=[
+            _wrap(str(label), look.label_width) for label in settings[fr.SETTING_LABEL]
+        ],
     )
     low_end = x_range[0] if x_range else 0.0
     high_end = x_range[1] if x_range else float(frame[fr.VALUE].max()) * 1.15
     qualified_any = False
     for r, setting in enumerate(settings[fr.SETTING], start=1):
         sub = frame[frame[panels] == setting]
+        sub = sub.assign(_y=range(len(sub)))
         qualified_any |= _add_qualifier_ranges(fig, sub, low_end, high_end, r)
         for order, group in sub.groupby(fr.REGIMEN_ORDER, sort=True):
-            _add_result_points(fig, group, int(str(order)), look, r)
-        fig.update_yaxes(
-            categoryorder="array",
-            categoryarray=sub["_label"].tolist(),
-            autorange="reversed",
-            automargin=True,
-            # Half a row of air above the first point, so its value label stays in the panel.
-            range=[len(sub) - 0.5, -1.0],
-            row=r,
-            col=1,
-        )
+            hover = [result_hover(item) for _, item in group.iterrows()]
+            fig.add_trace(_points(group, int(str(order)), look, hover), row=r, col=1)
+        fig.add_trace(_values(sub, [esc(t) for t in sub[fr.VALUE_TEXT]], look), row=r, col=1)
+        _row_labels(fig, sub["_label"].tolist(), r, look)
         fig.update_xaxes(
             range=[low_end - 2, high_end + 2],
             showgrid=True,
@@ -404,8 +402,37 @@ def forest_figure(
         notes=notes,
         legend_rows=3,
     )
+    fig.update_layout(margin={"r": round(4 * look.value)})  # room for a value at 100%
     _panel_titles_clear(fig, len(settings), look)
     return fig
+
+
+def _row_pitch(labels: pd.Series, look: Look) -> float:
+    """Pixels from one row to the next: the longest label's lines above the point's line."""
+    lines = int(labels.str.count("<br>").max()) + 1 if len(labels) else 1
+    return lines * look.tick * 1.3 + max(look.marker, look.value) + 10
+
+
+def _row_labels(fig: go.Figure, labels: Sequence[str], row: int, look: Look) -> None:
+    """Each row's label above its point, left-aligned across the panel; no y tick labels.
+
+    Rows sit at y = 0, 1, 2, ... downwards, so two rows with the same label never merge.
+    """
+    suffix = "" if row == 1 else str(row)
+    for y, label in enumerate(labels):
+        fig.add_annotation(
+            x=0, xref=f"x{suffix} domain", y=y, yref=f"y{suffix}", text=label, showarrow=False,
+            xanchor="left", yanchor="bottom", yshift=look.marker / 2 + 1, align="left",
+            font={"size": look.tick, "color": INK},
+        )  # fmt: skip
+    fig.update_yaxes(
+        range=[len(labels) - 0.5, -0.9],
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+        row=row,
+        col=1,
+    )
 
 
 def _add_qualifier_ranges(
@@ -413,7 +440,7 @@ def _add_qualifier_ranges(
 ) -> bool:
     # Dashed ranges go in first, so markers draw on top of them.
     xs: list[float | None] = []
-    ys: list[str | None] = []
+    ys: list[float | None] = []
     for _, item in sub.iterrows():
         if vocabulary.QUALIFIER.has_flag(item[fr.QUALIFIER], "ceiling"):
             xs += [low_end, item[fr.VALUE], None]
@@ -421,7 +448,7 @@ def _add_qualifier_ranges(
             xs += [item[fr.VALUE], high_end, None]
         else:
             continue
-        ys += [item["_label"], item["_label"], None]
+        ys += [item["_y"], item["_y"], None]
     if xs:
         fig.add_trace(
             go.Scatter(
@@ -450,21 +477,16 @@ def _error_arrays(group: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _points(
-    group: pd.DataFrame,
-    order: int,
-    look: Look,
-    *,
-    y: list[str],
-    text: list[str],
-    hover: list[str],
-) -> go.Scatter:
-    """One regimen's points: its colour and shape, open or dotted by who reported them."""
+def _points(group: pd.DataFrame, order: int, look: Look, hover: list[str]) -> go.Scatter:
+    """One regimen's points at their rows (``_y``), each with its interval.
+
+    Its colour and shape; open or dotted by who reported the figure.
+    """
     colour = regimen_colour(order)
     return go.Scatter(
         x=group[fr.VALUE].tolist(),
-        y=y,
-        mode="markers+text",
+        y=group["_y"].tolist(),
+        mode="markers",
         name=esc(group[fr.REGIMEN_SHORT].iloc[0]),
         legendgroup=f"regimen-{order}",
         showlegend=False,
@@ -475,28 +497,35 @@ def _points(
             "line": {"width": 2, "color": colour},
         },
         error_x={**_error_arrays(group), "color": colour},
-        text=text,
-        textposition="top center",
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         cliponaxis=False,
     )
 
 
-def _add_result_points(
-    fig: go.Figure, group: pd.DataFrame, order: int, look: Look, row: int
-) -> None:
-    fig.add_trace(
-        _points(
-            group,
-            order,
-            look,
-            y=group["_label"].tolist(),
-            text=[esc(t) for t in group[fr.VALUE_TEXT]],
-            hover=[result_hover(item) for _, item in group.iterrows()],
-        ),
-        row=row,
-        col=1,
+def _values(rows: pd.DataFrame, texts: list[str], look: Look) -> go.Scatter:
+    """The rows' values as text, just past the end of each interval (or range).
+
+    Beside the point, never above it: they meet neither the row label nor a panel title.
+    """
+    qualifiers = rows[fr.QUALIFIER] if fr.QUALIFIER in rows.columns else ["exact"] * len(rows)
+    floor = [vocabulary.QUALIFIER.has_flag(q, "floor") for q in qualifiers]
+    ends = [
+        (low if pd.notna(low) else value) if is_floor else (high if pd.notna(high) else value)
+        for value, low, high, is_floor in zip(
+            rows[fr.VALUE], rows[fr.CI_LOW], rows[fr.CI_HIGH], floor, strict=True
+        )
+    ]
+    return go.Scatter(
+        x=ends,
+        y=rows["_y"].tolist(),
+        mode="text",
+        text=[f"{t}  " if f else f"  {t}" for t, f in zip(texts, floor, strict=True)],
+        textposition=["middle left" if f else "middle right" for f in floor],
+        textfont={"size": look.value},
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
     )
 
 
@@ -529,37 +558,35 @@ def ratio_forest_figure(
     subtitle: str | None = None,
     look: Look = SCREEN,
 ) -> go.Figure:
-    """Forest plot of ratio comparisons (hazard ratios) on a log axis with a line at 1."""
+    """Forest plot of ratio comparisons (hazard ratios) on a log axis with a line at 1.
+
+    Labels above the rows, values past the interval's end, as in forest_figure.
+    """
     frame = frame.sort_values([fr.SETTING_ORDER, fr.SOURCE_ORDER, fr.COHORT_ORDER], kind="stable")
     labels = [
         _wrap(
             f"{row[fr.SOURCE_SHORT]}: {row[fr.REGIMEN_SHORT]} vs {row[fr.VERSUS_REGIMEN_SHORT]}"
             f" · {row[fr.ENDPOINT_SHORT]}",
-            look.label_width + 20,
+            look.label_width,
         )
         for _, row in frame.iterrows()
     ]
-    frame = frame.assign(_label=labels)
-    fig = go.Figure()
+    frame = frame.assign(_label=labels, _y=range(len(frame)))
+    fig = make_subplots(rows=1, cols=1)
     for order_key, group in frame.groupby(fr.REGIMEN_ORDER, sort=True):
         order = int(str(order_key))
-        fig.add_trace(
-            _points(
-                group,
-                order,
-                look,
-                y=group["_label"].tolist(),
-                text=[
-                    _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if _present(row[fr.P]) else "")
-                    for _, row in group.iterrows()
-                ],
-                hover=[comparison_hover(row) for _, row in group.iterrows()],
-            )
-        )
+        hover = [comparison_hover(row) for _, row in group.iterrows()]
+        fig.add_trace(_points(group, order, look, hover), row=1, col=1)
         _legend_regimen(fig, order, str(group[fr.REGIMEN_SHORT].iloc[0]), look)
+    texts = [
+        _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if _present(row[fr.P]) else "")
+        for _, row in frame.iterrows()
+    ]
+    fig.add_trace(_values(frame, texts, look), row=1, col=1)
+    _row_labels(fig, labels, 1, look)
     values = pd.concat([frame[fr.VALUE], frame[fr.CI_LOW], frame[fr.CI_HIGH]]).dropna()
     low = min(0.1, float(values.min()) * 0.8) if not values.empty else 0.1
-    high = max(2.0, float(values.max()) * 1.25) if not values.empty else 2.0
+    high = max(2.0, float(values.max()) * 1.6) if not values.empty else 2.0
     fig.add_vline(x=1, line={"color": "#444444", "width": 1.5})
     fig.update_xaxes(
         type="log",
@@ -567,20 +594,13 @@ def ratio_forest_figure(
         title_text="Ratio (log scale) — left of 1 favours the first regimen named",
         gridcolor=GRID,
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=labels,
-        autorange="reversed",
-        automargin=True,
-        range=[len(labels) - 0.5, -1.0],
-    )
     _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), False, look)
-    lines = sum(label.count("<br>") + 1 for label in labels) + 1
+    pitch = _row_pitch(frame["_label"], look)
     _layout(
         fig,
         title=title,
         subtitle=subtitle,
-        plot_height=round(1.6 * look.row_height * lines),
+        plot_height=round(pitch * (len(labels) + 0.4)),
         look=look,
         legend_rows=2,
     )
@@ -749,26 +769,18 @@ def plane_figure(
                 cliponaxis=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name="Open: a figure only the editorial gives",
-            marker={"symbol": "circle-open", "color": GREY, "size": look.marker},
-            hoverinfo="skip",
-        )
+    legend_entry(
+        fig,
+        "Open: a figure only the editorial gives",
+        mode="markers",
+        marker={"symbol": "circle-open", "color": GREY, "size": look.marker},
     )
     if links:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name="Arrow: from the comparator arm to the regimen arm of one study",
-                line={"color": GREY, "width": 1.6},
-                hoverinfo="skip",
-            )
+        legend_entry(
+            fig,
+            "Arrow: from the comparator arm to the regimen arm of one study",
+            mode="lines",
+            line={"color": GREY, "width": 1.6},
         )
     fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor=GRID)
     fig.update_yaxes(title_text=esc(y_title), range=[-3, 103], gridcolor=GRID)
@@ -806,11 +818,14 @@ def benefit_harm_figure(
     }
     counts = [int((frame["side"] == s).sum()) for s in sides]
     gap = round(3.2 * look.font)
-    plot_height = round(1.8 * look.row_height) * (sum(counts) + len(sides)) + gap * (len(sides) - 1)
+    pitch = _row_pitch(
+        frame[fx.ENDPOINT_LABEL].map(lambda t: _wrap(str(t), look.label_width)), look
+    )
+    plot_height = round(pitch * (sum(counts) + 0.4 * len(sides))) + gap * (len(sides) - 1)
     fig = make_subplots(
         rows=len(sides),
         cols=1,
-        row_heights=[(c + 1) / (sum(counts) + len(sides)) for c in counts],
+        row_heights=[(c + 0.4) / (sum(counts) + 0.4 * len(sides)) for c in counts],
         vertical_spacing=gap / plot_height if len(sides) > 1 else 0.0,
         subplot_titles=[titles[s] for s in sides],
         shared_xaxes=True,
@@ -820,15 +835,14 @@ def benefit_harm_figure(
     shown: set[bool] = set()
     for r, side in enumerate(sides, start=1):
         sub = frame[frame["side"] == side]
-        labels = [_wrap(str(label), look.label_width) for label in sub[fx.ENDPOINT_LABEL]]
+        sub = sub.assign(_y=range(len(sub)))
         for favours, group in sub.groupby("favours", sort=False):
             colour = FAVOURS_COLOUR if favours else AGAINST_COLOUR
-            rows_in = [labels[i] for i, f in enumerate(sub["favours"]) if f == favours]
             fig.add_trace(
                 go.Scatter(
                     x=group[fx.DIFFERENCE].tolist(),
-                    y=rows_in,
-                    mode="markers+text",
+                    y=group["_y"].tolist(),
+                    mode="markers",
                     name=f"Favours {esc(regimen if favours else versus)}",
                     legendgroup=str(favours),
                     showlegend=bool(favours) not in shown,
@@ -841,11 +855,6 @@ def benefit_harm_figure(
                         "thickness": 2,
                         "width": 5,
                     },
-                    text=[
-                        f"{abs(d):.1f} {'more' if d >= 0 else 'fewer'}"
-                        for d in group[fx.DIFFERENCE]
-                    ],
-                    textposition="top center",
                     hovertext=[_benefit_harm_hover(row) for _, row in group.iterrows()],
                     hovertemplate="%{hovertext}<extra></extra>",
                     cliponaxis=False,
@@ -854,14 +863,29 @@ def benefit_harm_figure(
                 col=1,
             )
             shown.add(bool(favours))
-        fig.update_yaxes(
-            categoryorder="array",
-            categoryarray=labels,
-            autorange="reversed",
-            automargin=True,
-            range=[len(labels) - 0.5, -1.0],
+        ends = [
+            high if pd.notna(high) else value
+            for value, high in zip(sub[fx.DIFFERENCE], sub[fx.DIFFERENCE_HIGH], strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=ends,
+                y=sub["_y"].tolist(),
+                mode="text",
+                text=[
+                    f"  {abs(d):.1f} {'more' if d >= 0 else 'fewer'}" for d in sub[fx.DIFFERENCE]
+                ],
+                textposition="middle right",
+                textfont={"size": look.value},
+                hoverinfo="skip",
+                showlegend=False,
+                cliponaxis=False,
+            ),
             row=r,
             col=1,
+        )
+        _row_labels(
+            fig, [_wrap(str(label), look.label_width) for label in sub[fx.ENDPOINT_LABEL]], r, look
         )
         fig.add_vline(x=0, line={"color": "#444444", "width": 1.5}, row=r, col=1)
     fig.update_xaxes(range=[-span, span], gridcolor=GRID, zeroline=False)

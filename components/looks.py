@@ -33,7 +33,8 @@ class Look:
     value: int  # value labels next to points
     marker: int
     row_height: int  # pixels per line of a forest's row labels
-    label_width: int  # characters per line of a row label before it wraps
+    label_width: int  # characters per line of a row label or panel title before it wraps
+    wrap: int = 55  # characters per line of the subtitle and notes under a chart's title
     width: int | None = None  # a fixed layout width (slides, files); None follows the page
     min_height: int = 0
 
@@ -76,16 +77,18 @@ def _template(look: Look) -> go.layout.Template:
     return template
 
 
+# On a page the figure's width is the browser's, unknown here: title-block lines and labels
+# wrap to fit a phone (about 360 px), and the data keep the width (labels sit above rows).
 SCREEN = Look(
     "screen", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
-    label_width=46,
+    label_width=46, wrap=55,
 )  # fmt: skip
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,
-    label_width=40, min_height=720,
+    label_width=60, wrap=100, min_height=720,
 )  # fmt: skip
 FILE = Look(
     "file", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
-    label_width=46, width=1280, min_height=720,
+    label_width=70, wrap=150, width=1280, min_height=720,
 )  # fmt: skip
 LOOKS = (SCREEN, PRESENT, FILE)

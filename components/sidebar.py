@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import state
+from components.export.names import DECK_NAME, HTML_NAME, PPTX_MIME, ZIP_NAME
 from components.export.render import EXPORT_INSTALL, export_available
 from components.loaded import FILTERS, ROOT, Filters, LoadedEvidence
 from components.panels import md
@@ -92,35 +93,17 @@ def _as_yaml(loaded: LoadedEvidence) -> bytes:
 
 # Where to start your own evidence; each file is built only when its button is clicked.
 _STARTERS = (
-    (
-        "Template",
-        _template_bytes,
-        "evidence-template.yaml",
-        "application/x-yaml",
-        "download_template",
-        ":material/description:",
-        "A small valid evidence file with comments, to start from",
-    ),
-    (
-        "Workbook",
-        _template_workbook,
-        "evidence-template.xlsx",
-        XLSX_MIME,
-        "download_template_workbook",
-        ":material/table_view:",
-        "Template workbook (.xlsx): one sheet per list, drop-downs of the allowed words and "
-        "ids, a read-me sheet; upload it back when filled in",
-    ),
-    (
-        "Schema",
-        _schema_bytes,
-        "evidence.schema.json",
-        "application/json",
-        "download_schema",
-        ":material/data_object:",
-        "JSON Schema of the format, for editors that check YAML",
-    ),
-)
+    ("Template", _template_bytes, "evidence-template.yaml", "application/x-yaml",
+     "download_template", ":material/description:",
+     "A small valid evidence file with comments, to start from"),
+    ("Workbook", _template_workbook, "evidence-template.xlsx", XLSX_MIME,
+     "download_template_workbook", ":material/table_view:",
+     "Template workbook (.xlsx): one sheet per list, drop-downs of the allowed words and ids, "
+     "a read-me sheet; upload it back when filled in"),
+    ("Schema", _schema_bytes, "evidence.schema.json", "application/json",
+     "download_schema", ":material/data_object:",
+     "JSON Schema of the format, for editors that check YAML"),
+)  # fmt: skip
 
 
 def _render_evidence_picker(loaded: LoadedEvidence) -> None:
@@ -194,41 +177,38 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
     """Downloads of the whole filtered view: the deck, the offline page, everything as a ZIP."""
     st.markdown("**Export this view**")
     available = export_available()
-    left, right = st.columns(2)
-    left.download_button(
-        "Deck",
-        functools.partial(_deck, loaded, filters, available),
-        file_name="journal-club.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key="download_deck",
-        on_click="ignore",
-        icon=":material/slideshow:",
-        help="Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
-        "sources, one per verdict, caveats, speaker notes",
-    )
-    right.download_button(
-        "Offline page",
-        functools.partial(_page, loaded, filters),
-        file_name="journal-club.html",
-        mime="text/html",
-        key="download_html",
-        on_click="ignore",
-        icon=":material/wifi_off:",
-        help="The filtered view as one HTML file: every chart interactive with its sources, "
-        "the verdicts, caveats and sources. Opens in any browser with no network; prints one "
-        "section per page",
-    )
-    st.download_button(
-        "All (ZIP)",
-        functools.partial(_zip, loaded, filters),
-        file_name="evidence-export.zip",
-        mime="application/zip",
-        key="download_zip",
-        on_click="ignore",
-        icon=":material/folder_zip:",
-        disabled=not available,
-        help="Every figure as PNG, SVG and PDF, the CSV behind each, the deck, the offline page "
-        "and a README with citations",
-    )
+    # (label, bytes, file name, media type, key, icon, needs Chromium, help); each is built
+    # only when clicked.
+    exports = (
+        ("Deck", functools.partial(_deck, loaded, filters, available), DECK_NAME, PPTX_MIME,
+         "download_deck", ":material/slideshow:", False,
+         "Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
+         "sources, a summary of findings per randomised comparison, one per verdict, caveats, "
+         "speaker notes"),
+        ("Offline page", functools.partial(_page, loaded, filters), HTML_NAME, "text/html",
+         "download_html", ":material/wifi_off:", False,
+         "The filtered view as one HTML file: every chart interactive with its sources, the "
+         "verdicts, caveats and sources. Opens in any browser with no network; prints one "
+         "section per page"),
+        ("All (ZIP)", functools.partial(_zip, loaded, filters), ZIP_NAME,
+         "application/zip", "download_zip", ":material/folder_zip:", True,
+         "Every figure as PNG, SVG and PDF, the CSV behind each, the effects table, the deck, "
+         "the offline page and a README with citations"),
+    )  # fmt: skip
+    columns = [*st.columns(2), st.container()]
+    for column, (label, data, name, mime, key, icon, needs, tip) in zip(
+        columns, exports, strict=True
+    ):
+        column.download_button(
+            label,
+            data,
+            file_name=name,
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+            disabled=needs and not available,
+            help=tip,
+        )
     if not available:
         st.caption(EXPORT_INSTALL)

@@ -7,8 +7,9 @@ return, so a download always matches what a page shows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -303,6 +304,61 @@ def _comparisons_in_view(
     return effects, [c for c in found if c.randomised and c.key in drawable]
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """What a per-comparison chart draws: its title, figure, rows, note and notes."""
+
+    title: str
+    figure: go.Figure
+    table: pd.DataFrame
+    note: str
+    speaker_notes: str
+
+
+def _per_comparison(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    comparison: str,
+    look: Look,
+    draw: Callable[[compare.Comparison, pd.DataFrame, dict[str, Any]], _Drawn | None],
+) -> list[ChartSpec]:
+    """The specs ``draw`` makes of each comparison to show (see _comparisons_in_view).
+
+    ``draw`` gets the comparison, its benefit-harm rows and the keyword options every such
+    figure takes (title, regimen, versus, subtitle, look); the spec's key is made unique here.
+    """
+    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
+    specs = []
+    for found in chosen:
+        heading = f"{title}: {found.regimen} vs {found.versus_regimen} ({found.source_short})"
+        options: dict[str, Any] = {
+            "title": heading,
+            "regimen": found.regimen,
+            "versus": found.versus_regimen,
+            "subtitle": f"{found.cohort_label} vs {found.versus_label} · "
+            + filter_subtitle(loaded, filters),
+            "look": look,
+        }
+        drawn = draw(found, compare.benefit_harm_rows(effects, found), options)
+        if drawn is not None:
+            specs.append(
+                ChartSpec(
+                    key=f"{key}_{slug(found.key, '_')}",
+                    title=drawn.title,
+                    figure=drawn.figure,
+                    table=drawn.table,
+                    columns=tables.EFFECT_DISPLAY,
+                    filename=slug(drawn.title),
+                    note=drawn.note,
+                    speaker_notes=drawn.speaker_notes,
+                )
+            )
+    return specs
+
+
 def benefit_harm_specs(
     loaded: LoadedEvidence,
     filters: Filters,
@@ -317,36 +373,20 @@ def benefit_harm_specs(
     ``comparison`` is a comparison key (components/compare.py); without one, one chart per
     randomised comparison in view.
     """
-    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
-    specs = []
-    for found in chosen:
-        rows = compare.benefit_harm_rows(effects, found)
+
+    def draw(
+        found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
+    ) -> _Drawn | None:
         if rows.empty:
-            continue
-        heading = f"{title}: {found.regimen} vs {found.versus_regimen} ({found.source_short})"
-        specs.append(
-            ChartSpec(
-                key=f"{key}_{slug(found.key, '_')}",
-                title=heading,
-                figure=charts.benefit_harm_figure(
-                    rows,
-                    title=heading,
-                    regimen=found.regimen,
-                    versus=found.versus_regimen,
-                    subtitle=f"{found.cohort_label} vs {found.versus_label} · "
-                    + filter_subtitle(loaded, filters),
-                    look=look,
-                ),
-                table=rows,
-                columns=tables.EFFECT_DISPLAY,
-                filename=slug(heading),
-                note=compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " "),
-                speaker_notes=compare.pictograph_sentence(
-                    found, [row for _, row in rows.iterrows()]
-                ),
-            )
-        )
-    return specs
+            return None
+        sentence = compare.pictograph_sentence(found, [row for _, row in rows.iterrows()])
+        method = compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")
+        figure = charts.benefit_harm_figure(rows, **options)
+        return _Drawn(options["title"], figure, rows, method, sentence)
+
+    return _per_comparison(
+        loaded, filters, key=key, title=title, comparison=comparison, look=look, draw=draw
+    )
 
 
 def pictograph_specs(
@@ -363,48 +403,29 @@ def pictograph_specs(
 
     Its first benefit and first harm outcome, or the ``outcomes`` chosen (endpoint ids).
     """
-    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
-    specs = []
-    for found in chosen:
-        rows = compare.benefit_harm_rows(effects, found)
+
+    def draw(
+        found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
+    ) -> _Drawn | None:
         rows = rows[rows[fx.QUALIFIER] == "exact"]
         if outcomes:
             picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
         else:
             picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
         if picked.empty:
-            continue
-        heading = f"{title}: {found.regimen} instead of {found.versus_regimen}"
+            return None
         sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
-        specs.append(
-            ChartSpec(
-                key=f"{key}_{slug(found.key, '_')}",
-                title=heading,
-                figure=charts.pictograph_figure(
-                    [
-                        (
-                            str(r[fx.ENDPOINT_LABEL]),
-                            float(r[fx.VERSUS_RISK]),
-                            float(r[fx.RISK]),
-                            r[fx.BETTER] == "higher",
-                        )
-                        for _, r in picked.iterrows()
-                    ],
-                    title=heading,
-                    regimen=found.regimen,
-                    versus=found.versus_regimen,
-                    subtitle=f"{found.cohort_label} vs {found.versus_label} · "
-                    + filter_subtitle(loaded, filters),
-                    look=look,
-                ),
-                table=picked,
-                columns=tables.EFFECT_DISPLAY,
-                filename=slug(heading),
-                note=sentence,
-                speaker_notes=sentence,
-            )
-        )
-    return specs
+        panels = [
+            (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_RISK]), float(r[fx.RISK]),
+             r[fx.BETTER] == "higher")
+            for _, r in picked.iterrows()
+        ]  # fmt: skip
+        figure = charts.pictograph_figure(panels, **options)
+        return _Drawn(options["title"], figure, picked, sentence, sentence)
+
+    return _per_comparison(
+        loaded, filters, key=key, title=title, comparison=comparison, look=look, draw=draw
+    )
 
 
 def profile_specs(

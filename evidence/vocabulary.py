@@ -151,94 +151,59 @@ CATEGORY = _vocabulary(
     other=Word("Other", phrase="other outcomes", flags=PROPORTION),
 )
 UNIT = _vocabulary(
-    "unit",
-    "Unit",
-    percent=Word("Patients (%)", phrase="percent", mark="%"),
-    months=Word("Months", mark=" mo"),
-    years=Word("Years", mark=" y"),
-    patients=Word("Patients", mark=" patients"),
-    score="Score",
-    ratio="Ratio",
-)
+    "unit", "Unit", percent=Word("Patients (%)", phrase="percent", mark="%"),
+    months=Word("Months", mark=" mo"), years=Word("Years", mark=" y"),
+    patients=Word("Patients", mark=" patients"), score="Score", ratio="Ratio",
+)  # fmt: skip
 BETTER = _vocabulary(
-    "better",
-    "Which way is better",
-    higher="Higher is better",
-    lower="Lower is better",
+    "better", "Which way is better", higher="Higher is better", lower="Lower is better",
     none="Neither way is better",
-)
+)  # fmt: skip
 ROLE = _vocabulary(
-    "role",
-    "Investigational or comparator",
-    investigational="Investigational",
+    "role", "Investigational or comparator", investigational="Investigational",
     comparator="Comparator",
-)
+)  # fmt: skip
 RANDOMISED = frozenset({"randomised"})
 DESIGN = _vocabulary(
-    "design",
-    "Study design",
-    randomized_phase3=Word("Randomised phase 3", flags=RANDOMISED),
-    randomized_phase2=Word("Randomised phase 2", flags=RANDOMISED),
-    phase2="Phase 2",
-    phase1_2="Phase 1/2",
-    retrospective="Retrospective",
-    pooled_analysis="Pooled analysis",
+    "design", "Study design", randomized_phase3=Word("Randomised phase 3", flags=RANDOMISED),
+    randomized_phase2=Word("Randomised phase 2", flags=RANDOMISED), phase2="Phase 2",
+    phase1_2="Phase 1/2", retrospective="Retrospective", pooled_analysis="Pooled analysis",
     other="Other",
-)
+)  # fmt: skip
 PHASE = _vocabulary(
-    "phase",
-    "Treatment phase",
-    induction="Induction",
-    maintenance="Maintenance",
-    salvage="Salvage",
-    continuous="Continuous",
-)
+    "phase", "Treatment phase", induction="Induction", maintenance="Maintenance",
+    salvage="Salvage", continuous="Continuous",
+)  # fmt: skip
 QUALIFIER = _vocabulary(
-    "qualifier",
-    "Qualifier",
-    exact="Exact",
-    approximately=Word("Approximately", mark="about"),
+    "qualifier", "Qualifier", exact="Exact", approximately=Word("Approximately", mark="about"),
     up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
     at_least=Word("At least", mark="at least", flags=frozenset({"floor"})),
     more_than=Word("More than", mark="more than", flags=frozenset({"floor"})),
     less_than=Word("Less than", mark="less than", flags=frozenset({"ceiling"})),
-)
+)  # fmt: skip
 REPORTED_BY = _vocabulary(
-    "reported_by",
-    "Reported by",
-    primary=Word("Trial report", phrase="the trial report"),
+    "reported_by", "Reported by", primary=Word("Trial report", phrase="the trial report"),
     secondary=Word("Secondary source", phrase="a secondary source"),
     editorial=Word("Editorial only", phrase="the editorial only"),
     computed=Word("Computed by us", phrase="our computation"),
-)
+)  # fmt: skip
 RATIO = frozenset({"ratio"})
 MEASURE = _vocabulary(
-    "measure",
-    "Measure",
-    hazard_ratio=Word("Hazard ratio", flags=RATIO),
-    odds_ratio=Word("Odds ratio", flags=RATIO),
-    risk_ratio=Word("Risk ratio", flags=RATIO),
+    "measure", "Measure", hazard_ratio=Word("Hazard ratio", flags=RATIO),
+    odds_ratio=Word("Odds ratio", flags=RATIO), risk_ratio=Word("Risk ratio", flags=RATIO),
     difference="Difference",
-)
+)  # fmt: skip
 DIRECTION = _vocabulary(
-    "direction",
-    "Direction",
-    better=Word("Better", mark="↑"),
-    worse=Word("Worse", mark="↓"),
+    "direction", "Direction", better=Word("Better", mark="↑"), worse=Word("Worse", mark="↓"),
     similar=Word("Similar", mark="="),
-)
+)  # fmt: skip
 EFFICACY = _vocabulary(
     "efficacy", "Efficacy", high="High", moderate="Moderate", low="Low", unclear="Unclear"
-)
+)  # fmt: skip
 SAFETY = _vocabulary(
-    "safety",
-    "Safety",
-    acceptable="Acceptable",
-    manageable="Manageable",
-    concerning="Concerning",
-    unacceptable="Unacceptable",
-    unclear="Unclear",
-)
+    "safety", "Safety", acceptable="Acceptable", manageable="Manageable",
+    concerning="Concerning", unacceptable="Unacceptable", unclear="Unclear",
+)  # fmt: skip
 # Colours: Okabe-Ito hues (colour-blind safe).
 VERDICT = _vocabulary(
     "verdict",

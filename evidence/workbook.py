@@ -667,24 +667,10 @@ class _Reader:
                 if not _empty(value_cell):
                     self.problem(Code.NO_NAME, "a value without a field name in column A", at_value)
                 continue
-            if title in seen:
-                self.problem(
-                    Code.DUPLICATE_KEY,
-                    f"the field '{title}' appears twice (first in row {seen[title]})",
-                    at_name,
-                    title,
-                )
-                continue
-            seen[title] = number
-            spec = specs.get(title)
+            first = f"first in row {seen[title]}" if title in seen else ""
+            spec = self.named_field("field", title, first, specs, at_name, title)
+            seen.setdefault(title, number)
             if spec is None:
-                self.problem(
-                    Code.UNKNOWN_FIELD,
-                    unknown_name_message("field", title, list(specs)),
-                    at_name,
-                    title,
-                    title,
-                )
                 continue
             for cut in range(1, len(spec.path)):
                 self.positions.setdefault(spec.path[:cut], at_name)
@@ -730,6 +716,40 @@ class _Reader:
         if items or kind.min_items:  # an empty optional list is an absent one
             self.raw[sheet] = items
 
+    def named_field(
+        self,
+        what: str,
+        title: str,
+        first: str,
+        specs: dict[str, FieldSpec],
+        where: Where,
+        location: str,
+    ) -> FieldSpec | None:
+        """The field a name (``what``: a field in column A, or a column header) stands for.
+
+        None, with the problem recorded, for a name used before (``first`` says where) or a
+        name the format does not have.
+        """
+        if first:
+            self.problem(
+                Code.DUPLICATE_KEY,
+                f"the {what} '{title}' appears twice ({first})",
+                where,
+                location,
+                title,
+            )
+            return None
+        spec = specs.get(title)
+        if spec is None:
+            self.problem(
+                Code.UNKNOWN_FIELD,
+                unknown_name_message("field", title, list(specs)),
+                where,
+                location,
+                title,
+            )
+        return spec
+
     def header(
         self, row: Sequence[_Cell], kind: ListSpec, specs: dict[str, FieldSpec]
     ) -> tuple[dict[int, FieldSpec], set[int]]:
@@ -745,28 +765,11 @@ class _Reader:
                 unnamed.add(column)
                 continue
             title = str(cell.value).strip()
-            if title in seen:
-                self.problem(
-                    Code.DUPLICATE_KEY,
-                    f"the column '{title}' appears twice (first in column "
-                    f"{column_letters(seen[title])})",
-                    where,
-                    kind.name,
-                    title,
-                )
-                continue
-            seen[title] = column
-            spec = specs.get(title)
-            if spec is None:
-                self.problem(
-                    Code.UNKNOWN_FIELD,
-                    unknown_name_message("field", title, list(specs)),
-                    where,
-                    kind.name,
-                    title,
-                )
-                continue
-            columns[column] = spec
+            first = f"first in column {column_letters(seen[title])}" if title in seen else ""
+            spec = self.named_field("column", title, first, specs, where, kind.name)
+            seen.setdefault(title, column)
+            if spec is not None:
+                columns[column] = spec
         return columns, unnamed
 
     def item(

@@ -24,7 +24,16 @@ def percent(results):
 
 
 def point_traces(fig):
-    return [t for t in fig.data if t.mode == "markers+text"]
+    return [t for t in fig.data if t.mode == "markers" and t.hovertext]
+
+
+def value_texts(fig):
+    return [t.strip() for tr in fig.data if tr.mode == "text" for t in tr.text]
+
+
+def row_labels(fig, axis="y"):
+    """Row labels are annotations above the rows, one per row of the panel on ``axis``."""
+    return [a.text for a in fig.layout.annotations if a.yref == axis]
 
 
 def test_forest_figure_one_panel_per_setting(results):
@@ -32,7 +41,8 @@ def test_forest_figure_one_panel_per_setting(results):
     titles = [a.text for a in fig.layout.annotations]
     assert "First-line disease X" in titles
     assert "Relapsed disease X" in titles
-    assert fig.layout.yaxis2.categoryarray is not None
+    assert row_labels(fig, "y2")  # the second panel has its own rows
+    assert all(label.startswith("Series B") for label in row_labels(fig, "y2"))
 
 
 def test_forest_figure_values_and_ci_error_bars(results):
@@ -63,7 +73,7 @@ def test_forest_figure_qualifiers_drawn_as_dashed_ranges(results):
     ]
     assert (0.0, 70.0) in segments  # "up to 70%": anywhere from 0 to 70
     assert (50.0, 100.0) in segments  # "more than 50%": from 50 to the axis end
-    texts = [t for tr in point_traces(fig) for t in tr.text]
+    texts = value_texts(fig)
     assert "up to 70%" in texts
     assert "more than 50% (a majority)" in texts
 
@@ -83,7 +93,7 @@ def test_forest_figure_hover_names_source_n_ci_and_reporter(results):
 
 def test_forest_figure_small_or_unknown_n_flagged_in_label(results):
     fig = charts.forest_figure(percent(results), title="t")
-    labels = [y for tr in point_traces(fig) for y in tr.y]
+    labels = row_labels(fig, "y") + row_labels(fig, "y2")
     assert any(label.startswith("Series B") and label.endswith("(n n.r.)†") for label in labels)
     assert any(label.endswith("(n=100)") for label in labels)
 
@@ -117,7 +127,9 @@ def test_forest_figure_warns_when_criteria_mix_on_one_axis():
     ev = parse_evidence(text.encode())
     table = fr.result_table(ev)
     fig = charts.forest_figure(percent(table), title="t")
-    assert "Different criteria share this axis" in fig.layout.title.subtitle.text
+    assert "Different criteria share this axis" in fig.layout.title.subtitle.text.replace(
+        "<br>", " "
+    )
     fig_single = charts.forest_figure(percent(table)[lambda f: f[fr.ENDPOINT] == "orr"], title="t")
     assert "Different criteria" not in fig_single.layout.title.subtitle.text
 
@@ -165,3 +177,28 @@ def test_regimen_style_unique_for_24_regimens_then_repeats():
     styles = [(charts.regimen_colour(i), charts.regimen_symbol(i)) for i in range(25)]
     assert len(set(styles[:24])) == 24
     assert styles[24] == styles[0]
+
+
+def test_forest_figure_labels_above_rows_keep_the_whole_width_for_data(results):
+    # Row labels are annotations inside the panel, not y tick labels in a left margin: on a
+    # phone the data keep the panel's width.
+    fig = charts.forest_figure(percent(results), title="t")
+    assert fig.layout.yaxis.showticklabels is False
+    assert fig.layout.margin.l <= 20
+    for label in row_labels(fig):
+        assert label  # every row has its label
+    above = [a for a in fig.layout.annotations if a.yref == "y"]
+    assert all(a.xanchor == "left" and a.yanchor == "bottom" for a in above)
+
+
+def test_forest_figure_values_sit_past_the_interval_never_above_the_point(results):
+    fig = charts.forest_figure(percent(results), title="t")
+    texts = [tr for tr in fig.data if tr.mode == "text"]
+    points = {(y, x) for tr in point_traces(fig) for x, y in zip(tr.x, tr.y, strict=True)}
+    for trace in texts:
+        assert set(trace.textposition) <= {"middle right", "middle left"}
+    # 60% with its Wilson CI 50.2-69.1: its label starts at the CI's end, not the point.
+    _, high = fr.wilson_interval(60, 100)
+    first = texts[0]
+    assert high in list(first.x)
+    assert any(x == 60.0 for _, x in points)

@@ -30,7 +30,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from components import registry
-from components.export import cli, deck, dress, files, render
+from components.export import cli, deck, dress, files, names, render
 from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
 from components.looks import FILE
 from components.specs import ChartSpec, filter_subtitle
@@ -105,8 +105,8 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
 
 
 def _expected_names(specs: list[ChartSpec]) -> set[str]:
-    names = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return names | {files.EFFECTS_NAME, files.DECK_NAME, files.HTML_NAME, files.README_NAME}
+    expected = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
+    return expected | {names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME}
 
 
 # -- figures (no Chromium) ----------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_pdf_has_pdf_header(written: dict[str, bytes], specs):
 
 
 def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
-    effects = pd.read_csv(io.BytesIO(written[files.EFFECTS_NAME]))
+    effects = pd.read_csv(io.BytesIO(written[names.EFFECTS_NAME]))
     assert list(effects.columns) == EFFECT_COLUMNS
     assert len(effects) == len(minimal.effects)
     row = effects[(effects["cohort"] == "a_zeta") & (effects["endpoint"] == "orr")].iloc[0]
@@ -221,7 +221,7 @@ def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
 
 
 def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, specs, minimal):
-    pptx = Presentation(io.BytesIO(written[files.DECK_NAME]))
+    pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
     in_deck = [s for s in specs if registry.chart(s.chart).deck]
     summaries = deck.summaries_of_findings(minimal, Filters())
@@ -257,11 +257,11 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, specs
 
 
 def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minimal: LoadedEvidence):
-    readme = written[files.README_NAME].decode()
+    readme = written[names.README_NAME].decode()
     assert f"Data version: {minimal.data_version}" in readme
     assert "Doe J, et al. Imaginary Journal 2020;1:1-10. doi:10.1000/xyz123" in readme
     assert "Roe R. Imaginary Reports 2021." in readme
-    assert files.DECK_NAME in readme
+    assert names.DECK_NAME in readme
 
 
 def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.ExportServer):
@@ -289,8 +289,8 @@ def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServe
 
 
 def _printed_order(specs: list[ChartSpec]) -> list[str]:
-    names = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*names, files.EFFECTS_NAME, files.DECK_NAME, files.HTML_NAME, files.README_NAME]
+    expected = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
+    return [*expected, names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: LoadedEv
         server=render.ExportServer(browser_path=NO_BROWSER),
     )
     assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + [
-        files.EFFECTS_NAME,
+        names.EFFECTS_NAME,
         "README.txt",
     ]
 
@@ -366,7 +366,7 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
     expected = {f"{s.filename}.csv" for s in specs}
-    expected |= {files.EFFECTS_NAME, files.HTML_NAME, files.README_NAME}
+    expected |= {names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME}
     assert {p.name for p in tmp_path.iterdir()} == expected
 
 

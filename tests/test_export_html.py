@@ -23,7 +23,7 @@ from conftest import APP, ARTIFACTS, BUNDLED, FIXTURES, ROOT
 from streamlit.testing.v1 import AppTest
 
 from components import registry, tables
-from components.export import deck, files, html, render
+from components.export import deck, files, html, names, render
 from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
 from components.specs import ChartSpec
@@ -301,10 +301,10 @@ def test_cli_html_alone_without_chromium_exits_0(tmp_path: Path):
         env={"PATH": "/usr/bin:/bin", "BROWSER_PATH": NO_BROWSER},
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == [str(out / files.HTML_NAME), str(out / files.README_NAME)]
-    data = (out / files.HTML_NAME).read_bytes()
+    assert run.stdout.split() == [str(out / names.HTML_NAME), str(out / names.README_NAME)]
+    data = (out / names.HTML_NAME).read_bytes()
     assert data.startswith(b"<!DOCTYPE html>")
-    assert files.HTML_NAME in (out / files.README_NAME).read_text(encoding="utf-8")
+    assert names.HTML_NAME in (out / names.README_NAME).read_text(encoding="utf-8")
 
 
 def test_cli_help_mentions_the_offline_page():
@@ -316,7 +316,7 @@ def test_cli_help_mentions_the_offline_page():
         timeout=60,
         check=True,
     )
-    assert files.HTML_NAME in run.stdout
+    assert names.HTML_NAME in run.stdout
     assert "--formats html" in run.stdout
 
 
@@ -331,10 +331,10 @@ def test_export_all_writes_the_page_beside_the_csvs_without_chromium(tmp_path: P
         exported=DAY,
     )
     specs = files.file_specs(loaded, Filters())
-    names = [f"{s.filename}.csv" for s in specs]
-    names += [files.EFFECTS_NAME, files.HTML_NAME, files.README_NAME]
-    assert [p.name for p in paths] == names
-    written = (tmp_path / files.HTML_NAME).read_bytes()
+    expected = [f"{s.filename}.csv" for s in specs]
+    expected += [names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME]
+    assert [p.name for p in paths] == expected
+    written = (tmp_path / names.HTML_NAME).read_bytes()
     assert written == html.view_html(loaded, Filters(), exported=DAY)
 
 
@@ -384,7 +384,7 @@ def test_offline_page_in_chromium(
     browser, tmp_path: Path, page_bytes: bytes, bundled, bundled_specs
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / files.HTML_NAME
+    path = tmp_path / names.HTML_NAME
     path.write_bytes(page_bytes)
     context, tab, outside, problems = _open_offline(browser, path, {"width": 1280, "height": 900})
 

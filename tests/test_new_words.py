@@ -18,7 +18,7 @@ from conftest import FIXTURES, ROOT
 
 from components.registry import PAGES
 
-DESIGN_LINE = '    other="Other",\n)\nPHASE = _vocabulary('
+DESIGN_LINE = '    other="Other",\n)  # fmt: skip\nPHASE = _vocabulary('
 VERDICT_LINE = (
     '    unfavourable=Word("Unfavourable", colour="#D55E00", icon=":material/thumb_down:"),\n'
 )
@@ -58,7 +58,7 @@ def test_new_design_and_verdict_words_render_on_every_page(tmp_path: Path):
     text = text.replace(
         DESIGN_LINE,
         '    other="Other",\n    cluster_randomised=Word("Cluster-randomised trial", '
-        "flags=RANDOMISED),\n)\nPHASE = _vocabulary(",
+        "flags=RANDOMISED),\n)  # fmt: skip\nPHASE = _vocabulary(",
     )
     text = text.replace(VERDICT_LINE, VERDICT_LINE + '    mixed=Word("Mixed picture"),\n')
     vocabulary.write_text(text)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from components.export import files
+from components.export import files, names
 from components.export.render import ExportUnavailable
 from components.loaded import BUNDLED_EVIDENCE, Filters, load_path
 from evidence.loader import EvidenceError
@@ -14,9 +14,9 @@ from evidence.loader import EvidenceError
 _EPILOG = f"""\
 Writes, for the view chosen: each chart as PNG/SVG/PDF (titles, filters, sources, data
 version and export date inside the image), its rows as CSV, a journal-club deck
-({files.DECK_NAME}), the offline journal-club page ({files.HTML_NAME}: every chart
+({names.DECK_NAME}), the offline journal-club page ({names.HTML_NAME}: every chart
 interactive, the verdicts, caveats and sources in one self-contained file that needs no
-network) and {files.README_NAME} with the citations of the sources used.
+network) and {names.README_NAME} with the citations of the sources used.
 
   python -m components.export --formats html --out DIR    the offline page alone
 
@@ -25,7 +25,7 @@ Exit status: 0 all written; 1 the evidence file has problems (one line each, as 
 2 usage error.
 
 Without Chromium, png, svg, pdf and pptx cannot be made: the CSVs, the offline page and
-{files.README_NAME} are still written (when csv or html is asked for), the message says how to
+{names.README_NAME} are still written (when csv or html is asked for), the message says how to
 install Chromium (apt-get install chromium), and the exit status is 1. csv and html alone
 need no Chromium.
 """

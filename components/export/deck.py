@@ -303,14 +303,7 @@ def deck_pptx(
     return out.getvalue()
 
 
-SOF_SLIDE_COLUMNS = (
-    "Outcome",
-    "Risk with comparator",
-    "Risk with regimen",
-    "Difference per 100 (95% CI)",
-    "Relative effect (95% CI)",
-    "NNT (95% CI)",
-)
+SOF_SLIDE_COLUMNS = tuple(compare.SOF_COLUMNS[:6])
 """The summary-of-findings columns a slide shows; the rest go to the speaker notes."""
 SOF_WIDTHS = (2.9, 1.75, 1.75, 2.5, 2.0, 1.6)  # inches, 12.5 in all
 

@@ -10,7 +10,7 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from components.charts import esc
+from components.charts import esc, legend_entry
 from components.looks import FONT, GREY
 from components.specs import ChartSpec
 
@@ -77,17 +77,13 @@ def with_footer(
     # be pinned to the image's bottom edge ("container" coordinates); an annotation can only
     # be placed relative to the plot area, which plotly shrinks when the legend needs room.
     # The legend's one entry is an invisible marker without a name.
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name="",
-            marker={"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
-            legend=FOOTER_LEGEND,
-            showlegend=True,
-            hoverinfo="skip",
-        )
+    legend_entry(
+        fig,
+        "",
+        mode="markers",
+        marker={"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
+        legend=FOOTER_LEGEND,
+        showlegend=True,
     )
     fig.update_layout(
         {

@@ -19,6 +19,7 @@ from components import registry
 from components.export import deck
 from components.export.dress import with_footer
 from components.export.html import view_html
+from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
 from components.export.render import IMAGE_FORMATS, ExportServer, default_server
 from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE
@@ -28,11 +29,6 @@ from evidence.effects import EFFECT_COLUMNS
 
 ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
-DECK_NAME = "journal-club.pptx"
-EFFECTS_NAME = "within-study-effects.csv"
-"""The effects table of the view: the columns of ``python -m evidence effects FILE --csv``."""
-HTML_NAME = "journal-club.html"
-README_NAME = "README.txt"
 
 
 def file_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
