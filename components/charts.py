@@ -936,11 +936,11 @@ def _benefit_harm_hover(row: pd.Series) -> str:
 def pictograph_figure(
     panels: Sequence[tuple[str, float, float, bool]],
     *,
-    title: str,
     regimen: str,
     versus: str,
-    subtitle: str | None = None,
+    title: str,
     look: Look = SCREEN,
+    subtitle: str | None = None,
 ) -> go.Figure:
     """Pictographs of 100 patients, one per outcome.
 

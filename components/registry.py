@@ -85,8 +85,21 @@ class Chart:
 
 CHARTS = (
     Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs),
-    Chart("benefit_harm", "comparisons", "Benefit and harm per 100", specs.benefit_harm_specs),
-    Chart("pictograph", "comparisons", "Out of 100 patients", specs.pictograph_specs, deck=False),
+    Chart(
+        "benefit_harm",
+        "comparisons",
+        "Benefit and harm per 100",
+        specs.comparison_specs,
+        {"drawing": specs.draw_benefit_harm},
+    ),
+    Chart(
+        "pictograph",
+        "comparisons",
+        "Out of 100 patients",
+        specs.comparison_specs,
+        {"drawing": specs.draw_pictograph},
+        deck=False,
+    ),
     Chart(
         "profile",
         "comparisons",

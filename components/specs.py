@@ -249,19 +249,17 @@ def plane_specs(
     labels = dict(zip(results[fr.ENDPOINT], results[fr.ENDPOINT_LABEL], strict=True))
     x_title, y_title = (f"{labels[e]} (% of patients)" for e in pair)
     missing = fr.plane_missing(results, harm=pair[0], benefit=pair[1])
+    links = fr.plane_links(plane, filters.apply(loaded.cohorts))
+    subtitle = filter_subtitle(loaded, filters)
+    figure = charts.plane_figure(
+        plane, title=title, x_title=x_title, y_title=y_title, links=links,
+        subtitle=subtitle, look=look,
+    )  # fmt: skip
     return [
         ChartSpec(
             key=key,
             title=title,
-            figure=charts.plane_figure(
-                plane,
-                title=title,
-                x_title=x_title,
-                y_title=y_title,
-                links=fr.plane_links(plane, filters.apply(loaded.cohorts)),
-                subtitle=filter_subtitle(loaded, filters),
-                look=look,
-            ),
+            figure=figure,
             table=plane,
             columns=tables.PLANE_DISPLAY,
             filename=slug(f"{title} {pair[0]} {pair[1]}"),
@@ -315,20 +313,28 @@ class _Drawn:
     speaker_notes: str
 
 
-def _per_comparison(
+Drawing = Callable[..., "_Drawn | None"]
+"""Draws one comparison: (comparison, its benefit-harm rows, the figure's keyword options,
+**the page's choices) -> _Drawn, or None when there is nothing to draw."""
+
+
+def comparison_specs(
     loaded: LoadedEvidence,
     filters: Filters,
     *,
     key: str,
     title: str,
-    comparison: str,
-    look: Look,
-    draw: Callable[[compare.Comparison, pd.DataFrame, dict[str, Any]], _Drawn | None],
+    drawing: Drawing,
+    comparison: str = "",
+    look: Look = SCREEN,
+    **choices: object,
 ) -> list[ChartSpec]:
-    """The specs ``draw`` makes of each comparison to show (see _comparisons_in_view).
+    """The specs ``drawing`` makes of each within-study comparison to show.
 
-    ``draw`` gets the comparison, its benefit-harm rows and the keyword options every such
-    figure takes (title, regimen, versus, subtitle, look); the spec's key is made unique here.
+    ``comparison`` is a comparison key (components/compare.py); without one, one chart per
+    randomised comparison in view (see _comparisons_in_view). ``drawing`` gets the
+    comparison, its benefit-harm rows, the keyword options every such figure takes (title,
+    regimen, versus, subtitle, look) and the page's other ``choices``.
     """
     effects, chosen = _comparisons_in_view(loaded, filters, comparison)
     specs = []
@@ -342,7 +348,7 @@ def _per_comparison(
             + filter_subtitle(loaded, filters),
             "look": look,
         }
-        drawn = draw(found, compare.benefit_harm_rows(effects, found), options)
+        drawn = drawing(found, compare.benefit_harm_rows(effects, found), options, **choices)
         if drawn is not None:
             specs.append(
                 ChartSpec(
@@ -359,73 +365,43 @@ def _per_comparison(
     return specs
 
 
-def benefit_harm_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    comparison: str = "",
-    look: Look = SCREEN,
-) -> list[ChartSpec]:
-    """For a within-study comparison, its differences per 100 patients, benefits above harms.
-
-    ``comparison`` is a comparison key (components/compare.py); without one, one chart per
-    randomised comparison in view.
-    """
-
-    def draw(
-        found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
-    ) -> _Drawn | None:
-        if rows.empty:
-            return None
-        sentence = compare.pictograph_sentence(found, [row for _, row in rows.iterrows()])
-        method = compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")
-        figure = charts.benefit_harm_figure(rows, **options)
-        return _Drawn(options["title"], figure, rows, method, sentence)
-
-    return _per_comparison(
-        loaded, filters, key=key, title=title, comparison=comparison, look=look, draw=draw
-    )
+def draw_benefit_harm(
+    found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
+) -> _Drawn | None:
+    """The comparison's differences per 100 patients, benefits above harms."""
+    if rows.empty:
+        return None
+    sentence = compare.pictograph_sentence(found, [row for _, row in rows.iterrows()])
+    method = compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")
+    figure = charts.benefit_harm_figure(rows, **options)
+    return _Drawn(options["title"], figure, rows, method, sentence)
 
 
-def pictograph_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    comparison: str = "",
+def draw_pictograph(
+    found: compare.Comparison,
+    rows: pd.DataFrame,
+    options: dict[str, Any],
     outcomes: Sequence[str] = (),
-    look: Look = SCREEN,
-) -> list[ChartSpec]:
-    """Out of 100 patients: a comparison's outcomes as pictographs, with the sentence.
+) -> _Drawn | None:
+    """Out of 100 patients, in pictographs with the sentence that reads them.
 
-    Its first benefit and first harm outcome, or the ``outcomes`` chosen (endpoint ids).
+    The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen.
     """
-
-    def draw(
-        found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
-    ) -> _Drawn | None:
-        rows = rows[rows[fx.QUALIFIER] == "exact"]
-        if outcomes:
-            picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
-        else:
-            picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
-        if picked.empty:
-            return None
-        sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
-        panels = [
-            (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_RISK]), float(r[fx.RISK]),
-             r[fx.BETTER] == "higher")
-            for _, r in picked.iterrows()
-        ]  # fmt: skip
-        figure = charts.pictograph_figure(panels, **options)
-        return _Drawn(options["title"], figure, picked, sentence, sentence)
-
-    return _per_comparison(
-        loaded, filters, key=key, title=title, comparison=comparison, look=look, draw=draw
-    )
+    rows = rows[rows[fx.QUALIFIER] == "exact"]
+    if outcomes:
+        picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
+    else:
+        picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
+    if picked.empty:
+        return None
+    sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
+    panels = [
+        (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_RISK]), float(r[fx.RISK]),
+         r[fx.BETTER] == "higher")
+        for _, r in picked.iterrows()
+    ]  # fmt: skip
+    figure = charts.pictograph_figure(panels, **options)
+    return _Drawn(options["title"], figure, picked, sentence, sentence)
 
 
 def profile_specs(
@@ -446,22 +422,13 @@ def profile_specs(
     table = results[results[fr.COHORT].isin(list(cohorts)) & (results[fr.UNIT] == "percent")]
     if table.empty or len(set(table[fr.COHORT])) < 2:
         return []
-    return [
-        ChartSpec(
-            key=key,
-            title=title,
-            figure=charts.forest_figure(
-                table,
-                title=title,
-                subtitle="Each panel one endpoint; cohorts from different studies side by "
-                "side, never pooled · data " + loaded.data_version,
-                panels=fr.ENDPOINT,
-                look=look,
-            ),
-            table=table,
-            columns=tables.RESULT_DISPLAY,
-            filename=slug(title),
-            note="Cross-trial comparison: populations, doses and definitions differ.",
-            speaker_notes=speaker_notes("chosen cohorts side by side:", table),
-        )
-    ]
+    subtitle = (
+        "Each panel one endpoint; cohorts from different studies side by side, never pooled · "
+        f"data {loaded.data_version}"
+    )
+    figure = charts.forest_figure(
+        table, title=title, subtitle=subtitle, panels=fr.ENDPOINT, look=look
+    )
+    note = "Cross-trial comparison: populations, doses and definitions differ."
+    notes = speaker_notes("chosen cohorts side by side:", table)
+    return [ChartSpec(key, title, figure, table, tables.RESULT_DISPLAY, slug(title), note, notes)]

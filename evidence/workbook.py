@@ -624,23 +624,25 @@ class _Reader:
             yield number, row
 
     def too_many_rows(self, sheet: str) -> NoReturn:
-        self.fatal = True
-        self.problem(
+        self.too_many(
             Code.TOO_MANY_ROWS,
             f"the sheet {sheet} has more than {MAX_ROWS:,} rows of data; at most that many are "
             "read (formatted empty rows count too: delete them)",
             Where(MAX_ROWS + 2, None, sheet),
         )
-        raise _StopSheetError
 
     def too_many_columns(self, sheet: str) -> NoReturn:
-        self.fatal = True
-        self.problem(
+        self.too_many(
             Code.TOO_MANY_COLUMNS,
             f"the sheet {sheet} uses more than {MAX_COLUMNS} columns; at most that many are "
             "read (formatted empty columns count too: delete them)",
             Where(1, MAX_COLUMNS + 1, sheet),
         )
+
+    def too_many(self, code: Code, message: str, where: Where) -> NoReturn:
+        """A sheet over a limit: the problem, and no more reading of it."""
+        self.fatal = True
+        self.problem(code, message, where)
         raise _StopSheetError
 
     def refuse_cell(self, refused: tuple[Code, str] | None, where: Where, location: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hypothesis import assume
+from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -64,3 +64,12 @@ def evidence(draw: st.DrawFn, alphabet: st.SearchStrategy[str] = ANY_TEXT) -> Ev
     except ValidationError:
         assume(False)
         raise  # unreachable: assume(False) raises
+
+
+STEADY = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+"""Repeatable property tests on a shared machine: the same examples every run, no deadline."""

@@ -89,7 +89,10 @@ def bundled() -> LoadedEvidence:
 
 @pytest.fixture(scope="module")
 def bundled_specs(bundled: LoadedEvidence) -> list[ChartSpec]:
-    return files.file_specs(bundled, Filters())
+    # The charts the page holds: the registry's exports, drawn for a file.
+    drawn = files.file_specs(bundled, Filters())
+    assert drawn
+    return drawn
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import strategies
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from evidence import fields
 from evidence.loader import load_evidence, parse_evidence
@@ -25,13 +25,7 @@ VALID = {
 }
 EVERY_FIELD = VALID["valid_every_field"]
 
-FAST = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+FAST = settings(strategies.STEADY, max_examples=150)
 
 
 def round_trip(evidence: Evidence) -> Evidence:
