@@ -65,7 +65,7 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
         list(options),
         format_func=options.__getitem__,
         max_selections=4,
-        key="profile",
+        key="cohorts",
         bind="query-params",
         placeholder="Choose cohorts from any setting",
     )
