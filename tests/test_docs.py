@@ -45,3 +45,21 @@ def test_every_code_the_loaders_use_is_in_the_closed_set():
         text = path.read_text()
         for literal in re.findall(r"LoadProblem\([^)]*?\"([a-z_]+)\"", text):
             assert literal in known, (path.name, literal)
+
+
+def test_architecture_page_names_only_files_that_exist():
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"(?:evidence|components|pages|tests|data|docs)/[\w./{},*<>-]+", page))
+    assert len(named) > 20
+    for name in named:
+        name = name.rstrip(".,)")
+        if "{" in name:  # components/{panels,sidebar}.py
+            head, rest = name.split("{", 1)
+            options, tail = rest.split("}", 1)
+            paths = [head + option + tail for option in options.split(",")]
+        elif "<" in name or "*" in name:
+            continue
+        else:
+            paths = [name]
+        for path in paths:
+            assert (ROOT / path).exists(), path

@@ -103,7 +103,8 @@ def test_filter_from_url_preselects_and_narrows(evidence_file):
     at = open_page("pages/response.py", {"setting": ["Relapsed disease X"]})
     assert at.multiselect(key="setting").value == ["relapsed"]
     spec = json.loads(charts(at)[0].proto.spec)
-    shown = {y for trace in spec["data"] for y in (trace.get("y") or []) if y}
+    # Row labels are annotations above the rows (yref y, y2, ...); panel titles are not.
+    shown = {a["text"] for a in spec["layout"]["annotations"] if a.get("yref", "").startswith("y")}
     assert any(label.startswith("Series B") for label in shown)
     assert not any(label.startswith("Trial A") for label in shown)
 
