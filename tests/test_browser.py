@@ -143,3 +143,71 @@ def test_deep_link_first_after_restart_keeps_app_navigation(page: Page) -> None:
         expect(links.filter(has_text="dashboard")).to_have_count(0)
     finally:
         stop_server(proc)
+
+
+def test_compare_page_choices_live_in_the_url(page: Page, app_url: str) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(app_url + "comparisons")
+    wait_ready(page)
+    expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=re.compile(r"^MM-015, MPR-R arm vs MM-015, MP then")).click()
+    expect(page).to_have_url(re.compile(r"comparison="), timeout=30_000)
+    wait_ready(page)
+    expect(main.get_by_text("MM-015, MPR-R arm (the regimen)")).to_be_visible()
+    expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=30_000)
+    # Two cohorts from different settings, side by side.
+    profile = main.get_by_test_id("stMultiSelect").first
+    for name in ("MM-009, Rd arm · RRMM", "Sanchorawala 2013, MLd · AL"):
+        profile.click()
+        page.keyboard.type(name)  # the option list is virtual: filter it to the one wanted
+        page.get_by_role("option", name=name).first.click()
+        page.keyboard.press("Escape")
+        wait_ready(page)
+    expect(page).to_have_url(re.compile(r"cohorts="), timeout=30_000)
+    expect(main.get_by_text("What differs between these cohorts")).to_be_visible()
+    copied = page.url
+    fresh = page.context.new_page()
+    fresh.set_viewport_size({"width": 1400, "height": 1000})
+    fresh.goto(copied)
+    wait_ready(fresh)
+    fresh_main = fresh.get_by_test_id("stMain")
+    expect(fresh_main.get_by_text("MM-015, MPR-R arm (the regimen)")).to_be_visible(timeout=60_000)
+    expect(fresh_main.get_by_text("What differs between these cohorts")).to_be_visible()
+    expect(fresh.get_by_test_id("stException")).to_have_count(0)
+    fresh.screenshot(path=str(ARTIFACTS / "browser_compare.png"), full_page=True)
+
+
+PHONE = {"width": 390, "height": 844}
+# The data area of every chart (the horizontal extent of its subplots' drag layers), as a
+# share of the chart's width: side-by-side panels count together.
+DATA_SHARES = """() => [...document.querySelectorAll('[data-stale="false"] .js-plotly-plot')]
+  .map(plot => {
+    const box = plot.getBoundingClientRect();
+    const areas = [...plot.querySelectorAll('.nsewdrag')].map(r => r.getBoundingClientRect());
+    if (!areas.length) return 1;
+    const left = Math.min(...areas.map(a => a.left)), right = Math.max(...areas.map(a => a.right));
+    return (right - left) / box.width;
+  })"""
+
+
+def test_phone_no_page_scrolls_sideways_and_charts_keep_half_their_width(
+    page: Page, app_url: str
+) -> None:
+    from components.registry import PAGES as REGISTERED
+
+    page.set_viewport_size(PHONE)
+    for registered in REGISTERED:
+        page.goto(app_url + ("" if registered is REGISTERED[0] else registered.key))
+        wait_ready(page)
+        if registered.key not in ("quality_of_life", "sources"):
+            expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(800)  # let every chart on the page draw
+        width = page.evaluate("document.documentElement.scrollWidth")
+        main = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= PHONE["width"], (registered.key, width)
+        assert main <= PHONE["width"], (registered.key, main)
+        shares = page.evaluate(DATA_SHARES)
+        assert all(share >= 0.5 for share in shares), (registered.key, shares)
+        page.screenshot(path=str(ARTIFACTS / f"phone_{registered.key}.png"), full_page=True)
