@@ -1,6 +1,6 @@
 """Benchmark: load + validate, then build the frames, for the bundled file and 10x-1000x copies.
 
-Run from anywhere:  python benchmarks/bench_loader.py [--quick]
+Run from anywhere:  python benchmarks/bench_loader.py [--quick] [--without-gc-pause]
 
 A living review grows in studies, not in settings: the larger files replicate the sources,
 cohorts, results, comparisons and findings under suffixed ids and keep the settings, regimens,
@@ -81,8 +81,21 @@ def size_text(n_bytes: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="stop at 100x (skip 1000x)")
+    parser.add_argument(
+        "--without-gc-pause",
+        action="store_true",
+        help="load with the garbage collector running (evidence.loader pauses it): shows "
+        "whether the pause is still needed",
+    )
     args = parser.parse_args(argv)
     factors = [f for f in FACTORS if not (args.quick and f > 100)]
+    if args.without_gc_pause:
+        import contextlib
+
+        from evidence import loader
+
+        loader._GcPaused = contextlib.nullcontext  # type: ignore[assignment,misc]
+        print("Garbage collector NOT paused while loading (compare with a plain run).")
 
     yaml_parser = next(c.__name__ for c in _Loader.__mro__ if c.__module__.startswith("yaml"))
     print(f"YAML parser: yaml.{yaml_parser} (libyaml: {yaml.__with_libyaml__})")
