@@ -674,8 +674,9 @@ class _GcPaused:
     live object. Measured again for this version (``benchmarks/bench_loader.py`` with and
     without ``--without-gc-pause``, 2 cores): a 4 MB file loads in 0.7 s paused and 2.6-2.9 s
     not, a 42 MB one in 11-15 s and 28-32 s. So the pause stays. Nodes, plain values and
-    models hold no cycles, so reference counting still frees them. Loads run in threads (one per Streamlit session): a
-    shared count re-enables the collector only when the last load ends.
+    models hold no cycles, so reference counting still frees them. Loads run in threads (one
+    per Streamlit session): a shared count re-enables the collector only when the last load
+    ends.
     """
 
     _lock = threading.Lock()
