@@ -195,9 +195,15 @@ def fitting_parts(
     def ok(figure: go.Figure, part: pd.DataFrame) -> bool:
         return fits(figure, look) if per is None else forest_fits(part, figure, look)
 
-    whole = draw(rows)
-    if not split or ok(whole, rows):
-        return [Part(rows, whole)]
+    def too_tall(part: pd.DataFrame) -> bool:  # its rows alone outgrow the look: skip a draw
+        return per is not None and look.row_height * sum(label_lines(part, look)) > (
+            look.height or math.inf
+        )
+
+    if not split or not too_tall(rows):
+        whole = draw(rows)
+        if not split or ok(whole, rows):
+            return [Part(rows, whole)]
     parts = []
     for setting, sub in rows.sort_values(fr.SETTING_ORDER, kind="stable").groupby(
         fr.SETTING, sort=False
