@@ -185,9 +185,12 @@ def _title_block(
         lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
+    # No title of its own (a slide titles it): the subtitle takes the title's place, and
+    # no room is kept for a title line.
+    title_room = round(look.title * 1.4) if title else round(look.subtitle * 0.4)
     fig.update_layout(
         title={
-            "text": esc(title),
+            "text": esc(title) or " ",
             "subtitle": {"text": sub},
             "x": 0.01,
             "xanchor": "left",
@@ -196,7 +199,7 @@ def _title_block(
             "yanchor": "top",
         }
     )
-    return 18 + round(look.title * 1.4) + count * look.line + 16
+    return 18 + title_room + count * look.line + 16
 
 
 def _layout(
@@ -207,22 +210,23 @@ def _layout(
     plot_height: int,
     look: Look,
     notes: Sequence[tuple[str, str]] = (),
-    legend_rows: int = 0,
+    legend: bool = False,
 ) -> None:
     """The look's template, the title block, a bottom legend and a height that fits it all.
 
-    ``plot_height`` is the plotting area the chart needs; ``legend_rows`` reserves room below
-    it for the x-axis title and that many rows of legend (0: no legend).
+    ``plot_height`` is the plotting area the chart needs; below it go the x-axis title and,
+    with ``legend``, the rows the legend's entries take (legend_rows).
     """
     top = _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
-    bottom = round((2.2 + 1.7 * legend_rows) * look.font) + 8
+    rows = legend_rows(fig, look) if legend else 0
+    bottom = round((2.2 + 1.7 * rows) * look.font) + 8
     total = max(look.min_height, plot_height + top + bottom)
     fig.update_layout(
         template=look.template,
         height=total,
         width=look.width,
         margin={"l": 10, "r": 30, "t": top, "b": bottom},
-        showlegend=legend_rows > 0,
+        showlegend=legend,
         legend={
             "orientation": "h",
             "yref": "container",
@@ -234,6 +238,30 @@ def _layout(
     )
     # The title's offset from the top in pixels: Streamlit crops the first few.
     fig.update_layout(title={"y": 1 - 12 / total})
+
+
+LEGEND_WIDTH = 700
+"""The width a screen figure's legend is laid out for, in pixels (the page's is unknown)."""
+
+
+def legend_rows(fig: go.Figure, look: Look) -> int:
+    """The rows a horizontal legend of the figure's entries takes at the look's width.
+
+    plotly flows ungrouped entries left to right; each takes its marker (about 40 px) and
+    its name at about 0.55 x font per character.
+    """
+    widths = [
+        40 + 0.55 * look.font * len(str(trace.name or ""))
+        for trace in fig.data
+        if trace.showlegend is not False and trace.name and trace.legend in (None, "legend")
+    ]
+    available = (look.width or LEGEND_WIDTH) - 20
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > available:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows if widths else 0
 
 
 def legend_entry(fig: go.Figure, name: str, **style: object) -> None:
@@ -268,7 +296,6 @@ def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool, loo
                 text,
                 mode="markers",
                 legendgroup="style",
-                legendgrouptitle={"text": "Marker"} if style == "primary" else None,
                 marker={
                     "symbol": "circle" + STYLE_SUFFIX.get(style, ""),
                     "color": GREY,
@@ -339,11 +366,9 @@ def forest_figure(
         .sort_values(order_column)
         .rename(columns={panels: fr.SETTING, label_column: fr.SETTING_LABEL})
     )
-    pitches = [
-        _row_pitch(frame.loc[frame[panels] == s, "_label"], look) for s in settings[fr.SETTING]
+    heights = [
+        _panel_height(frame.loc[frame[panels] == s, "_label"], look) for s in settings[fr.SETTING]
     ]
-    counts = [int((frame[panels] == s).sum()) for s in settings[fr.SETTING]]
-    heights = [p * (c + 0.4) for p, c in zip(pitches, counts, strict=True)]
     # Between panels: the axis's tick labels, then the next panel's title (one or two lines).
     title_lines = max(
         _wrap(str(t), look.label_width).count("<br>") for t in settings[fr.SETTING_LABEL]
@@ -400,34 +425,50 @@ def forest_figure(
         plot_height=plot_height,
         look=look,
         notes=notes,
-        legend_rows=3,
+        legend=True,
     )
     fig.update_layout(margin={"r": round(4 * look.value)})  # room for a value at 100%
     _panel_titles_clear(fig, len(settings), look)
     return fig
 
 
-def _row_pitch(labels: pd.Series, look: Look) -> float:
-    """Pixels from one row to the next: the longest label's lines above the point's line."""
-    lines = int(labels.str.count("<br>").max()) + 1 if len(labels) else 1
-    return lines * look.tick * 1.3 + max(look.marker, look.value) + 10
+def _panel_height(labels: pd.Series, look: Look) -> float:
+    """Pixels a forest panel of these (wrapped) row labels takes.
+
+    Labels above rows: every row gets the longest label's lines and the point's own line.
+    Labels beside rows: the look's row height per label line, and one row of air.
+    """
+    lines = labels.str.count("<br>") + 1
+    if look.labels_above:
+        pitch = int(lines.max()) * look.tick * 1.3 + max(look.marker, look.value) + 10
+        return pitch * (len(labels) + 0.4)
+    return float(look.row_height * (int(lines.sum()) + 1))
 
 
 def _row_labels(fig: go.Figure, labels: Sequence[str], row: int, look: Look) -> None:
-    """Each row's label above its point, left-aligned across the panel; no y tick labels.
+    """Write each row's label above its point, or beside it as the axis's tick label.
+
+    Above, across the panel, suits a phone, which keeps the width for the data; beside
+    suits a slide or a file, which has the width.
 
     Rows sit at y = 0, 1, 2, ... downwards, so two rows with the same label never merge.
     """
     suffix = "" if row == 1 else str(row)
-    for y, label in enumerate(labels):
-        fig.add_annotation(
-            x=0, xref=f"x{suffix} domain", y=y, yref=f"y{suffix}", text=label, showarrow=False,
-            xanchor="left", yanchor="bottom", yshift=look.marker / 2 + 1, align="left",
-            font={"size": look.tick, "color": INK},
+    if look.labels_above:
+        for y, label in enumerate(labels):
+            fig.add_annotation(
+                x=0, xref=f"x{suffix} domain", y=y, yref=f"y{suffix}", text=label,
+                showarrow=False, xanchor="left", yanchor="bottom", yshift=look.marker / 2 + 1,
+                align="left", font={"size": look.tick, "color": INK},
+            )  # fmt: skip
+        fig.update_yaxes(showticklabels=False, row=row, col=1)
+    else:
+        fig.update_yaxes(
+            tickvals=list(range(len(labels))), ticktext=list(labels), automargin=True,
+            row=row, col=1,
         )  # fmt: skip
     fig.update_yaxes(
-        range=[len(labels) - 0.5, -0.9],
-        showticklabels=False,
+        range=[len(labels) - 0.5, -0.7 if look.labels_above else -0.6],
         showgrid=False,
         zeroline=False,
         row=row,
@@ -551,6 +592,9 @@ def comparison_hover(row: pd.Series) -> str:
     return "<br>".join(lines)
 
 
+RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
 def ratio_forest_figure(
     frame: pd.DataFrame,
     *,
@@ -593,16 +637,19 @@ def ratio_forest_figure(
         range=[math.log10(low), math.log10(high)],
         title_text="Ratio (log scale) — left of 1 favours the first regimen named",
         gridcolor=GRID,
+        # Named ticks: plotly's own log ticks print 2 and 5 as bare digits between decades,
+        # which a projected slide cannot tell from the decades themselves.
+        tickvals=[tick for tick in RATIO_TICKS if low <= tick <= high],
+        ticktext=[f"{tick:g}" for tick in RATIO_TICKS if low <= tick <= high],
     )
     _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), False, look)
-    pitch = _row_pitch(frame["_label"], look)
     _layout(
         fig,
         title=title,
         subtitle=subtitle,
-        plot_height=round(pitch * (len(labels) + 0.4)),
+        plot_height=round(_panel_height(frame["_label"], look)),
         look=look,
-        legend_rows=2,
+        legend=True,
     )
     return fig
 
@@ -784,9 +831,7 @@ def plane_figure(
         )
     fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor=GRID)
     fig.update_yaxes(title_text=esc(y_title), range=[-3, 103], gridcolor=GRID)
-    _layout(
-        fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend_rows=3
-    )
+    _layout(fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend=True)
     fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
     return fig
 
@@ -816,16 +861,14 @@ def benefit_harm_figure(
         "benefit": "Outcomes patients want more of (response)",
         "harm": "Outcomes patients want less of (harms, dose cuts)",
     }
-    counts = [int((frame["side"] == s).sum()) for s in sides]
     gap = round(3.2 * look.font)
-    pitch = _row_pitch(
-        frame[fx.ENDPOINT_LABEL].map(lambda t: _wrap(str(t), look.label_width)), look
-    )
-    plot_height = round(pitch * (sum(counts) + 0.4 * len(sides))) + gap * (len(sides) - 1)
+    wrapped = frame[fx.ENDPOINT_LABEL].map(lambda t: _wrap(str(t), look.label_width))
+    heights = [_panel_height(wrapped[frame["side"] == s], look) for s in sides]
+    plot_height = round(sum(heights)) + gap * (len(sides) - 1)
     fig = make_subplots(
         rows=len(sides),
         cols=1,
-        row_heights=[(c + 0.4) / (sum(counts) + 0.4 * len(sides)) for c in counts],
+        row_heights=[h / sum(heights) for h in heights],
         vertical_spacing=gap / plot_height if len(sides) > 1 else 0.0,
         subplot_titles=[titles[s] for s in sides],
         shared_xaxes=True,
@@ -895,7 +938,7 @@ def benefit_harm_figure(
         row=len(sides),
         col=1,
     )
-    _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend_rows=1)
+    _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
     _panel_titles_clear(fig, len(sides), look)
     return fig
 
@@ -1004,8 +1047,6 @@ def pictograph_figure(
             yanchor="top",
             showarrow=False,
         )
-    _layout(
-        fig, title=title, subtitle=subtitle, plot_height=26 * look.font, look=look, legend_rows=2
-    )
+    _layout(fig, title=title, subtitle=subtitle, plot_height=26 * look.font, look=look, legend=True)
     _panel_titles_clear(fig, count, look, left=False)
     return fig

@@ -5,6 +5,10 @@ row height, label width). Builders take ``look=`` the way plotly.express takes
 ``template=``: the same builder draws every look, and nothing restyles a built figure.
 Every size is set here, from one set of numbers per look, so a template and the geometry
 built around it never disagree.
+
+The slide geometry (the deck's 16:9 page, its title band, footer band and the chart box
+between them) is defined here too, once: the SLIDE look is laid out at the chart box's size
+and components/export/deck.py places shapes from the same numbers.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ class Look:
     wrap: int = 55  # characters per line of the subtitle and notes under a chart's title
     width: int | None = None  # a fixed layout width (slides, files); None follows the page
     min_height: int = 0
+    height: int | None = None  # the most a figure may take (a slide's chart box); None: any
+    titled: bool = True  # figures print their own title and filter line (slides: the slide does)
+    labels_above: bool = False  # forest row labels above their rows (phones), else beside
 
     @property
     def line(self) -> int:
@@ -81,7 +88,7 @@ def _template(look: Look) -> go.layout.Template:
 # wrap to fit a phone (about 360 px), and the data keep the width (labels sit above rows).
 SCREEN = Look(
     "screen", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
-    label_width=46, wrap=55,
+    label_width=46, wrap=55, labels_above=True,
 )  # fmt: skip
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,
@@ -91,4 +98,39 @@ FILE = Look(
     "file", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
     label_width=70, wrap=150, width=1280, min_height=720,
 )  # fmt: skip
-LOOKS = (SCREEN, PRESENT, FILE)
+
+# The deck's slide, in points (1/72 in): PowerPoint's own 16:9, 13.333 x 7.5 in.
+SLIDE_WIDTH_PT = 960
+SLIDE_HEIGHT_PT = 540
+SLIDE_MARGIN_PT = 29  # left and right, about 0.4 in
+SLIDE_TITLE_BAND_PT = 48  # the slide title's text box, from the top edge
+SLIDE_FOOTER_BAND_PT = 46  # sources and data version at 10 pt: three lines and the insets
+CHART_BOX_PT = (
+    SLIDE_MARGIN_PT,
+    SLIDE_TITLE_BAND_PT,
+    SLIDE_WIDTH_PT - 2 * SLIDE_MARGIN_PT,
+    SLIDE_HEIGHT_PT - SLIDE_TITLE_BAND_PT - SLIDE_FOOTER_BAND_PT,
+)
+"""(left, top, width, height) of a chart slide's picture area: 902 x 446 pt."""
+SLIDE_FONT_MIN_PT = 14  # no chart text smaller than this as projected
+SLIDE_PNG_SCALE = 2.0  # PNG pixels per layout pixel: 1804 px wide, about 144 dpi on the slide
+
+# A slide figure is laid out at the chart box's size in CSS pixels and its PNG is placed at
+# that size in points: 1 layout px = 1 pt on the slide, whatever PNG scale renders it (scale
+# only adds pixels for crispness). So a font of N px in this look is N pt as projected on
+# the 13.33 in slide, and every font below is at least SLIDE_FONT_MIN_PT. These are chosen
+# for the slide, not a screen layout shrunk onto it: a 1280 px file figure placed 902 pt
+# wide prints its 12 px labels at 8.5 pt, and a tall one squeezed into the box at 3 pt.
+# min_height leaves room for the 1.8 x font that stacked panels add to a figure's height
+# after its minimum (charts._panel_titles_clear), so a figure never outgrows the box
+# unless it has more rows than fit, and those the deck's specs split across slides.
+# The figure's own title is not drawn (titled=False): the slide's title says it. ``title``
+# is kept small (14, not a title size) because charts._title_block still reserves 1.4 x
+# title for an empty title. label_width is wider than the file's: on a 902 px slide a row
+# label of 64 characters at 14 px takes about half the width and seldom wraps.
+SLIDE = Look(
+    "slide", font=16, title=14, subtitle=14, tick=14, value=14, marker=14, row_height=28,
+    label_width=64, width=CHART_BOX_PT[2], min_height=CHART_BOX_PT[3] - round(1.8 * 16),
+    height=CHART_BOX_PT[3], titled=False,
+)  # fmt: skip
+LOOKS = (SCREEN, PRESENT, FILE, SLIDE)

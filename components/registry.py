@@ -62,6 +62,8 @@ class Chart:
     ``build(loaded, filters, key=, title=, look=, **params, **choices)`` returns the chart's
     specs for a view: none when nothing is in view, several for a chart drawn per unit.
     ``choices`` are what the page's widgets add (an endpoint picker); exports use none.
+    ``splits``: the builder takes ``split=`` and then cuts a chart too tall for the look's
+    height (a slide) into parts, one spec each; the uses in SPLIT_USES ask for it.
     """
 
     key: str
@@ -72,6 +74,7 @@ class Chart:
     presentation: bool = True
     deck: bool = True
     exports: bool = True
+    splits: bool = False
 
     def specs(
         self, loaded: LoadedEvidence, filters: Filters, *, look: Look = SCREEN, **choices: object
@@ -84,13 +87,14 @@ class Chart:
 
 
 CHARTS = (
-    Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs),
+    Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs, splits=True),
     Chart(
         "benefit_harm",
         "comparisons",
         "Benefit and harm per 100",
         specs.comparison_specs,
         {"drawing": specs.draw_benefit_harm},
+        splits=True,
     ),
     Chart(
         "pictograph",
@@ -115,6 +119,7 @@ CHARTS = (
         "Response rates by setting and regimen",
         specs.forest_specs,
         {"category": "response"},
+        splits=True,
     ),
     Chart(
         "safety_forest",
@@ -122,6 +127,7 @@ CHARTS = (
         "Toxicity by setting and regimen",
         specs.forest_specs,
         {"category": "toxicity", "x_title": "Patients with the event (%)"},
+        splits=True,
     ),
     Chart(
         "dose_forest",
@@ -129,6 +135,7 @@ CHARTS = (
         "Dose reductions, interruptions and stops",
         specs.forest_specs,
         {"category": "dose_modification"},
+        splits=True,
     ),
     Chart(
         "qol_forest",
@@ -136,6 +143,7 @@ CHARTS = (
         "Quality-of-life figures",
         specs.forest_specs,
         {"category": "quality_of_life", "x_title": "Value"},
+        splits=True,
     ),
     Chart(
         "tte",
@@ -149,12 +157,14 @@ CHARTS = (
                 "percent": "Event-free at a landmark (% of patients)",
             }
         },
+        splits=True,
     ),
     Chart(
         "tte_ratios",
         "time_to_event",
         "Within-trial comparisons (hazard ratios and other ratios)",
         specs.ratio_specs,
+        splits=True,
     ),
     Chart("benefit_risk", "benefit_risk", "Efficacy against harm", specs.plane_specs),
 )
@@ -171,13 +181,24 @@ def chart(key: str) -> Chart:
     return next(c for c in CHARTS if c.key == key)
 
 
+SPLIT_USES = frozenset({"deck"})
+"""The uses whose charts split to fit their look's height: a slide holds one setting."""
+
+
 def view_specs(
     loaded: LoadedEvidence, filters: Filters, *, use: str, look: Look = SCREEN
 ) -> list[ChartSpec]:
-    """Every spec of a view for one use ("presentation", "deck" or "exports"), in page order."""
+    """Every spec of a view for one use ("presentation", "deck" or "exports"), in page order.
+
+    The deck's charts split (SPLIT_USES): a tall forest drawn in SLIDE becomes one spec per
+    setting, or per endpoint group, each the size of a slide.
+    """
+    split = use in SPLIT_USES
     return [
         spec
         for decl in CHARTS
         if getattr(decl, use)
-        for spec in decl.specs(loaded, filters, look=look)
+        for spec in decl.specs(
+            loaded, filters, look=look, **({"split": True} if split and decl.splits else {})
+        )
     ]

@@ -7,6 +7,8 @@ return, so a download always matches what a page shows.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +66,21 @@ def filter_subtitle(loaded: LoadedEvidence, filters: Filters) -> str:
     return f"{filters.describe(loaded.evidence)} · data {loaded.data_version}"
 
 
+def _shown_title(title: str, look: Look) -> str:
+    """The figure's own title: none in a look whose page prints it (a slide's title box)."""
+    return title if look.titled else ""
+
+
+def _subtitle(loaded: LoadedEvidence, filters: Filters, look: Look, lead: str = "") -> str | None:
+    """``lead`` and the filter line; a look without titles (slides) keeps only the lead.
+
+    A slide prints the view and the data version in its footer instead.
+    """
+    if not look.titled:
+        return lead or None
+    return (f"{lead} · " if lead else "") + filter_subtitle(loaded, filters)
+
+
 def speaker_notes(what: str, table: pd.DataFrame) -> str:
     """What the figure shows and what to ask about it, from the rows behind it."""
     sources = table[fr.SOURCE_SHORT].nunique() if fr.SOURCE_SHORT in table.columns else 0
@@ -86,6 +103,238 @@ def speaker_notes(what: str, table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Some rows of a chart, drawn; what its spec adds to the chart's key, title and filename.
+
+    The whole chart is one part that adds nothing.
+    """
+
+    rows: pd.DataFrame
+    figure: go.Figure
+    key: str = ""
+    title: str = ""
+    filename: str = ""
+
+
+def fits(figure: go.Figure, look: Look) -> bool:
+    """Whether a figure fits the height its look allows (any, when the look sets none)."""
+    return look.height is None or int(figure.layout.height or 0) <= look.height
+
+
+def legend_overflow(figure: go.Figure, look: Look) -> float:
+    """Pixels a figure's legend needs beyond the room its builder left under the plot.
+
+    Builders reserve ``legend_rows`` rows of 1.7 x font under the axis title (the bottom
+    margin is (2.2 + 1.7 x rows) x font + 8). plotly lays a horizontal legend out as: the
+    ungrouped entries in a row (a second when they run past half the width), then each group
+    with a title as its title over its entries, one a row; what does not fit the margin
+    comes out of the plot. (A forest reserves 3 rows, and its "Marker" group alone can take
+    5: a stopgap until charts.forest_figure reserves what its legend takes.)
+    """
+    flowing = 0.0
+    titled: dict[str, int] = {}
+    for trace in figure.data:
+        if trace.showlegend is False or trace.legend not in (None, "legend"):
+            continue
+        group = trace.legendgroup or ""
+        if group in titled or (trace.legendgrouptitle and trace.legendgrouptitle.text):
+            titled[group] = titled.get(group, 1) + 1
+        else:
+            flowing += 40 + 0.55 * look.font * len(str(trace.name or ""))
+    width = int(figure.layout.width or 1000)
+    rows = math.ceil(flowing / (width / 2)) + sum(titled.values())
+    pitch = 1.7 * look.font
+    margin = figure.layout.margin.b
+    reserved = round(((margin if margin is not None else 0) - 8) / pitch - 2.2 / 1.7)
+    return max(0, rows - max(reserved, 0)) * pitch
+
+
+def label_lines(rows: pd.DataFrame, look: Look) -> list[int]:
+    """The lines each row's label takes in a forest drawn in ``look``."""
+    return [
+        charts.row_label(row, width=look.label_width).count("<br>") + 1
+        for _, row in rows.iterrows()
+    ]
+
+
+def forest_fits(rows: pd.DataFrame, figure: go.Figure, look: Look) -> bool:
+    """Whether a forest of ``rows`` fits its look, every row readable.
+
+    No taller than the look allows, and its plot gives each line of its row labels the
+    look's row height once its legend has what it needs, so that value labels stay clear of
+    the rows above them.
+    """
+    if not fits(figure, look):
+        return False
+    if look.height is None:
+        return True
+    layout = figure.layout
+    plot = int(layout.height) - (layout.margin.t or 0) - (layout.margin.b or 0)
+    needed = look.row_height * (sum(label_lines(rows, look)) + rows[fr.SETTING].nunique())
+    return plot - legend_overflow(figure, look) >= needed
+
+
+def fitting_parts(
+    rows: pd.DataFrame,
+    draw: Callable[[pd.DataFrame], go.Figure],
+    look: Look,
+    *,
+    split: bool,
+    per: str | None = fr.ENDPOINT,
+) -> list[Part]:
+    """A chart's rows drawn whole, or, with ``split``, cut into parts that fit ``look.height``.
+
+    The whole chart when it fits; else one part per setting, in setting order; a setting
+    that alone is taller than the look allows is cut into groups of ``per`` (endpoints) in
+    their order, as many as fit on one slide, and a ``per`` group that alone does not fit
+    into runs of rows (``per`` None: no cut below settings). Parts of one setting are titled
+    "(1 of 3)", "(2 of 3)"... Every part is checked by drawing it: a part still too tall
+    (the last resort is one row) is kept, and shows smaller.
+    """
+
+    def ok(figure: go.Figure, part: pd.DataFrame) -> bool:
+        return fits(figure, look) if per is None else forest_fits(part, figure, look)
+
+    def too_tall(part: pd.DataFrame) -> bool:  # its rows alone outgrow the look: skip a draw
+        return per is not None and look.row_height * sum(label_lines(part, look)) > (
+            look.height or math.inf
+        )
+
+    if not split or not too_tall(rows):
+        whole = draw(rows)
+        if not split or ok(whole, rows):
+            return [Part(rows, whole)]
+    parts = []
+    for setting, sub in rows.sort_values(fr.SETTING_ORDER, kind="stable").groupby(
+        fr.SETTING, sort=False
+    ):
+        figure = draw(sub)
+        if per is None or ok(figure, sub):
+            pieces = [(sub, figure)]
+        else:
+            pieces = _pieces(sub, figure, draw, look, per)
+        short = str(sub[fr.SETTING_SHORT].iloc[0])
+        for i, (piece, drawn) in enumerate(pieces, start=1):
+            of = f" ({i} of {len(pieces)})" if len(pieces) > 1 else ""
+            suffix = f"-{i}" if len(pieces) > 1 else ""
+            parts.append(
+                Part(
+                    piece,
+                    drawn,
+                    key=f"_{slug(str(setting), '_')}{suffix.replace('-', '_')}",
+                    title=f": {short}{of}",
+                    filename=f"-{slug(str(setting))}{suffix}",
+                )
+            )
+    return parts
+
+
+def _pieces(
+    sub: pd.DataFrame,
+    figure: go.Figure,
+    draw: Callable[[pd.DataFrame], go.Figure],
+    look: Look,
+    per: str,
+) -> list[tuple[pd.DataFrame, go.Figure]]:
+    """One setting's rows in groups of ``per`` that fit ``look.height``, each drawn.
+
+    The row budget comes from the slide's height and the look's row height: a forest panel
+    is ``row_height`` per line of its row labels plus one, under a title block, a legend and
+    an axis that do not grow with the rows; their height is what the setting's own figure
+    (``figure``, too tall) has beyond its rows, less the note lines (a criteria warning) a
+    part may not need. Each group is then checked by drawing it (forest_fits), and a group
+    that does not fit is grouped again with half its lines for a budget.
+    """
+    lines = label_lines(sub, look)
+    fixed = int(figure.layout.height) - look.row_height * (sum(lines) + 1)
+    notes = str(figure.layout.title.subtitle.text or "").count("<br>")  # beyond the first
+    budget = ((look.height or 0) - fixed + notes * look.line) // look.row_height - 1
+    return _fitted_groups(sub.assign(_lines=lines), draw, look, per, budget)
+
+
+def _fitted_groups(
+    rows: pd.DataFrame,
+    draw: Callable[[pd.DataFrame], go.Figure],
+    look: Look,
+    per: str,
+    budget: int,
+) -> list[tuple[pd.DataFrame, go.Figure]]:
+    out = []
+    for group in _groups(rows, per, budget):
+        part = group.drop(columns="_lines")
+        drawn = draw(part)
+        size = int(group["_lines"].sum())
+        if len(group) == 1 or forest_fits(part, drawn, look):
+            out.append((part, drawn))
+        else:
+            out += _fitted_groups(group, draw, look, per, math.ceil(size / 2))
+    return out
+
+
+def _groups(sub: pd.DataFrame, per: str, budget: int) -> list[pd.DataFrame]:
+    """Rows grouped by ``per`` in order, whole groups packed while their lines fit ``budget``.
+
+    A group with more lines than the budget is cut into runs of rows of even size (at least
+    one row each). ``sub`` has the label lines of each row in ``_lines``.
+    """
+    sub = sub.sort_values([fr.ENDPOINT_ORDER, fr.SOURCE_ORDER, fr.COHORT_ORDER], kind="stable")
+    pieces: list[pd.DataFrame] = []
+    for _, unit in sub.groupby(per, sort=False):
+        lines = [int(n) for n in unit["_lines"]]
+        start = 0
+        while start < len(unit):
+            rest = sum(lines[start:])
+            target = math.ceil(rest / math.ceil(rest / max(budget, 1)))  # even runs
+            end, used = start + 1, lines[start]
+            while end < len(unit) and used + lines[end] <= target:
+                used += lines[end]
+                end += 1
+            pieces.append(unit.iloc[start:end])
+            start = end
+    out: list[pd.DataFrame] = []
+    used = budget + 1
+    for piece in pieces:
+        size = int(piece["_lines"].sum())
+        if out and used + size <= budget:
+            out[-1] = pd.concat([out[-1], piece])
+            used += size
+        else:
+            out.append(piece)
+            used = size
+    return out
+
+
+def runs_that_fit(
+    units: Sequence[pd.DataFrame], draw: Callable[[pd.DataFrame], go.Figure], look: Look
+) -> list[tuple[pd.DataFrame, go.Figure]]:
+    """Consecutive units (a chart's rows in blocks) packed as many to a part as fit, drawn.
+
+    For builders whose height is not a row height per label line (the grid, the benefit-harm
+    chart): each part's size is guessed from the one before (at first, from the share of
+    the slide the whole would take), then checked by drawing it, one unit less or more at a
+    time. A single unit that does not fit is a part of its own, and shows smaller.
+    """
+    whole = draw(pd.concat(list(units)))
+    guess = max(1, len(units) * (look.height or 0) // max(int(whole.layout.height), 1))
+    out: list[tuple[pd.DataFrame, go.Figure]] = []
+    start = 0
+    while start < len(units):
+        size = max(1, min(guess, len(units) - start))
+        drawn = draw(pd.concat(list(units[start : start + size])))
+        while size > 1 and not fits(drawn, look):
+            size -= 1
+            drawn = draw(pd.concat(list(units[start : start + size])))
+        while start + size < len(units) and fits(drawn, look):
+            bigger = draw(pd.concat(list(units[start : start + size + 1])))
+            if not fits(bigger, look):
+                break
+            size, drawn = size + 1, bigger
+        out.append((pd.concat(list(units[start : start + size])), drawn))
+        start, guess = start + size, size
+    return out
+
+
 def category_results(
     loaded: LoadedEvidence, filters: Filters, *, category: str, endpoints: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -96,30 +345,54 @@ def category_results(
 
 
 def coverage_specs(
-    loaded: LoadedEvidence, filters: Filters, *, key: str, title: str, look: Look = SCREEN
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    look: Look = SCREEN,
+    split: bool = False,
 ) -> list[ChartSpec]:
-    """The regimen x setting grid, or nothing when no cohort is in view."""
+    """The regimen x setting grid, or nothing when no cohort is in view.
+
+    ``split``: a grid taller than ``look.height`` allows is cut into runs of regimens, every
+    part with all the settings (its gaps are the point), titled "(1 of 3)"...
+    """
     coverage = filters.apply(loaded.coverage)
     if coverage[fr.COHORTS].sum() == 0:
         return []
-    table = filters.apply(loaded.results)
-    return [
-        ChartSpec(
-            key=key,
-            title=title,
-            figure=charts.coverage_figure(
-                coverage,
-                title=title,
-                subtitle="Cohorts per regimen and setting, with the first response figure · "
-                + filter_subtitle(loaded, filters),
-                look=look,
-            ),
-            table=table,
-            columns=tables.RESULT_DISPLAY,
-            filename="evidence-grid",
-            speaker_notes=speaker_notes("the regimen x setting grid of", table),
+    results = filters.apply(loaded.results)
+    draw = functools.partial(
+        charts.coverage_figure,
+        title=_shown_title(title, look),
+        subtitle=_subtitle(
+            loaded, filters, look, "Cohorts per regimen and setting, with the first response figure"
+        ),
+        look=look,
+    )
+    whole = draw(coverage)
+    if not split or fits(whole, look):
+        parts = [(coverage, whole)]
+    else:
+        held = coverage.groupby(fr.REGIMEN)[fr.COHORTS].transform("sum") > 0
+        shown = coverage[held].sort_values(fr.REGIMEN_ORDER, kind="stable")
+        parts = runs_that_fit([r for _, r in shown.groupby(fr.REGIMEN, sort=False)], draw, look)
+    specs = []
+    for i, (cells, figure) in enumerate(parts, start=1):
+        of = f" ({i} of {len(parts)})" if len(parts) > 1 else ""
+        table = results[results[fr.REGIMEN].isin(set(cells[fr.REGIMEN]))]
+        specs.append(
+            ChartSpec(
+                key=key + (f"_{i}" if of else ""),
+                title=title + of,
+                figure=figure,
+                table=table,
+                columns=tables.RESULT_DISPLAY,
+                filename="evidence-grid" + (f"-{i}" if of else ""),
+                speaker_notes=speaker_notes("the regimen x setting grid of", table),
+            )
         )
-    ]
+    return specs
 
 
 def forest_specs(
@@ -132,28 +405,37 @@ def forest_specs(
     x_title: str = "Patients (%)",
     endpoints: Sequence[str] = (),
     look: Look = SCREEN,
+    split: bool = False,
 ) -> list[ChartSpec]:
-    """A forest chart of one category's percentage results (nothing when none is in view)."""
+    """A forest chart of one category's percentage results (nothing when none is in view).
+
+    ``split``: when the chart is taller than ``look.height`` allows (a slide), one chart per
+    setting instead, and per endpoint group when a setting alone is too tall (see
+    ``fitting_parts``).
+    """
     results = category_results(loaded, filters, category=category, endpoints=endpoints)
     table = results[results[fr.UNIT] == "percent"]
     if table.empty:
         return []
+
+    draw = functools.partial(
+        charts.forest_figure,
+        title=_shown_title(title, look),
+        x_title=x_title,
+        subtitle=_subtitle(loaded, filters, look),
+        look=look,
+    )
     return [
         ChartSpec(
-            key=key,
-            title=title,
-            figure=charts.forest_figure(
-                table,
-                title=title,
-                x_title=x_title,
-                subtitle=filter_subtitle(loaded, filters),
-                look=look,
-            ),
-            table=table,
+            key=key + part.key,
+            title=title + part.title,
+            figure=part.figure,
+            table=part.rows,
             columns=tables.RESULT_DISPLAY,
-            filename=slug(title),
-            speaker_notes=speaker_notes(f"{title.lower()}:", table),
+            filename=slug(title) + part.filename,
+            speaker_notes=speaker_notes(f"{title.lower()}{part.title}:", part.rows),
         )
+        for part in fitting_parts(table, draw, look, split=split)
     ]
 
 
@@ -165,62 +447,84 @@ def time_to_event_specs(
     title: str,
     unit_titles: Mapping[str, str],
     look: Look = SCREEN,
+    split: bool = False,
 ) -> list[ChartSpec]:
     """One chart per unit of the time-to-event results: medians, landmark rates.
 
     ``unit_titles`` names the chart of each unit; a unit without one is "<title> (<unit>)".
+    ``split`` cuts a unit's chart that is too tall for ``look.height`` as forest_specs does;
+    its parts share one axis.
     """
     results = filters.apply(loaded.results)
     results = results[results[fr.CATEGORY] == "time_to_event"]
     specs = []
     for unit in dict.fromkeys(results.sort_values(fr.ENDPOINT_ORDER)[fr.UNIT]):
-        part = results[results[fr.UNIT] == unit]
+        table = results[results[fr.UNIT] == unit]
         unit_title = unit_titles.get(unit) or f"{title} ({vocabulary.UNIT.label(unit).lower()})"
-        specs.append(
-            ChartSpec(
-                key=f"{key}_{unit}",
-                title=unit_title,
-                figure=charts.forest_figure(
-                    part,
-                    title=unit_title,
-                    x_title=vocabulary.UNIT.label(unit),
-                    x_range=(0.0, 100.0) if unit == "percent" else None,
-                    subtitle=filter_subtitle(loaded, filters),
-                    look=look,
-                ),
-                table=part,
-                columns=tables.RESULT_DISPLAY,
-                filename=f"{slug(title)}-{slug(unit)}",
-                speaker_notes=speaker_notes(f"{unit_title.lower()}:", part),
-            )
+        x_range: tuple[float, float] | None = (0.0, 100.0) if unit == "percent" else None
+        if split and x_range is None:  # every part on the axis the whole chart would have
+            x_range = (0.0, float(table[fr.VALUE].max()) * 1.15)
+        draw = functools.partial(
+            charts.forest_figure,
+            title=_shown_title(unit_title, look),
+            x_title=vocabulary.UNIT.label(unit),
+            x_range=x_range,
+            subtitle=_subtitle(loaded, filters, look),
+            look=look,
         )
+        specs += [
+            ChartSpec(
+                key=f"{key}_{unit}{part.key}",
+                title=unit_title + part.title,
+                figure=part.figure,
+                table=part.rows,
+                columns=tables.RESULT_DISPLAY,
+                filename=f"{slug(title)}-{slug(unit)}{part.filename}",
+                speaker_notes=speaker_notes(f"{unit_title.lower()}{part.title}:", part.rows),
+            )
+            for part in fitting_parts(table, draw, look, split=split)
+        ]
     return specs
 
 
 def ratio_specs(
-    loaded: LoadedEvidence, filters: Filters, *, key: str, title: str, look: Look = SCREEN
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    key: str,
+    title: str,
+    look: Look = SCREEN,
+    split: bool = False,
 ) -> list[ChartSpec]:
-    """The reported within-trial ratios (hazard ratios and the like) on a log axis."""
+    """The reported within-trial ratios (hazard ratios and the like) on a log axis.
+
+    ``split``: one chart per setting when the whole is taller than ``look.height``.
+    """
     comparisons = filters.apply(loaded.comparisons)
     comparisons = comparisons[
         comparisons[fr.MEASURE].map(lambda m: vocabulary.MEASURE.has_flag(m, "ratio"))
     ]
     if comparisons.empty:
         return []
+    draw = functools.partial(
+        charts.ratio_forest_figure,
+        title=_shown_title(title, look),
+        subtitle=_subtitle(loaded, filters, look),
+        look=look,
+    )
     return [
         ChartSpec(
-            key=key,
-            title=title,
-            figure=charts.ratio_forest_figure(
-                comparisons, title=title, subtitle=filter_subtitle(loaded, filters), look=look
-            ),
-            table=comparisons,
+            key=key + part.key,
+            title=title + part.title,
+            figure=part.figure,
+            table=part.rows,
             columns=tables.COMPARISON_DISPLAY,
-            filename=slug(title),
+            filename=slug(title) + part.filename,
             speaker_notes=speaker_notes(
-                "within-trial ratios (left of 1 favours the first arm):", comparisons
+                "within-trial ratios (left of 1 favours the first arm):", part.rows
             ),
         )
+        for part in fitting_parts(comparisons, draw, look, split=split, per=None)
     ]
 
 
@@ -249,12 +553,20 @@ def plane_specs(
     labels = dict(zip(results[fr.ENDPOINT], results[fr.ENDPOINT_LABEL], strict=True))
     x_title, y_title = (f"{labels[e]} (% of patients)" for e in pair)
     missing = fr.plane_missing(results, harm=pair[0], benefit=pair[1])
-    links = fr.plane_links(plane, filters.apply(loaded.cohorts))
-    subtitle = filter_subtitle(loaded, filters)
     figure = charts.plane_figure(
-        plane, title=title, x_title=x_title, y_title=y_title, links=links,
-        subtitle=subtitle, look=look,
-    )  # fmt: skip
+        plane,
+        title=_shown_title(title, look),
+        x_title=x_title,
+        y_title=y_title,
+        links=fr.plane_links(plane, filters.apply(loaded.cohorts)),
+        subtitle=_subtitle(loaded, filters, look),
+        look=look,
+    )
+    if not fits(figure, look):
+        # The plane's plot is 36 x font high in every look, taller than a slide at slide
+        # fonts; it has no rows to split, so its plot takes the height the look allows.
+        # (Stopgap until plane_figure sizes its plot from look.height itself.)
+        figure.update_layout(height=look.height)
     return [
         ChartSpec(
             key=key,
@@ -304,7 +616,7 @@ def _comparisons_in_view(
 
 @dataclass(frozen=True)
 class _Drawn:
-    """What a per-comparison chart draws: its title, figure, rows, note and notes."""
+    """One chart a drawing makes of a comparison: title, figure, rows, note and notes."""
 
     title: str
     figure: go.Figure
@@ -313,9 +625,9 @@ class _Drawn:
     speaker_notes: str
 
 
-Drawing = Callable[..., "_Drawn | None"]
+Drawing = Callable[..., "list[_Drawn]"]
 """Draws one comparison: (comparison, its benefit-harm rows, the figure's keyword options,
-**the page's choices) -> _Drawn, or None when there is nothing to draw."""
+**choices) -> its charts (none when there is nothing to draw; several when split)."""
 
 
 def comparison_specs(
@@ -334,47 +646,73 @@ def comparison_specs(
     ``comparison`` is a comparison key (components/compare.py); without one, one chart per
     randomised comparison in view (see _comparisons_in_view). ``drawing`` gets the
     comparison, its benefit-harm rows, the keyword options every such figure takes (title,
-    regimen, versus, subtitle, look) and the page's other ``choices``.
+    regimen, versus, subtitle, look) and the other ``choices`` (the page's, or ``split``).
     """
     effects, chosen = _comparisons_in_view(loaded, filters, comparison)
     specs = []
     for found in chosen:
         heading = f"{title}: {found.regimen} vs {found.versus_regimen} ({found.source_short})"
+        lead = f"{found.cohort_label} vs {found.versus_label}"
         options: dict[str, Any] = {
-            "title": heading,
+            "title": _shown_title(heading, look),
             "regimen": found.regimen,
             "versus": found.versus_regimen,
-            "subtitle": f"{found.cohort_label} vs {found.versus_label} · "
-            + filter_subtitle(loaded, filters),
+            "subtitle": _subtitle(loaded, filters, look, lead),
             "look": look,
         }
         drawn = drawing(found, compare.benefit_harm_rows(effects, found), options, **choices)
-        if drawn is not None:
+        for i, part in enumerate(drawn, start=1):
+            of = f" ({i} of {len(drawn)})" if len(drawn) > 1 else ""
             specs.append(
                 ChartSpec(
-                    key=f"{key}_{slug(found.key, '_')}",
-                    title=drawn.title,
-                    figure=drawn.figure,
-                    table=drawn.table,
+                    key=f"{key}_{slug(found.key, '_')}" + (f"_{i}" if of else ""),
+                    title=heading + of,
+                    figure=part.figure,
+                    table=part.table,
                     columns=tables.EFFECT_DISPLAY,
-                    filename=slug(drawn.title),
-                    note=drawn.note,
-                    speaker_notes=drawn.speaker_notes,
+                    filename=slug(heading) + (f"-{i}" if of else ""),
+                    note=part.note,
+                    speaker_notes=part.speaker_notes,
                 )
             )
     return specs
 
 
 def draw_benefit_harm(
-    found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any]
-) -> _Drawn | None:
-    """The comparison's differences per 100 patients, benefits above harms."""
+    found: compare.Comparison,
+    rows: pd.DataFrame,
+    options: dict[str, Any],
+    split: bool = False,
+) -> list[_Drawn]:
+    """The comparison's differences per 100 patients, benefits above harms.
+
+    ``split``: a chart taller than ``look.height`` allows becomes one chart for its benefits
+    and one for its harms (and runs of outcomes when one side alone is too tall).
+    """
     if rows.empty:
-        return None
-    sentence = compare.pictograph_sentence(found, [row for _, row in rows.iterrows()])
+        return []
+
+    def draw(part: pd.DataFrame) -> go.Figure:
+        return charts.benefit_harm_figure(part, **options)
+
+    look: Look = options["look"]
+    whole = draw(rows)
+    parts = [(rows, whole)]
+    if split and not fits(whole, look):
+        parts = []
+        for _, side in rows.groupby("side", sort=False):
+            parts += runs_that_fit([side.iloc[[i]] for i in range(len(side))], draw, look)
     method = compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")
-    figure = charts.benefit_harm_figure(rows, **options)
-    return _Drawn(options["title"], figure, rows, method, sentence)
+    return [
+        _Drawn(
+            options["title"],
+            figure,
+            part,
+            method,
+            compare.pictograph_sentence(found, [row for _, row in part.iterrows()]),
+        )
+        for part, figure in parts
+    ]
 
 
 def draw_pictograph(
@@ -382,7 +720,7 @@ def draw_pictograph(
     rows: pd.DataFrame,
     options: dict[str, Any],
     outcomes: Sequence[str] = (),
-) -> _Drawn | None:
+) -> list[_Drawn]:
     """Out of 100 patients, in pictographs with the sentence that reads them.
 
     The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen.
@@ -393,7 +731,7 @@ def draw_pictograph(
     else:
         picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
     if picked.empty:
-        return None
+        return []
     sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
     panels = [
         (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_RISK]), float(r[fx.RISK]),
@@ -401,7 +739,7 @@ def draw_pictograph(
         for _, r in picked.iterrows()
     ]  # fmt: skip
     figure = charts.pictograph_figure(panels, **options)
-    return _Drawn(options["title"], figure, picked, sentence, sentence)
+    return [_Drawn(options["title"], figure, picked, sentence, sentence)]
 
 
 def profile_specs(

@@ -29,10 +29,10 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from components import registry
+from components import compare, registry, tables
 from components.export import cli, deck, dress, files, names, render
 from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
-from components.looks import FILE
+from components.looks import CHART_BOX_PT, FILE, SLIDE, SLIDE_FONT_MIN_PT, SLIDE_PNG_SCALE
 from components.specs import ChartSpec, filter_subtitle
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS
@@ -75,6 +75,12 @@ def specs(minimal: LoadedEvidence) -> list[ChartSpec]:
 
 
 @pytest.fixture(scope="module")
+def slides(minimal: LoadedEvidence) -> list[ChartSpec]:
+    """The minimal file's deck charts: drawn for a slide, split to fit."""
+    return files.deck_specs(minimal, Filters())
+
+
+@pytest.fixture(scope="module")
 def hostile() -> LoadedEvidence:
     text = MINIMAL.read_text(encoding="utf-8")
     text = text.replace('label: "Series B"', f'label: "{HOSTILE}"')
@@ -105,8 +111,8 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
 
 
 def _expected_names(specs: list[ChartSpec]) -> set[str]:
-    expected = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return expected | {names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME}
+    files = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
+    return files | {names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME}
 
 
 # -- figures (no Chromium) ----------------------------------------------------------------------
@@ -220,10 +226,11 @@ def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
             assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
 
 
-def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, specs, minimal):
+def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slides, minimal):
     pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
-    in_deck = [s for s in specs if registry.chart(s.chart).deck]
+    in_deck = slides  # drawn for slides: a chart too tall for one is split, one slide a part
+    assert all(registry.chart(s.chart).deck for s in in_deck)
     summaries = deck.summaries_of_findings(minimal, Filters())
     slides = list(pptx.slides)
     assert len(slides) == 1 + len(in_deck) + len(summaries) + len(verdicts) + 1
@@ -289,8 +296,8 @@ def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServe
 
 
 def _printed_order(specs: list[ChartSpec]) -> list[str]:
-    expected = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*expected, names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME]
+    files = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
+    return [*files, names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -351,7 +358,7 @@ def test_deck_without_images_says_how_to_install(minimal: LoadedEvidence, specs)
 
 def test_deck_filtered_view_only_its_verdicts(minimal: LoadedEvidence):
     filters = Filters.of(setting=("relapsed",))
-    chart_specs = registry.view_specs(minimal, filters, use="deck", look=FILE)
+    chart_specs = registry.view_specs(minimal, filters, use="deck", look=SLIDE)
     pptx = Presentation(io.BytesIO(deck.deck_pptx(minimal, filters, chart_specs, images={})))
     assert len(pptx.slides) == 1 + len(chart_specs) + 0 + 1  # v1 is a first-line verdict
     title = " ".join(s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame)
@@ -420,9 +427,283 @@ def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: re
     assert _png_width(data) >= 1920
 
 
-def test_view_deck_without_images_needs_no_chromium(minimal: LoadedEvidence, specs):
+def test_view_deck_without_images_needs_no_chromium(minimal: LoadedEvidence, slides):
     server = render.ExportServer(browser_path=NO_BROWSER)
     with pytest.raises(render.ExportUnavailable):
         files.view_deck(minimal, Filters(), server=server)
     pptx = Presentation(io.BytesIO(files.view_deck(minimal, Filters(), images=False)))
-    assert len(pptx.slides) == 1 + len(specs) + 1 + 1
+    summaries = deck.summaries_of_findings(minimal, Filters())
+    verdicts = Filters().apply(minimal.verdicts)
+    assert len(pptx.slides) == 1 + len(slides) + len(summaries) + len(verdicts) + 1
+
+
+# -- the deck, read in a room -------------------------------------------------------------------
+#
+# The bundled file's deck is checked as a file: every chart slide's picture, every text run,
+# every box. Its pictures are stand-in PNGs of the size Chromium renders each slide figure
+# (its layout size times SLIDE_PNG_SCALE; test_slide_png_is_its_layout_size_times_the_scale
+# checks that with a real render), so the layout is checked without rendering 40 charts.
+
+SLIDE_AREA = 960 * 540  # pt²
+FOOTER_SIZES = (10, 11)
+
+
+def _stand_in_png(spec: ChartSpec) -> bytes:
+    size = (
+        round(spec.figure.layout.width * SLIDE_PNG_SCALE),
+        round(spec.figure.layout.height * SLIDE_PNG_SCALE),
+    )
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bundled() -> LoadedEvidence:
+    return load_path(BUNDLED)
+
+
+@pytest.fixture(scope="module")
+def bundled_slides(bundled: LoadedEvidence) -> list[ChartSpec]:
+    return files.deck_specs(bundled, Filters())
+
+
+@pytest.fixture(scope="module")
+def bundled_deck(bundled: LoadedEvidence, bundled_slides: list[ChartSpec]):
+    images = {spec.key: _stand_in_png(spec) for spec in bundled_slides}
+    data = deck.deck_pptx(bundled, Filters(), bundled_slides, images=images, exported=DAY)
+    return Presentation(io.BytesIO(data))
+
+
+def _pt(length: int) -> float:
+    return length / 12700
+
+
+def _runs(shape) -> Iterator[tuple[str, float]]:
+    """(text, size in pt) of every run of a text box or a table's cells."""
+    frames = []
+    if shape.has_text_frame:
+        frames.append(shape.text_frame)
+    if getattr(shape, "has_table", False) and shape.has_table:
+        frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+    for frame in frames:
+        for para in frame.paragraphs:
+            for run in para.runs:
+                if run.text.strip():
+                    assert run.font.size is not None, run.text
+                    yield run.text, run.font.size.pt
+
+
+def _font_sizes(node: object) -> list[float]:
+    """Every font size a figure sets, its template's included (plotly draws no others)."""
+    found: list[float] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                size = value["size"]
+                found += [float(s) for s in size] if isinstance(size, list) else [float(size)]
+            found += _font_sizes(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _font_sizes(item)
+    return found
+
+
+def _chart_slides(pptx, specs: list[ChartSpec]):
+    charts = list(pptx.slides)[1 : 1 + len(specs)]
+    assert len(charts) == len(specs)
+    return zip(charts, specs, strict=True)
+
+
+def _picture(slide):
+    pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1
+    return pictures[0]
+
+
+def test_slide_png_is_its_layout_size_times_the_scale(slides, server: render.ExportServer):
+    spec = next(s for s in slides if s.chart == "response_forest")
+    png = files.deck_images([spec], server)[spec.key]
+    assert Image.open(io.BytesIO(png)).size == (
+        round(spec.figure.layout.width * SLIDE_PNG_SCALE),
+        round(spec.figure.layout.height * SLIDE_PNG_SCALE),
+    )
+
+
+def test_deck_rendered_pictures_fill_their_slides_at_their_own_size(written, slides):
+    pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
+    for slide, spec in _chart_slides(pptx, slides):
+        picture = _picture(slide)
+        assert _pt(picture.width) == pytest.approx(spec.figure.layout.width, abs=0.01)
+        assert _pt(picture.height) == pytest.approx(spec.figure.layout.height, abs=0.01)
+        assert _pt(picture.width) * _pt(picture.height) / SLIDE_AREA >= 0.5
+
+
+def test_slide_figures_laid_out_for_the_chart_box_with_fonts_of_14pt(bundled_slides):
+    _, _, box_width, box_height = CHART_BOX_PT
+    assert min(SLIDE.tick, SLIDE.value, SLIDE.subtitle, SLIDE.font) >= SLIDE_FONT_MIN_PT
+    for spec in bundled_slides:
+        layout = spec.figure.layout
+        assert layout.width == box_width == SLIDE.width
+        assert layout.height <= box_height, spec.key
+        assert not (layout.title.text or "").strip()  # the slide's title says it
+        sizes = _font_sizes(spec.figure.to_dict())
+        assert sizes
+        assert min(sizes) >= SLIDE_FONT_MIN_PT, (spec.key, min(sizes))
+
+
+def test_deck_chart_pictures_take_most_of_their_slide_at_their_own_size(
+    bundled_deck, bundled_slides
+):
+    for slide, spec in _chart_slides(bundled_deck, bundled_slides):
+        picture = _picture(slide)
+        share = _pt(picture.width) * _pt(picture.height) / SLIDE_AREA
+        assert share >= 0.5, (spec.title, share)
+        # Placed at its layout size: 1 px = 1 pt, so a 14 px label is 14 pt on the slide.
+        points_per_px = _pt(picture.width) / spec.figure.layout.width
+        assert points_per_px == pytest.approx(1.0, abs=0.001)
+        smallest = min(_font_sizes(spec.figure.to_dict())) * points_per_px
+        assert smallest >= SLIDE_FONT_MIN_PT, (spec.title, smallest)
+        # Centred, under the slide's title.
+        assert abs(_pt(picture.left) * 2 + _pt(picture.width) - 960) < 1
+        title = slide.shapes[0]
+        assert title.text_frame.text == spec.title
+        assert picture.top >= title.top + title.height
+
+
+def test_deck_text_at_least_12pt_and_footers_10_to_11pt_at_the_bottom(bundled_deck):
+    footers = 0
+    for number, slide in enumerate(bundled_deck.slides, start=1):
+        for shape in slide.shapes:
+            sizes = [size for _, size in _runs(shape)]
+            if shape.name == deck.FOOTER_NAME:
+                footers += 1
+                assert set(sizes) <= set(FOOTER_SIZES), (number, sizes)
+                assert _pt(bundled_deck.slide_height - shape.top - shape.height) < 6
+                others = [s for s in slide.shapes if s.shape_id != shape.shape_id]
+                assert all(o.top + o.height <= shape.top for o in others), number
+            else:
+                assert all(size >= deck.TEXT_MIN_PT for size in sizes), (number, shape.name)
+    assert footers == len(bundled_deck.slides) - 1  # every slide but the title slide
+
+
+def test_deck_boxes_inside_the_slide_and_apart(bundled_deck):
+    width, height = bundled_deck.slide_width, bundled_deck.slide_height
+    for number, slide in enumerate(bundled_deck.slides, start=1):
+        shapes = list(slide.shapes)
+        for shape in shapes:
+            assert shape.left >= 0, (number, shape.name)
+            assert shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= width, (number, shape.name)
+            assert shape.top + shape.height <= height, (number, shape.name)
+        for i, one in enumerate(shapes):
+            for other in shapes[i + 1 :]:
+                apart = (
+                    one.top + one.height <= other.top
+                    or other.top + other.height <= one.top
+                    or one.left + one.width <= other.left
+                    or other.left + other.width <= one.left
+                )
+                assert apart, (number, one.name, other.name)
+
+
+def test_deck_split_forest_one_slide_per_setting(bundled, bundled_slides, bundled_deck):
+    titles = [s.shapes[0].text_frame.text for s in list(bundled_deck.slides)[1:]]
+    for key in ("response_forest", "safety_forest", "dose_forest", "tte"):
+        chart = registry.chart(key)
+        whole = chart.specs(bundled, Filters(), look=FILE)
+        parts = [s for s in bundled_slides if s.chart == key]
+        assert len(parts) > len(whole)  # too tall for one slide each
+        for unit in whole:  # time to event: one chart per unit, each split
+            own = [p for p in parts if p.key.startswith(unit.key)]
+            settings = list(dict.fromkeys(unit.table.sort_values(fr.SETTING_ORDER)[fr.SETTING]))
+            # Every part holds one setting; the settings come in order, each whole or in
+            # numbered parts that hold all its rows once.
+            assert [p.table[fr.SETTING].unique().tolist() for p in own] == [
+                [s] for s in settings for p in own if p.table[fr.SETTING].iloc[0] == s
+            ]
+            assert sorted(pd.concat([p.table for p in own])[fr.KEY]) == sorted(unit.table[fr.KEY])
+            for setting in settings:
+                mine = [p for p in own if p.table[fr.SETTING].iloc[0] == setting]
+                short = str(mine[0].table[fr.SETTING_SHORT].iloc[0])
+                expected = (
+                    [f"{unit.title}: {short}"]
+                    if len(mine) == 1
+                    else [
+                        f"{unit.title}: {short} ({i} of {len(mine)})"
+                        for i in range(1, len(mine) + 1)
+                    ]
+                )
+                assert [p.title for p in mine] == expected
+                assert all(title in titles for title in expected)
+    dose = [s.title for s in bundled_slides if s.chart == "dose_forest"]
+    assert dose == [  # one slide per setting, as the issue asks: the bundled dose forest
+        "Dose reductions, interruptions and stops: RRMM",
+        "Dose reductions, interruptions and stops: Post-allo relapse",
+        "Dose reductions, interruptions and stops: AL amyloidosis",
+    ]
+
+
+def test_deck_specs_split_only_for_the_deck(bundled, bundled_slides):
+    exports = registry.view_specs(bundled, Filters(), use="exports", look=FILE)
+    whole = [
+        spec.key
+        for chart in registry.CHARTS
+        if chart.exports
+        for spec in chart.specs(bundled, Filters(), look=FILE)
+    ]
+    assert [spec.key for spec in exports] == whole  # files: one chart, never split
+    for spec in exports:
+        assert spec.figure.layout.title.text  # files keep their titles and filter line
+        assert "data " in spec.figure.layout.title.subtitle.text
+    unsplit = registry.view_specs(bundled, Filters(), use="deck", look=FILE)  # no height
+    assert len(bundled_slides) > len(unsplit)
+
+
+def test_deck_verdict_slides_short_with_the_rest_in_the_notes(bundled, bundled_deck):
+    verdicts = Filters().apply(bundled.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
+    slides = list(bundled_deck.slides)[-1 - len(verdicts) : -1]
+    cut = 0
+    for slide, (_, verdict) in zip(slides, verdicts.iterrows(), strict=True):
+        body = slide.shapes[1]
+        runs = list(_runs(body))
+        assert runs[0] == (verdict[fr.STATEMENT], deck.STATEMENT_PT)
+        assert deck.STATEMENT_PT >= 20
+        bullets = [(text, size) for text, size in runs if text.startswith("• ")]
+        assert len(bullets) <= deck.REST_LINES
+        assert all(size >= 16 for _, size in bullets)
+        figures = [
+            line for key in verdict["rests_on"] for line in tables.describe_key(key, bundled)
+        ]
+        notes = slide.notes_slide.notes_text_frame.text
+        assert all(line in notes for line in figures)  # the full list
+        if len(bullets) < len(figures):
+            cut += 1
+            assert (
+                f"+{len(figures) - len(bullets)} more in the speaker notes" in body.text_frame.text
+            )
+    assert cut  # the bundled file has verdicts resting on more than four figures
+
+
+def test_deck_summary_of_findings_tables_fit_at_12pt_or_more(bundled, bundled_deck):
+    found = 0
+    for slide in bundled_deck.slides:
+        tables_ = [s for s in slide.shapes if getattr(s, "has_table", False) and s.has_table]
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        if text.startswith("Summary of findings") and not tables_:
+            assert "Also reported (not computed by us):" in text  # never an empty slide
+        for shape in tables_:
+            found += 1
+            sizes = {size for _, size in _runs(shape)}
+            assert min(sizes) >= 12
+            assert sizes <= set(deck.SOF_SIZES)
+            rows = sum(row.height for row in shape.table.rows)
+            assert rows == shape.height  # every row as tall as its text needs, all counted
+            below = [s for s in slide.shapes if s.top >= shape.top + shape.height]
+            assert below  # the footnote and the footer, under the table
+    with_table = [
+        groups
+        for _, groups in deck.summaries_of_findings(bundled, Filters())
+        if any(list(g.columns) == compare.SOF_COLUMNS for _, g in groups)
+    ]
+    assert found == len(with_table)  # MM-010 reports a hazard ratio only: no table

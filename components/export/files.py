@@ -22,7 +22,7 @@ from components.export.html import view_html
 from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
 from components.export.render import IMAGE_FORMATS, ExportServer, default_server
 from components.loaded import Filters, LoadedEvidence
-from components.looks import FILE
+from components.looks import FILE, SLIDE, SLIDE_PNG_SCALE
 from components.specs import ChartSpec
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS
@@ -34,6 +34,16 @@ NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 def file_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
     """Every chart of the view that goes into the file exports, drawn for a file."""
     return registry.view_specs(loaded, filters, use="exports", look=FILE)
+
+
+def deck_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
+    """Every chart of the view that goes into the deck, drawn for a slide and split to fit."""
+    return registry.view_specs(loaded, filters, use="deck", look=SLIDE)
+
+
+def deck_images(specs: Sequence[ChartSpec], engine: ExportServer) -> dict[str, bytes]:
+    """The PNG of each slide figure at SLIDE_PNG_SCALE; the slide prints its context."""
+    return {spec.key: engine.render(spec.figure, "png", scale=SLIDE_PNG_SCALE) for spec in specs}
 
 
 def spec_image(
@@ -59,20 +69,6 @@ def spec_image(
     return (server or default_server()).render(fig, fmt)
 
 
-def _pngs(
-    loaded: LoadedEvidence,
-    specs: Sequence[ChartSpec],
-    engine: ExportServer,
-    exported: dt.date | None,
-) -> dict[str, bytes]:
-    return {
-        spec.key: engine.render(
-            with_footer(spec, data_version=loaded.data_version, exported=exported), "png"
-        )
-        for spec in specs
-    }
-
-
 def view_deck(
     loaded: LoadedEvidence,
     filters: Filters,
@@ -86,8 +82,8 @@ def view_deck(
     With images (the default) ExportUnavailable is raised when Chromium is missing; a deck
     without them says on each chart slide how to add them.
     """
-    specs = registry.view_specs(loaded, filters, use="deck", look=FILE)
-    pngs = _pngs(loaded, specs, server or default_server(), exported) if images else None
+    specs = deck_specs(loaded, filters)
+    pngs = deck_images(specs, server or default_server()) if images else None
     return deck.deck_pptx(loaded, filters, specs, images=pngs, exported=exported)
 
 
@@ -185,7 +181,6 @@ def export_all(
         engine.start()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    pngs: dict[str, bytes] = {}
 
     def write(name: str, data: bytes) -> None:
         path = out / name
@@ -196,21 +191,17 @@ def export_all(
         if engine is not None:
             fig = with_footer(spec, data_version=loaded.data_version, exported=exported)
             for fmt in IMAGE_FORMATS:
-                if fmt in chosen or (fmt == "png" and "pptx" in chosen):
-                    data = engine.render(fig, fmt)
-                    if fmt == "png":
-                        pngs[spec.key] = data
-                    if fmt in chosen:
-                        write(f"{spec.filename}.{fmt}", data)
+                if fmt in chosen:
+                    write(f"{spec.filename}.{fmt}", engine.render(fig, fmt))
         if "csv" in chosen:
             write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
     if "csv" in chosen:
         effects = filters.apply(loaded.effects)
         write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())
-    if "pptx" in chosen:
-        in_deck = {c.key for c in registry.CHARTS if c.deck}
-        slides = [spec for spec in specs if spec.chart in in_deck]
-        write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=pngs, exported=exported))
+    if "pptx" in chosen and engine is not None:
+        slides = deck_specs(loaded, filters)
+        images = deck_images(slides, engine)
+        write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=images, exported=exported))
     if "html" in chosen:
         write(HTML_NAME, view_html(loaded, filters, exported=exported, specs=specs))
     names = [path.name for path in written] + [README_NAME]
