@@ -35,10 +35,11 @@ AXE_OPTIONS = {
 AXE = Axe()
 BUNDLED_TITLE = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))["title"]
 
-# The app has drawn: the script is idle, no stale element lingers, no widget is still a
-# skeleton (their code loads lazily: the sidebar's toggle and buttons come last), and every
-# chart has its SVG.
+# The app has drawn: the fonts are in (text is invisible until then), the script is idle, no
+# stale element lingers, no widget is still a skeleton (their code loads lazily: the sidebar's
+# toggle and buttons come last), and every chart has its SVG.
 DRAWN = """() => {
+  if (document.fonts.status !== 'loaded') return false;
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
@@ -127,9 +128,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+# The height that shows the whole main area and the whole sidebar without scrolling.
+FULL_HEIGHT = """() => Math.max(...['stMain', 'stSidebarContent']
+  .map((id) => document.querySelector(`[data-testid="${id}"]`))
+  .filter(Boolean).map((el) => el.scrollHeight))"""
+
+
 def run_axe(page: Page, view: str) -> list[dict]:
-    """Axe's WCAG 2.1 A/AA violations of the page; all of them saved under artifacts/."""
-    violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+    """Axe's WCAG 2.1 A/AA violations of the page; all of them saved under artifacts/.
+
+    The window is made as tall as the page first: axe checks the contrast of text on screen
+    only, and Streamlit's main area scrolls inside the window.
+    """
+    viewport = page.viewport_size
+    assert viewport is not None
+    page.set_viewport_size({"width": viewport["width"], "height": page.evaluate(FULL_HEIGHT)})
+    wait_drawn(page)
+    try:
+        violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+        page.screenshot(path=str(ARTIFACTS / f"axe_{slug(view)}.png"))
+    finally:
+        page.set_viewport_size(viewport)
     summary = [
         {
             "id": v["id"],
@@ -141,7 +160,6 @@ def run_axe(page: Page, view: str) -> list[dict]:
         for v in violations
     ]
     (ARTIFACTS / f"axe_{slug(view)}.json").write_text(json.dumps(summary, indent=1))
-    page.screenshot(path=str(ARTIFACTS / f"axe_{slug(view)}.png"), full_page=True)
     return violations
 
 
@@ -228,28 +246,31 @@ def test_refused_upload_problem_table(tab: Page) -> None:
         str(FIXTURES / "bad_for_app.yaml")
     )
     main = tab.get_by_test_id("stMain")
-    expect(main.get_by_text("was not loaded")).to_be_visible(timeout=30_000)
-    wait_drawn(tab)
-    # The problems are a real table: readable by a screen reader, searchable, copyable.
-    problems = main.locator("table").filter(has_text="percent_out_of_range")
-    expect(problems).to_have_count(1)
-    expect(problems.get_by_role("columnheader", name="Problem")).to_have_count(1)
-    violations = run_axe(tab, "refused upload")
-    assert_no_blocking(violations)
-    assert_headings_in_order(tab)
-    main.get_by_role("button", name="Dismiss").click()
-    expect(main.get_by_text("was not loaded")).to_have_count(0, timeout=30_000)
-    wait_drawn(tab)
+    try:
+        expect(main.get_by_text("was not loaded")).to_be_visible(timeout=30_000)
+        wait_drawn(tab)
+        # The problems are a real table: read by a screen reader, searchable, copyable.
+        problems = main.locator("table").filter(has_text="percent_out_of_range")
+        expect(problems).to_have_count(1)
+        expect(problems.get_by_role("columnheader", name="Problem")).to_have_count(1)
+        violations = run_axe(tab, "refused upload")
+        assert_no_blocking(violations)
+        assert_headings_in_order(tab)
+    finally:
+        main.get_by_role("button", name="Dismiss").click()
+        expect(main.get_by_text("was not loaded")).to_have_count(0, timeout=30_000)
+        wait_drawn(tab)
 
 
 def test_presentation_view(tab: Page, app_url: str) -> None:
     tab.goto(app_url + "?mode=present")
-    expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
-    wait_drawn(tab)
-    violations = run_axe(tab, "presentation")
-    assert_no_blocking(violations)
-    tab.goto(app_url)
-    wait_drawn(tab)
+    try:
+        expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+        wait_drawn(tab)
+        assert_no_blocking(run_axe(tab, "presentation"))
+    finally:
+        tab.goto(app_url)
+        wait_drawn(tab)
 
 
 def tab_walk(page: Page, limit: int = 300) -> tuple[list[str], list[tuple[int, str]]]:
@@ -314,14 +335,16 @@ def test_keyboard_reaches_every_control_of_a_page_and_no_chart_traps_it(tab: Pag
 
 def test_keyboard_drives_the_presentation_view(tab: Page, app_url: str) -> None:
     tab.goto(app_url + "?mode=present")
-    expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
-    wait_drawn(tab)
-    _, stops = tab_walk(tab)
-    reached(stops, "Next", "Exit", "Download plot as a PNG")
-    tab.get_by_role("button", name="Next").focus()
-    tab.keyboard.press("Enter")
-    expect(tab).to_have_url(re.compile(r"slide=2"), timeout=30_000)
-    wait_drawn(tab)
-    expect(tab.get_by_role("button", name="Previous")).to_be_enabled()
-    tab.goto(app_url)
-    wait_drawn(tab)
+    try:
+        expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+        wait_drawn(tab)
+        _, stops = tab_walk(tab)
+        reached(stops, "Next", "Exit", "Download plot as a PNG")
+        tab.get_by_role("button", name="Next").focus()
+        tab.keyboard.press("Enter")
+        expect(tab).to_have_url(re.compile(r"slide=2"), timeout=30_000)
+        wait_drawn(tab)
+        expect(tab.get_by_role("button", name="Previous")).to_be_enabled()
+    finally:
+        tab.goto(app_url)
+        wait_drawn(tab)
