@@ -295,7 +295,7 @@ def render_other_units(results: pd.DataFrame, *, key: str) -> None:
     other = results[results[fr.UNIT] != "percent"]
     if other.empty:
         return
-    st.subheader("Counts and other units")
+    st.header("Counts and other units")
     st.caption("These cannot share the percentage axis above; they are listed here instead.")
     render_table(other, key=key, filename=f"{key}-counts", columns=tables.RESULT_DISPLAY)
 

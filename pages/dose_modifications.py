@@ -25,6 +25,6 @@ drawn = panels.render_category(
     "dose_modifications", loaded, filters, category="dose_modification", what="dose modifications"
 )
 if drawn:
-    st.subheader("Beside response")
+    st.header("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
     render_beside_response(loaded, filters)

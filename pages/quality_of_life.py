@@ -23,5 +23,5 @@ panels.render_other_units(
 )
 other = findings[findings[fr.CATEGORY] != "quality_of_life"]
 if not other.empty:
-    st.subheader("Other findings without a number")
+    st.header("Other findings without a number")
     panels.render_findings(other)

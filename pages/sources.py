@@ -30,7 +30,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     panels.csv_download(
         table, filename="sources", key="sources_csv", label="Download the source list as CSV"
     )
-    st.subheader("Which figures come from a source")
+    st.header("Which figures come from a source")
     names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
     chosen = st.selectbox(
         "Source",
@@ -61,7 +61,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
 
 def render_changes(loaded: LoadedEvidence) -> None:
     """What changed in this version of the evidence, and why; earlier versions folded away."""
-    st.subheader("What changed in this version")
+    st.header("What changed in this version")
     if loaded.changelog_error is not None:
         st.warning("The change log beside the evidence file could not be read.")
         panels.render_problems(loaded.changelog_error)
