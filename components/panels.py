@@ -161,8 +161,13 @@ def render_spec(
     chart: str,
     choices: Mapping[str, object],
 ) -> None:
-    """A chart with its caption, image downloads, its data table and a CSV of what it shows."""
-    st.plotly_chart(spec.figure, key=spec.key, theme=None, config=plotly_config(spec.filename))
+    """A chart with its caption, image downloads, its data table and a CSV of what it shows.
+
+    The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
+    """
+    st.plotly_chart(
+        spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
+    )
     sources = spec.sources()
     caption = ("Sources: " + "; ".join(sources) + ". ") if sources else ""
     caption += spec.note

@@ -278,3 +278,15 @@ def test_chart_data_table_built_only_when_opened(evidence_file):
     at.run()
     shown = at.dataframe[0].value
     assert set(shown["Value as stated"]) == {"60%", "30%", "up to 70%"}
+
+
+def test_compare_regimens_two_cohorts_side_by_side(evidence_file):
+    # The profile chart once shared its element key with the cohort picker ("profile").
+    evidence_file(BUNDLED)
+    at = open_page("pages/comparisons.py")
+    picker = at.multiselect(key="profile")
+    picker.select(picker.options[0]).select(picker.options[1]).run()  # two arms of MM-009
+    assert not at.exception
+    assert len(at.multiselect(key="profile").value) == 2
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts(at)]
+    assert any(t.startswith("Chosen cohorts side by side") for t in titles)
