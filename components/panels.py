@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,9 @@ from components.specs import ChartSpec, category_results, slug
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.loader import EvidenceError
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -178,7 +182,7 @@ def render_spec(
     data = st.expander("Data behind this chart", key=f"{spec.key}_data", on_change="rerun")
     with data:
         if data.open:  # built only when opened: the grid is the heaviest part of a page
-            st.dataframe(shown, hide_index=True, width="stretch")
+            grid(shown, alt=f"Data behind the chart {spec.title}")
 
 
 def _image(
@@ -251,10 +255,34 @@ def csv_download(
     )
 
 
-def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
+def grid(
+    table: pd.DataFrame,
+    *,
+    alt: str,
+    height: int | None = None,
+    column_config: ColumnConfigMappingInput | None = None,
+) -> None:
+    """A data grid: full width, no index, empty cells empty (not "None"), named for readers.
+
+    ``alt`` is the grid's accessible name (what the data is, not its contents).
+    """
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height="auto" if height is None else height,
+        column_config=column_config,
+        placeholder="",
+        alt=alt,
+    )
+
+
+def render_table(
+    table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str], alt: str
+) -> None:
     """A plain table (for figures that cannot share a chart axis) with its CSV."""
     shown = tables.display(table, columns)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    grid(shown, alt=alt)
     csv_download(shown, filename=filename, key=key)
 
 
@@ -302,7 +330,13 @@ def render_other_units(results: pd.DataFrame, *, key: str) -> None:
         return
     st.header("Counts and other units")
     st.caption("These cannot share the percentage axis above; they are listed here instead.")
-    render_table(other, key=key, filename=f"{key}-counts", columns=tables.RESULT_DISPLAY)
+    render_table(
+        other,
+        key=key,
+        filename=f"{key}-counts",
+        columns=tables.RESULT_DISPLAY,
+        alt="Counts and other units",
+    )
 
 
 def render_findings(findings: pd.DataFrame) -> None:

@@ -9,11 +9,10 @@ from evidence import frames as fr
 def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     """The source list with DOI/PubMed links, then the figures taken from one source."""
     table = tables.source_list(sources)
-    st.dataframe(
+    panels.grid(
         table,
-        hide_index=True,
-        width="stretch",
-        height=min(38 * (len(table) + 1) + 2, 800),  # every source visible without scrolling
+        alt="Sources",
+        height=min(35 * (len(table) + 1) + 3, 800),  # every source, no blank rows, no scrolling
         column_config={
             "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
             "PubMed": st.column_config.LinkColumn(
@@ -48,12 +47,14 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     if numbers.empty and ratios.empty and findings.empty:
         st.caption("No figure from this source in the evidence file.")
     if not numbers.empty:
-        st.dataframe(
-            tables.display(numbers, tables.RESULT_DISPLAY), hide_index=True, width="stretch"
+        panels.grid(
+            tables.display(numbers, tables.RESULT_DISPLAY),
+            alt=f"Figures from {source[fr.SOURCE_SHORT]}",
         )
     if not ratios.empty:
-        st.dataframe(
-            tables.display(ratios, tables.COMPARISON_DISPLAY), hide_index=True, width="stretch"
+        panels.grid(
+            tables.display(ratios, tables.COMPARISON_DISPLAY),
+            alt=f"Comparisons from {source[fr.SOURCE_SHORT]}",
         )
     if not findings.empty:
         panels.render_findings(findings)

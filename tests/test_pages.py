@@ -290,3 +290,22 @@ def test_compare_regimens_two_cohorts_side_by_side(evidence_file):
     assert len(at.multiselect(key="profile").value) == 2
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts(at)]
     assert any(t.startswith("Chosen cohorts side by side") for t in titles)
+
+
+@pytest.mark.parametrize(
+    "evidence", [BUNDLED, FIXTURES / "valid_sparse.yaml", FIXTURES / "valid_minimal.yaml"]
+)
+@pytest.mark.parametrize("page", PAGES)
+def test_grids_leave_empty_cells_empty_and_are_named(page, evidence, evidence_file):
+    # st.dataframe draws a missing value as "None" unless given a placeholder.
+    evidence_file(evidence)
+    at = open_page(page)
+    for key in [k for k in at.session_state if str(k).endswith("_data")]:
+        at.session_state[key] = True  # open every "Data behind this chart"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) >= len(charts(at))
+    for grid in at.dataframe:
+        assert grid.proto.HasField("placeholder")
+        assert grid.proto.placeholder == ""
+        assert grid.proto.alt
