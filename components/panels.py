@@ -109,6 +109,7 @@ def render_empty(what: str, filters: Filters) -> None:
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+DATA_BEHIND = "Data behind this chart"
 
 
 def plotly_config(filename: str) -> dict[str, object]:
@@ -167,8 +168,10 @@ def render_spec(
 ) -> None:
     """A chart with its caption, image downloads, its data table and a CSV of what it shows.
 
+    A sentence above the chart says what it draws (its text alternative, with the data table).
     The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
     """
+    st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
     st.plotly_chart(
         spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
     )
@@ -179,7 +182,7 @@ def render_spec(
         st.caption(md(caption.strip()))
     shown = spec.display_table()
     _render_downloads(spec, shown, loaded, filters, chart=chart, choices=choices)
-    data = st.expander("Data behind this chart", key=f"{spec.key}_data", on_change="rerun")
+    data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
         if data.open:  # built only when opened: the grid is the heaviest part of a page
             grid(shown, alt=f"Data behind the chart {spec.title}")

@@ -280,6 +280,29 @@ def test_chart_data_table_built_only_when_opened(evidence_file):
     assert set(shown["Value as stated"]) == {"60%", "30%", "up to 70%"}
 
 
+def chart_summaries(at: AppTest) -> list[str]:
+    return [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Chart “")]
+
+
+@pytest.mark.parametrize("page", [p for p, n in PAGES.items() if n])
+def test_every_chart_has_a_one_sentence_summary_beside_it(page, evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page(page)
+    summaries = chart_summaries(at)
+    assert len(summaries) == len(charts(at))
+    for summary in summaries:
+        assert "Data behind this chart" in summary
+        assert " figures from " in summary or " cohorts (one point each)" in summary
+
+
+def test_presentation_slide_has_its_summary(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["mode"] = "present"
+    at.run()
+    assert len(chart_summaries(at)) == 1
+
+
 def test_compare_regimens_two_cohorts_side_by_side(evidence_file):
     # The profile chart once shared its element key with the cohort picker ("profile").
     evidence_file(BUNDLED)
