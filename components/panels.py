@@ -108,7 +108,13 @@ def render_empty(what: str, filters: Filters) -> None:
         st.info(f"This evidence file has no {what}.", icon=":material/info:")
 
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# showSendToCloud: the plotly.js Streamlit bundles defaults it to on ("Share chart", an upload
+# to Plotly's cloud); Streamlit's chart element turns it off unless asked, and we say so too.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
 DATA_BEHIND = "Data behind this chart"
 
 

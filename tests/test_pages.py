@@ -303,6 +303,14 @@ def test_presentation_slide_has_its_summary(evidence_file):
     assert len(chart_summaries(at)) == 1
 
 
+def test_chart_toolbar_has_no_share_to_cloud_button(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    config = json.loads(charts(at)[0].proto.config)
+    assert config["showSendToCloud"] is False
+    assert config["displaylogo"] is False
+
+
 def test_compare_regimens_two_cohorts_side_by_side(evidence_file):
     # The profile chart once shared its element key with the cohort picker ("profile").
     evidence_file(BUNDLED)
