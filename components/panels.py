@@ -57,9 +57,28 @@ def problem_table(error: EvidenceError) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return md(value)
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return "" if missing else value
+
+
+def plain_table(table: pd.DataFrame, *, alt: str) -> None:
+    """A static HTML table whose cells and headers read exactly as given.
+
+    st.table renders cells and headers as Markdown: text from an evidence file (or an upload)
+    is escaped, so that "**x**" or "[a](b)" show as typed; missing values are empty cells.
+    ``alt`` describes the table for screen readers.
+    """
+    shown = table.map(_plain)
+    shown.columns = [md(c) for c in shown.columns]
+    st.table(shown, hide_index=True, alt=alt)
+
+
 def render_problems(error: EvidenceError) -> None:
     """Every problem as a plain HTML table: readable, searchable and copyable."""
-    st.table(problem_table(error), hide_index=True)
+    plain_table(problem_table(error), alt=f"Problems in {error.name}")
 
 
 def render_data_problems(error: EvidenceError) -> None:

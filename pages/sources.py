@@ -83,7 +83,10 @@ def render_changes(loaded: LoadedEvidence) -> None:
         with st.expander(heading, expanded=i == 0):
             st.markdown(panels.md(version.summary))
             if version.changes:
-                st.table(tables.change_list(version.changes), hide_index=True)
+                panels.plain_table(
+                    tables.change_list(version.changes),
+                    alt=f"Changes in data version {version.data_version}",
+                )
             else:
                 st.caption("No changes listed for this version.")
 

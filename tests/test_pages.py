@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES
+from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
 from components import state
@@ -85,7 +85,7 @@ def test_bad_file_shows_problem_table_not_traceback(evidence_file):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "2 problems" in at.error[0].value
-    table = at.table[0].value  # a plain HTML table: searchable, readable, copyable
+    table = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
     assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
     assert table.set_index("Code").loc["percent_out_of_range", "Line"] == "30"
 
@@ -94,7 +94,7 @@ def test_missing_file_shows_clear_error(evidence_file, tmp_path):
     evidence_file(tmp_path / "nope.yaml")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "there is no file at" in at.table[0].value["Problem"].iloc[0]
+    assert "there is no file at" in shown(at.table[0].value)["Problem"].iloc[0]
 
 
 def test_filter_from_url_preselects_and_narrows(evidence_file):
