@@ -25,22 +25,25 @@ from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
 
-# Okabe-Ito, reordered so that the first regimens get the most distinct hues; yellow last.
+# Okabe-Ito, reordered so that the first regimens get the most distinct hues; its orange,
+# sky blue and yellow darkened (or, for sky blue, replaced by Tol's indigo, which a darkened
+# sky blue would no longer tell from the first blue) so that every mark has at least 3:1
+# against white (WCAG 1.4.11, non-text contrast).
 PALETTE = (
     "#0072B2",
     "#D55E00",
     "#009E73",
     "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
+    "#B87800",
+    "#332288",
     "#000000",
-    "#B8A400",
+    "#8F8000",
 )
 # Six shapes against eight colours: colour+shape pairs stay unique for 24 regimens.
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
 NO_VERDICT = "none"
 NO_VERDICT_LABEL = "No verdict"
-NO_VERDICT_COLOUR = "#9A9A9A"
+NO_VERDICT_COLOUR = "#767676"
 # Who reported a figure shows in its marker: open for the editorial's, dotted for ours; a
 # reporter not listed here (a new vocabulary word) gets a filled marker.
 STYLE_SUFFIX = {"editorial": "-open", "computed": "-open-dot"}
@@ -1018,7 +1021,7 @@ def pictograph_figure(
                 )
                 legend = f"{'Better' if good[kind] else 'Worse'} with {esc(regimen)}"
             else:
-                colour = "#7A7A7A" if kind == "both" else "#D0D0D0"
+                colour = "#767676"  # grey, filled for "either way", open for "neither"
                 what = "have it either way" if kind == "both" else "have it with neither"
                 legend = what.capitalize()
             fig.add_trace(
@@ -1026,7 +1029,12 @@ def pictograph_figure(
                     x=[i % 10 for i in cells],
                     y=[i // 10 for i in cells],
                     mode="markers",
-                    marker={"color": colour, "symbol": "circle", "size": look.marker * 1.3},
+                    marker={
+                        "color": colour,
+                        "symbol": "circle-open" if kind == "none" else "circle",
+                        "size": look.marker * 1.3,
+                        "line": {"width": 2},
+                    },
                     name=legend,
                     legendgroup=legend,
                     showlegend=legend not in seen,

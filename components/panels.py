@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,9 @@ from components.specs import ChartSpec, category_results, slug
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.loader import EvidenceError
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -53,9 +57,28 @@ def problem_table(error: EvidenceError) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return md(value)
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return "" if missing else value
+
+
+def plain_table(table: pd.DataFrame, *, alt: str) -> None:
+    """A static HTML table whose cells and headers read exactly as given.
+
+    st.table renders cells and headers as Markdown: text from an evidence file (or an upload)
+    is escaped, so that "**x**" or "[a](b)" show as typed; missing values are empty cells.
+    ``alt`` describes the table for screen readers.
+    """
+    shown = table.map(_plain)
+    shown.columns = [md(c) for c in shown.columns]
+    st.table(shown, hide_index=True, alt=alt)
+
+
 def render_problems(error: EvidenceError) -> None:
     """Every problem as a plain HTML table: readable, searchable and copyable."""
-    st.table(problem_table(error), hide_index=True)
+    plain_table(problem_table(error), alt=f"Problems in {error.name}")
 
 
 def render_data_problems(error: EvidenceError) -> None:
@@ -104,7 +127,14 @@ def render_empty(what: str, filters: Filters) -> None:
         st.info(f"This evidence file has no {what}.", icon=":material/info:")
 
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# showSendToCloud: the plotly.js Streamlit bundles defaults it to on ("Share chart", an upload
+# to Plotly's cloud); Streamlit's chart element turns it off unless asked, and we say so too.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+DATA_BEHIND = "Data behind this chart"
 
 
 def plotly_config(filename: str) -> dict[str, object]:
@@ -161,8 +191,15 @@ def render_spec(
     chart: str,
     choices: Mapping[str, object],
 ) -> None:
-    """A chart with its caption, image downloads, its data table and a CSV of what it shows."""
-    st.plotly_chart(spec.figure, key=spec.key, theme=None, config=plotly_config(spec.filename))
+    """A chart with its caption, image downloads, its data table and a CSV of what it shows.
+
+    A sentence above the chart says what it draws (its text alternative, with the data table).
+    The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
+    """
+    st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
+    st.plotly_chart(
+        spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
+    )
     sources = spec.sources()
     caption = ("Sources: " + "; ".join(sources) + ". ") if sources else ""
     caption += spec.note
@@ -170,10 +207,10 @@ def render_spec(
         st.caption(md(caption.strip()))
     shown = spec.display_table()
     _render_downloads(spec, shown, loaded, filters, chart=chart, choices=choices)
-    data = st.expander("Data behind this chart", key=f"{spec.key}_data", on_change="rerun")
+    data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
         if data.open:  # built only when opened: the grid is the heaviest part of a page
-            st.dataframe(shown, hide_index=True, width="stretch")
+            grid(shown, alt=f"Data behind the chart {spec.title}")
 
 
 def _image(
@@ -246,10 +283,34 @@ def csv_download(
     )
 
 
-def render_table(table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str]) -> None:
+def grid(
+    table: pd.DataFrame,
+    *,
+    alt: str,
+    height: int | None = None,
+    column_config: ColumnConfigMappingInput | None = None,
+) -> None:
+    """A data grid: full width, no index, empty cells empty (not "None"), named for readers.
+
+    ``alt`` is the grid's accessible name (what the data is, not its contents).
+    """
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height="auto" if height is None else height,
+        column_config=column_config,
+        placeholder="",
+        alt=alt,
+    )
+
+
+def render_table(
+    table: pd.DataFrame, *, key: str, filename: str, columns: dict[str, str], alt: str
+) -> None:
     """A plain table (for figures that cannot share a chart axis) with its CSV."""
     shown = tables.display(table, columns)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    grid(shown, alt=alt)
     csv_download(shown, filename=filename, key=key)
 
 
@@ -295,9 +356,15 @@ def render_other_units(results: pd.DataFrame, *, key: str) -> None:
     other = results[results[fr.UNIT] != "percent"]
     if other.empty:
         return
-    st.subheader("Counts and other units")
+    st.header("Counts and other units")
     st.caption("These cannot share the percentage axis above; they are listed here instead.")
-    render_table(other, key=key, filename=f"{key}-counts", columns=tables.RESULT_DISPLAY)
+    render_table(
+        other,
+        key=key,
+        filename=f"{key}-counts",
+        columns=tables.RESULT_DISPLAY,
+        alt="Counts and other units",
+    )
 
 
 def render_findings(findings: pd.DataFrame) -> None:

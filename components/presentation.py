@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import registry, state
+from components import registry, state, tables
 from components.loaded import Filters, LoadedEvidence
 from components.looks import PRESENT
 from components.panels import md, plotly_config, render_empty
@@ -61,6 +61,7 @@ def render_presentation(loaded: LoadedEvidence, filters: Filters) -> None:
     st.plotly_chart(
         spec.figure, key=f"present_{spec.key}", theme=None, config=plotly_config(spec.filename)
     )
+    st.caption(md(tables.chart_summary(spec.title, spec.table)))  # the chart's text alternative
     sources = spec.sources()
     if sources:
         st.caption(md("Sources: " + "; ".join(sources) + ". " + spec.note))

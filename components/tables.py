@@ -284,3 +284,38 @@ def effect_lines(key: str, loaded: LoadedEvidence) -> list[str]:
             f"{said} ({who})"
         )
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def chart_summary(title: str, table: pd.DataFrame, *, listed_in: str = "") -> str:
+    """A chart's text alternative in one sentence, from the rows behind it.
+
+    What is drawn (figures; cohorts, one point each, on the benefit-harm plane; outcomes of a
+    within-study comparison), from how many cohorts, sources and settings, and, when
+    ``listed_in`` names it, where the table of every row is.
+    """
+    columns = set(table.columns)
+    if fr.HARM_VALUE in columns:
+        what = _count(len(table), "cohort") + (" (one point each)" if len(table) != 1 else "")
+    elif fx.DIFFERENCE in columns:
+        what = _count(len(table), "outcome")
+    else:
+        what = _count(len(table), "figure")
+    parts = []
+    if fr.COHORT in columns and fr.HARM_VALUE not in columns:
+        arms = [table[c] for c in (fr.COHORT, fr.VERSUS) if c in columns]  # both arms
+        parts.append(_count(pd.concat(arms).dropna().nunique(), "cohort"))
+    source = fr.SOURCE if fr.SOURCE in columns else fr.SOURCE_SHORT
+    if source in columns:
+        parts.append(_count(table[source].nunique(), "source"))
+    if fr.SETTING in columns:
+        parts.append(_count(table[fr.SETTING].nunique(), "setting"))
+    sentence = f"Chart “{title}”: {what}" + (f" from {_and(parts)}" if parts else "")
+    return sentence + (f"; {listed_in} lists every one." if listed_in else ".")

@@ -204,13 +204,13 @@ SAFETY = _vocabulary(
     "safety", "Safety", acceptable="Acceptable", manageable="Manageable",
     concerning="Concerning", unacceptable="Unacceptable", unclear="Unclear",
 )  # fmt: skip
-# Colours: Okabe-Ito hues (colour-blind safe).
+# Colours: Okabe-Ito hues (colour-blind safe), sky blue and orange darkened to 3:1 on white.
 VERDICT = _vocabulary(
     "verdict",
     "Editorial verdict",
     favourable=Word("Favourable", colour="#009E73", icon=":material/thumb_up:"),
-    promising=Word("Promising", colour="#56B4E9", icon=":material/trending_up:"),
-    uncertain=Word("Uncertain", colour="#E69F00", icon=":material/help:"),
+    promising=Word("Promising", colour="#2B86C4", icon=":material/trending_up:"),
+    uncertain=Word("Uncertain", colour="#B87800", icon=":material/help:"),
     unfavourable=Word("Unfavourable", colour="#D55E00", icon=":material/thumb_down:"),
 )
 

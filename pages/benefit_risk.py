@@ -43,7 +43,7 @@ def render_missing(results: pd.DataFrame, harm: str, benefit: str) -> None:
         return
     st.markdown(f"**Not on the plane: {len(missing)} cohort(s) report other endpoints**")
     st.caption("None is moved onto these axes with a different endpoint.")
-    st.table(
+    panels.plain_table(
         missing.rename(
             columns={
                 fr.COHORT_LABEL: "Cohort",
@@ -52,7 +52,7 @@ def render_missing(results: pd.DataFrame, harm: str, benefit: str) -> None:
                 "reports": "Reports instead",
             }
         ),
-        hide_index=True,
+        alt="Cohorts not on the plane",
     )
 
 

@@ -35,7 +35,7 @@ def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Compariso
     groups = compare.sof_groups(loaded, loaded.effects, chosen)
     for title, table in groups:
         st.markdown(f"**{panels.md(title)}**")
-        st.table(table, hide_index=True)
+        panels.plain_table(table, alt=f"Summary of findings: {title}")
     st.caption(panels.md(compare.METHOD_NOTE))
     everything = pd.concat(
         [table.assign(Group=title) for title, table in groups], ignore_index=True
@@ -73,9 +73,13 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
         st.info("Choose two to four cohorts to see them side by side.", icon=":material/info:")
         return
     st.markdown("**What differs between these cohorts**")
-    st.table(compare.profile_differences(loaded, chosen), hide_index=True)
+    panels.plain_table(
+        compare.profile_differences(loaded, chosen), alt="What differs between these cohorts"
+    )
     st.markdown("**Their figures, aligned by endpoint**")
-    st.table(compare.profile_table(loaded, chosen), hide_index=True)
+    panels.plain_table(
+        compare.profile_table(loaded, chosen), alt="Their figures, aligned by endpoint"
+    )
     panels.render_chart("profile", loaded, filters, what=None, cohorts=tuple(chosen))
 
 

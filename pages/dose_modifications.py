@@ -10,7 +10,7 @@ def render_beside_response(loaded: LoadedEvidence, filters: Filters) -> None:
     table = fr.beside_response_table(
         filters.apply(loaded.results), category="dose_modification"
     ).rename(columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"})
-    st.dataframe(table, hide_index=True, width="stretch")
+    panels.grid(table, alt="Dose modifications beside response, per cohort")
     panels.csv_download(
         table, filename="dose-modifications-beside-response", key="dose_modification_beside_csv"
     )
@@ -25,6 +25,6 @@ drawn = panels.render_category(
     "dose_modifications", loaded, filters, category="dose_modification", what="dose modifications"
 )
 if drawn:
-    st.subheader("Beside response")
+    st.header("Beside response")
     st.caption("The same cohorts: their dose modifications, then how often they responded.")
     render_beside_response(loaded, filters)

@@ -12,7 +12,7 @@ st.caption(
 findings = filters.apply(loaded.findings)
 qol = findings[findings[fr.CATEGORY] == "quality_of_life"]
 if not qol.empty:
-    st.dataframe(tables.findings_summary(qol), hide_index=True, width="stretch")
+    panels.grid(tables.findings_summary(qol), alt="Quality-of-life findings at a glance")
     panels.render_findings(qol)
 # Findings are the usual form here: say "nothing" only when there are no figures either.
 panels.render_charts(
@@ -23,5 +23,5 @@ panels.render_other_units(
 )
 other = findings[findings[fr.CATEGORY] != "quality_of_life"]
 if not other.empty:
-    st.subheader("Other findings without a number")
+    st.header("Other findings without a number")
     panels.render_findings(other)

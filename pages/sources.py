@@ -9,11 +9,10 @@ from evidence import frames as fr
 def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     """The source list with DOI/PubMed links, then the figures taken from one source."""
     table = tables.source_list(sources)
-    st.dataframe(
+    panels.grid(
         table,
-        hide_index=True,
-        width="stretch",
-        height=min(38 * (len(table) + 1) + 2, 800),  # every source visible without scrolling
+        alt="Sources",
+        height=min(35 * (len(table) + 1) + 3, 800),  # every source, no blank rows, no scrolling
         column_config={
             "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
             "PubMed": st.column_config.LinkColumn(
@@ -30,7 +29,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     panels.csv_download(
         table, filename="sources", key="sources_csv", label="Download the source list as CSV"
     )
-    st.subheader("Which figures come from a source")
+    st.header("Which figures come from a source")
     names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
     chosen = st.selectbox(
         "Source",
@@ -48,12 +47,14 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     if numbers.empty and ratios.empty and findings.empty:
         st.caption("No figure from this source in the evidence file.")
     if not numbers.empty:
-        st.dataframe(
-            tables.display(numbers, tables.RESULT_DISPLAY), hide_index=True, width="stretch"
+        panels.grid(
+            tables.display(numbers, tables.RESULT_DISPLAY),
+            alt=f"Figures from {source[fr.SOURCE_SHORT]}",
         )
     if not ratios.empty:
-        st.dataframe(
-            tables.display(ratios, tables.COMPARISON_DISPLAY), hide_index=True, width="stretch"
+        panels.grid(
+            tables.display(ratios, tables.COMPARISON_DISPLAY),
+            alt=f"Comparisons from {source[fr.SOURCE_SHORT]}",
         )
     if not findings.empty:
         panels.render_findings(findings)
@@ -61,7 +62,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
 
 def render_changes(loaded: LoadedEvidence) -> None:
     """What changed in this version of the evidence, and why; earlier versions folded away."""
-    st.subheader("What changed in this version")
+    st.header("What changed in this version")
     if loaded.changelog_error is not None:
         st.warning("The change log beside the evidence file could not be read.")
         panels.render_problems(loaded.changelog_error)
@@ -82,7 +83,10 @@ def render_changes(loaded: LoadedEvidence) -> None:
         with st.expander(heading, expanded=i == 0):
             st.markdown(panels.md(version.summary))
             if version.changes:
-                st.table(tables.change_list(version.changes), hide_index=True)
+                panels.plain_table(
+                    tables.change_list(version.changes),
+                    alt=f"Changes in data version {version.data_version}",
+                )
             else:
                 st.caption("No changes listed for this version.")
 

@@ -20,6 +20,15 @@ ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts"))
 CHROME, CHROME_ARGS = serving.CHROME, serving.CHROME_ARGS
 
 
+def _unescape(value):
+    return value.replace("\\", "") if isinstance(value, str) else value
+
+
+def shown(table):
+    """An st.table's frame as people read it: panels.plain_table escapes Markdown."""
+    return table.map(_unescape).rename(columns=_unescape)
+
+
 @pytest.fixture
 def evidence_file(monkeypatch: pytest.MonkeyPatch):
     """Point the app at an evidence file for one test: ``evidence_file(path)``."""

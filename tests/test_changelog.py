@@ -49,7 +49,7 @@ def test_sources_page_shows_what_changed_in_this_version(evidence_file):
     evidence_file(BUNDLED)
     at = sources_page()
     assert not at.exception
-    assert "What changed in this version" in [s.value for s in at.subheader]
+    assert "What changed in this version" in [h.value for h in at.header]
     expanders = at.expander
     newest = load_changelog(BUNDLED_LOG).newest
     assert expanders[0].label.startswith(f"Data version {newest.data_version}")

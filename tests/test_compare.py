@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES
+from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
 from components import compare
@@ -134,7 +134,7 @@ def test_page_side_by_side_profile_of_chosen_cohorts(evidence_file):
     at.multiselect(key="cohorts").set_value(["mm009_rd", "sanch2013_mld"]).run()
     assert options
     assert not at.exception
-    tables = [t.value for t in at.table]
+    tables = [shown(t.value) for t in at.table]
     assert any("Differs in" in t.columns for t in tables)
     charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert "Chosen cohorts side by side" in charts
@@ -175,7 +175,7 @@ def test_plane_page_lists_the_cohorts_it_leaves_out(evidence_file):
     at.run()
     assert at.selectbox(key="plane_harm").value == "g34_neutropenia"
     assert at.selectbox(key="plane_benefit").value == "orr"
-    left_out = at.table[0].value
+    left_out = shown(at.table[0].value)
     assert list(left_out.columns) == ["Cohort", "Setting", "Source", "Reports instead"]
     assert "MM-015, MPR-R arm" in left_out["Cohort"].tolist()
     plane = json.loads(at.get("plotly_chart")[0].proto.spec)

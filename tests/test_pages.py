@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES
+from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
 from components import state
@@ -85,7 +85,7 @@ def test_bad_file_shows_problem_table_not_traceback(evidence_file):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "2 problems" in at.error[0].value
-    table = at.table[0].value  # a plain HTML table: searchable, readable, copyable
+    table = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
     assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
     assert table.set_index("Code").loc["percent_out_of_range", "Line"] == "30"
 
@@ -94,7 +94,7 @@ def test_missing_file_shows_clear_error(evidence_file, tmp_path):
     evidence_file(tmp_path / "nope.yaml")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "there is no file at" in at.table[0].value["Problem"].iloc[0]
+    assert "there is no file at" in shown(at.table[0].value)["Problem"].iloc[0]
 
 
 def test_filter_from_url_preselects_and_narrows(evidence_file):
@@ -279,3 +279,53 @@ def test_chart_data_table_built_only_when_opened(evidence_file):
     at.run()
     shown = at.dataframe[0].value
     assert set(shown["Value as stated"]) == {"60%", "30%", "up to 70%"}
+
+
+def chart_summaries(at: AppTest) -> list[str]:
+    return [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Chart “")]
+
+
+@pytest.mark.parametrize("page", [p for p, n in PAGES.items() if n])
+def test_every_chart_has_a_one_sentence_summary_beside_it(page, evidence_file):
+    evidence_file(BUNDLED)
+    at = open_page(page)
+    summaries = chart_summaries(at)
+    assert len(summaries) == len(charts(at))
+    for summary in summaries:
+        assert "Data behind this chart" in summary
+        assert " figures from " in summary or " cohorts (one point each)" in summary
+
+
+def test_presentation_slide_has_its_summary(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["mode"] = "present"
+    at.run()
+    assert len(chart_summaries(at)) == 1
+
+
+def test_chart_toolbar_has_no_share_to_cloud_button(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    config = json.loads(charts(at)[0].proto.config)
+    assert config["showSendToCloud"] is False
+    assert config["displaylogo"] is False
+
+
+@pytest.mark.parametrize(
+    "evidence", [BUNDLED, FIXTURES / "valid_sparse.yaml", FIXTURES / "valid_minimal.yaml"]
+)
+@pytest.mark.parametrize("page", PAGES)
+def test_grids_leave_empty_cells_empty_and_are_named(page, evidence, evidence_file):
+    # st.dataframe draws a missing value as "None" unless given a placeholder.
+    evidence_file(evidence)
+    at = open_page(page)
+    for key in [k for k in at.session_state if str(k).endswith("_data")]:
+        at.session_state[key] = True  # open every "Data behind this chart"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) >= len(charts(at))
+    for grid in at.dataframe:
+        assert grid.proto.HasField("placeholder")
+        assert grid.proto.placeholder == ""
+        assert grid.proto.alt

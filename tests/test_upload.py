@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES
+from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
 from components import state
+from components.panels import md
 from evidence.loader import load_evidence, parse_evidence
 from evidence.workbook import XLSX_MIME
 
@@ -64,7 +65,7 @@ def test_upload_invalid_file_shows_problems_and_keeps_evidence(evidence_file):
     assert not at.exception
     assert title(at) == bundled_title
     assert "was not loaded: 2 problems" in at.error[0].value
-    problems = at.table[0].value  # a plain HTML table: searchable, readable, copyable
+    problems = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
     assert problems["Line"].tolist() == ["23", "30"]
     assert problems["Location"].tolist() == ["cohorts[0].source", "results[0].value"]
     at.button(key="dismiss_upload_error").click().run()
@@ -90,7 +91,7 @@ def test_upload_hostile_bytes_refused_cleanly(evidence_file, data, code):
     at = app(evidence_file)
     at = upload(at, "x.yaml", data)
     assert not at.exception
-    assert code in set(at.table[0].value["Code"])
+    assert code in set(shown(at.table[0].value)["Code"])
 
 
 def test_upload_over_two_megabytes_refused_before_parsing(evidence_file):
@@ -98,7 +99,7 @@ def test_upload_over_two_megabytes_refused_before_parsing(evidence_file):
     data = b"# " + b"x" * (state.UPLOAD_MAX_BYTES + 10)
     at = upload(at, "big.yaml", data)
     assert not at.exception
-    assert at.table[0].value["Code"].tolist() == ["too_large"]
+    assert shown(at.table[0].value)["Code"].tolist() == ["too_large"]
 
 
 def test_upload_in_one_session_not_seen_by_another(evidence_file):
@@ -182,7 +183,7 @@ def test_upload_workbook_with_a_wrong_cell_names_the_cell(evidence_file):
     at.run()
     assert not at.exception
     assert title(at) == bundled  # the evidence shown is unchanged
-    problems = at.table[0].value
+    problems = shown(at.table[0].value)
     assert problems["Cell"].tolist() == [f"results!{chr(ord('A') + column - 1)}2"]
     assert problems["Code"].tolist() == ["wrong_type"]
     assert "sixty" in problems["Problem"].iloc[0]
@@ -193,7 +194,7 @@ def test_upload_macro_workbook_refused_with_its_reason(evidence_file):
     at.file_uploader[0].set_value(("macros.xlsm", minimal_workbook(), XLSX_MIME))
     at.run()
     assert not at.exception
-    assert at.table[0].value["Code"].tolist() == ["macro_workbook"]
+    assert shown(at.table[0].value)["Code"].tolist() == ["macro_workbook"]
 
 
 def test_template_workbook_offered_beside_template_and_schema(evidence_file):
@@ -205,3 +206,15 @@ def test_template_workbook_offered_beside_template_and_schema(evidence_file):
 
     template = read_workbook(_template_workbook(), "template.xlsx", max_bytes=2 * 1024 * 1024)
     assert template.title
+
+
+def test_upload_problem_table_shows_markdown_in_the_file_as_typed(evidence_file):
+    # st.table reads cells as Markdown: a value from the file must not become a link or bold.
+    typed = "**bold** [click](https://example.org) _it_"
+    data = (FIXTURES / "bad_for_app.yaml").read_text(encoding="utf-8")
+    at = app(evidence_file)
+    at = upload(at, "md.yaml", data.replace("source: nowhere", f'source: "{typed}"').encode())
+    assert not at.exception
+    sent = at.table[0].value
+    assert md(typed) in set(sent["Value"])
+    assert typed in set(shown(sent)["Value"])

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import BUNDLED
+
+from components import registry, tables
+from components.loaded import Filters, load_path
+from evidence import effects as fx
+from evidence import frames as fr
+
+
+def test_chart_summary_counts_figures_cohorts_sources_and_settings():
+    table = pd.DataFrame(
+        {
+            fr.COHORT: ["a", "a", "b", "c"],
+            fr.SOURCE: ["s1", "s1", "s1", "s2"],
+            fr.SETTING: ["x", "x", "y", "y"],
+        }
+    )
+    assert tables.chart_summary("Response", table, listed_in="the table below") == (
+        "Chart “Response”: 4 figures from 3 cohorts, 2 sources and 2 settings; "
+        "the table below lists every one."
+    )
+
+
+def test_chart_summary_singular_and_without_a_table_to_point_to():
+    table = pd.DataFrame({fr.COHORT: ["a"], fr.SOURCE: ["s1"], fr.SETTING: ["x"]})
+    assert tables.chart_summary("T", table) == (
+        "Chart “T”: 1 figure from 1 cohort, 1 source and 1 setting."
+    )
+
+
+def test_chart_summary_counts_both_arms_of_a_comparison():
+    table = pd.DataFrame(
+        {
+            fr.COHORT: ["rd", "rd"],
+            fr.VERSUS: ["dex", "dex"],
+            fr.SOURCE: ["s1", "s1"],
+            fr.SETTING: ["x", "x"],
+            fx.DIFFERENCE: [10.0, -3.0],
+        }
+    )
+    assert tables.chart_summary("Benefit and harm", table) == (
+        "Chart “Benefit and harm”: 2 outcomes from 2 cohorts, 1 source and 1 setting."
+    )
+
+
+def test_chart_summary_plane_points_are_cohorts():
+    table = pd.DataFrame(
+        {
+            fr.COHORT: ["a", "b"],
+            fr.SOURCE_SHORT: ["Doe 2020", "Roe 2021"],
+            fr.SETTING: ["x", "x"],
+            fr.HARM_VALUE: [10.0, 20.0],
+        }
+    )
+    assert tables.chart_summary("Plane", table) == (
+        "Chart “Plane”: 2 cohorts (one point each) from 2 sources and 1 setting."
+    )
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_path(BUNDLED)
+
+
+@pytest.mark.parametrize("chart", [c for c in registry.CHARTS if c.key != "profile"])
+def test_chart_summary_of_every_bundled_chart_is_one_sentence_with_its_row_count(chart, bundled):
+    for spec in chart.specs(bundled, Filters()):
+        sentence = tables.chart_summary(spec.title, spec.table, listed_in="the table")
+        assert sentence.startswith(f"Chart “{spec.title}”: {len(spec.table)} ")
+        assert sentence.count(".") - spec.title.count(".") == 1
+        assert sentence.endswith("lists every one.")
