@@ -657,6 +657,20 @@ def ratio_forest_figure(
     return fig
 
 
+def _cell_headline(cell: pd.Series, chars: int) -> str:
+    """Write a grid cell's headline: its endpoint, then its value as stated.
+
+    The endpoint takes one line, cut with '…' when longer (the hover has it whole); the
+    value keeps its qualifier ('up to 77%') and wraps if need be.
+    """
+    if not _present(cell[fr.HEADLINE_VALUE]):
+        return ""
+    endpoint = str(cell[fr.HEADLINE_ENDPOINT])
+    if len(endpoint) > chars:
+        endpoint = endpoint[: max(chars - 1, 1)].rstrip() + "…"
+    return f"{esc(endpoint)}<br>{_wrap(str(cell[fr.HEADLINE_VALUE]), chars)}"
+
+
 def coverage_figure(
     frame: pd.DataFrame, *, title: str, subtitle: str | None = None, look: Look = SCREEN
 ) -> go.Figure:
@@ -668,7 +682,11 @@ def coverage_figure(
     x = [esc(s) for s in settings[fr.SETTING_SHORT]]
     y = [esc(r) for r in regimens[fr.REGIMEN_SHORT]]
     lookup = frame.set_index([fr.REGIMEN, fr.SETTING])
-    cell_chars = max(12, int(24 * 12 / look.value * 7 / max(len(x), 1)))
+    # Characters per line of a cell, from the cell's width (the look's fixed or assumed
+    # width). Rows are as tall as the cell with the most lines needs.
+    label_px = max((len(r) for r in y), default=0) * 0.6 * look.tick + 24
+    cell_px = ((look.width or look.assumed_width) - label_px) / max(len(x), 1) - 3
+    cell_chars = max(8, int(cell_px / (0.58 * look.value)))
     z, text, hover = [], [], []
     for regimen, regimen_label in zip(
         regimens[fr.REGIMEN], regimens[fr.REGIMEN_LABEL], strict=True
@@ -683,7 +701,7 @@ def coverage_figure(
             headline = cell[fr.HEADLINE] if _present(cell[fr.HEADLINE]) else ""
             tr.append(
                 f"<b>{count} cohort{'s' if count != 1 else ''}</b><br>"
-                f"{_wrap(str(headline), cell_chars)}"
+                + _cell_headline(cell, cell_chars)
                 if count
                 else "—"
             )
@@ -704,6 +722,8 @@ def coverage_figure(
         z.append(zr)
         text.append(tr)
         hover.append(hr)
+    lines = max((cell.count("<br>") + 1 for row in text for cell in row), default=1)
+    row_px = max(4.4 * look.value, (lines + 0.8) * 1.3 * look.value)
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -726,7 +746,7 @@ def coverage_figure(
         fig,
         title=title,
         subtitle=subtitle,
-        plot_height=round(2 * look.tick) + round(4.4 * look.value * len(y)),
+        plot_height=round(2 * look.tick) + round(row_px * len(y)),
         look=look,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
@@ -954,7 +974,7 @@ def _panel_titles_clear(fig: go.Figure, count: int, look: Look, *, left: bool = 
     for annotation in fig.layout.annotations[:count]:
         annotation.update(font={"size": look.font, "color": INK})
         if left:
-            annotation.update(x=0, xanchor="left")
+            annotation.update(x=0, xanchor="left", align="left")
     room = round(1.8 * look.font)
     fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
 

@@ -40,6 +40,9 @@ class Look:
     label_width: int  # characters per line of a row label or panel title before it wraps
     wrap: int = 55  # characters per line of the subtitle and notes under a chart's title
     width: int | None = None  # a fixed layout width (slides, files); None follows the page
+    # Where the width follows the page, the width to assume when text must be fitted to it
+    # (a grid cell's text): the main column of the wide layout on a laptop.
+    assumed_width: int = 900
     min_height: int = 0
     height: int | None = None  # the most a figure may take (a slide's chart box); None: any
     titled: bool = True  # figures print their own title and filter line (slides: the slide does)
@@ -92,7 +95,7 @@ SCREEN = Look(
 )  # fmt: skip
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,
-    label_width=60, wrap=100, min_height=720,
+    label_width=60, wrap=100, min_height=720, assumed_width=1400,
 )  # fmt: skip
 FILE = Look(
     "file", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,

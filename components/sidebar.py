@@ -96,7 +96,7 @@ _STARTERS = (
     ("Template", _template_bytes, "evidence-template.yaml", "application/x-yaml",
      "download_template", ":material/description:",
      "A small valid evidence file with comments, to start from"),
-    ("Workbook", _template_workbook, "evidence-template.xlsx", XLSX_MIME,
+    ("Template workbook", _template_workbook, "evidence-template.xlsx", XLSX_MIME,
      "download_template_workbook", ":material/table_view:",
      "Template workbook (.xlsx): one sheet per list, drop-downs of the allowed words and ids, "
      "a read-me sheet; upload it back when filled in"),
@@ -138,11 +138,9 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
             icon=":material/download:",
             help="Your workbook in the evidence format, to keep under version control",
         )
-    columns = st.columns(3)
-    for column, (label, data, file_name, mime, key, icon, tip) in zip(
-        columns, _STARTERS, strict=True
-    ):
-        column.download_button(
+    # One per row, the sidebar's width each: side by side, the labels were cut to "T...".
+    for label, data, file_name, mime, key, icon, tip in _STARTERS:
+        st.download_button(
             label,
             data,
             file_name=file_name,
@@ -151,6 +149,7 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
             on_click="ignore",
             icon=icon,
             help=tip,
+            width="stretch",
         )
     st.divider()
 
@@ -195,11 +194,8 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
          "Every figure as PNG, SVG and PDF, the CSV behind each, the effects table, the deck, "
          "the offline page and a README with citations"),
     )  # fmt: skip
-    columns = [*st.columns(2), st.container()]
-    for column, (label, data, name, mime, key, icon, needs, tip) in zip(
-        columns, exports, strict=True
-    ):
-        column.download_button(
+    for label, data, name, mime, key, icon, needs, tip in exports:
+        st.download_button(
             label,
             data,
             file_name=name,
@@ -209,6 +205,7 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
             icon=icon,
             disabled=needs and not available,
             help=tip,
+            width="stretch",
         )
     if not available:
         st.caption(EXPORT_INSTALL)

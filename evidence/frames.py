@@ -91,6 +91,8 @@ COHORTS = "cohorts"
 NUMBERS = "numbers"
 SOURCES = "sources"
 HEADLINE = "headline"
+HEADLINE_ENDPOINT = "headline_endpoint"
+HEADLINE_VALUE = "headline_value"
 HEADLINE_SOURCE = "headline_source"
 HARM_VALUE = "harm_value"
 HARM_TEXT = "harm_text"
@@ -288,6 +290,8 @@ COVERAGE_FRAME = FrameContract(
         COHORTS: "how many cohorts the pair has (0 = no evidence yet)",
         SOURCES: "their sources' short names, comma-joined",
         HEADLINE: "the pair's first response figure ('ORR 61%'), or None",
+        HEADLINE_ENDPOINT: "the headline's endpoint, short ('ORR'), or None",
+        HEADLINE_VALUE: "the headline's value as stated, qualifier kept ('up to 77%'), or None",
         HEADLINE_SOURCE: "the headline's source, or None",
     },
 )
@@ -648,7 +652,7 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
         members.setdefault((c.setting, c.regimen), []).append(c)
     first = response.drop_duplicates([SETTING, REGIMEN])  # sorted: the headline comes first
     headlines = {
-        (str(setting), str(regimen)): (f"{short} {text}", str(source))
+        (str(setting), str(regimen)): (str(short), str(text), str(source))
         for setting, regimen, short, text, source in zip(
             first[SETTING],
             first[REGIMEN],
@@ -662,7 +666,9 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
     for s_order, setting in enumerate(ev.settings):
         for r_order, regimen in enumerate(ev.regimens):
             pair_cohorts = members.get((setting.id, regimen.id), [])
-            headline, headline_source = headlines.get((setting.id, regimen.id), (None, None))
+            short, text, headline_source = headlines.get(
+                (setting.id, regimen.id), (None, None, None)
+            )
             rows.append(
                 {
                     SETTING: setting.id,
@@ -676,7 +682,9 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
                     ROLE: regimen.role,
                     COHORTS: len(pair_cohorts),
                     SOURCES: ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
-                    HEADLINE: headline,
+                    HEADLINE: f"{short} {text}" if short is not None else None,
+                    HEADLINE_ENDPOINT: short,
+                    HEADLINE_VALUE: text,
                     HEADLINE_SOURCE: headline_source,
                 }
             )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
+from conftest import BUNDLED, FIXTURES
 
-from components import charts
+from components import charts, looks
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.loader import load_evidence, parse_evidence
@@ -162,6 +162,31 @@ def test_coverage_figure_counts_and_empty_cells(minimal):
     assert [list(row) for row in heat.z] == [[1, 1, None], [1, None, None]]
     assert heat.text[1][1] == "—"
     assert "No evidence yet" in heat.hovertext[1][1]
+
+
+@pytest.mark.parametrize("look", [looks.SCREEN, looks.PRESENT, looks.FILE, looks.SLIDE])
+def test_coverage_cells_keep_each_value_whole_and_cut_only_the_endpoint(look):
+    # A long endpoint name once ran past its cell and took the value ("up to 77%") with it.
+    frame = fr.coverage_table(load_evidence(BUNDLED))
+    long_name = frame[fr.HEADLINE_ENDPOINT].dropna().map(len).max()
+    fig = charts.coverage_figure(frame, title="Grid", look=look)
+    cells = {
+        (y, x): text
+        for y, row in zip(fig.data[0].y, fig.data[0].text, strict=True)
+        for x, text in zip(fig.data[0].x, row, strict=True)
+    }
+    cut = 0
+    for _, cell in frame[frame[fr.HEADLINE_VALUE].notna()].iterrows():
+        lines = cells[(cell[fr.REGIMEN_SHORT], cell[fr.SETTING_SHORT])].split("<br>")
+        assert " ".join(lines[2:]) == cell[fr.HEADLINE_VALUE]
+        endpoint = cell[fr.HEADLINE_ENDPOINT]
+        assert lines[1] == endpoint or (
+            lines[1].endswith("…") and endpoint.startswith(lines[1][:-1])
+        )
+        cut += lines[1] != endpoint
+        assert len(lines) <= 4
+    assert long_name > 20
+    assert cut  # the bundled grid has a name too long for its cell
 
 
 def test_plane_figure_colour_by_verdict(results):
