@@ -48,11 +48,11 @@ NO_VERDICT_COLOUR = "#767676"
 # reporter not listed here (a new vocabulary word) gets a filled marker.
 STYLE_SUFFIX = {"editorial": "-open", "computed": "-open-dot"}
 STYLE_LEGEND = (
-    ("primary", "Filled: reported by the trial or a secondary source"),
-    ("editorial", "Open: stated only by the editorial"),
-    ("computed", "Open with dot: computed by us"),
+    ("primary", "● filled: reported by the trial or a secondary source"),
+    ("editorial", "○ open: stated only by the editorial"),
+    ("computed", "⊙ open with a dot: computed by us"),
 )
-QUALIFIED_LEGEND = "Dashed: range a qualifier allows ('up to', 'more than', ...)"
+QUALIFIED_LEGEND = "- - dashed: the range a qualifier allows ('up to', 'more than', ...)"
 SMALL_N_NOTE = "† n not reported, or under 30: read with extra caution."
 
 
@@ -185,6 +185,8 @@ def _title_block(
     """
     lines = [_wrap(subtitle, look.wrap)] if subtitle else []
     for text, colour in notes:
+        if not text:
+            continue
         lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
@@ -235,6 +237,9 @@ def _layout(
             "yref": "container",
             "yanchor": "bottom",
             "y": 0.0,
+            # From the figure's left edge, not the plot's: with labels beside the rows the
+            # plot starts halfway across and its legend would stack one entry per row.
+            "xref": "container",
             "xanchor": "left",
             "x": 0,
         },
@@ -258,7 +263,12 @@ def legend_rows(fig: go.Figure, look: Look) -> int:
         for trace in fig.data
         if trace.showlegend is not False and trace.name and trace.legend in (None, "legend")
     ]
-    available = (look.width or LEGEND_WIDTH) - 20
+    # plotly lays a horizontal legend out within the plot's width: with row labels beside
+    # the rows (a slide, a file) that is the figure's width less the longest label.
+    ticks = [str(t) for t in fig.layout.yaxis.ticktext or ()]
+    longest = max((len(line) for t in ticks for line in t.split("<br>")), default=0)
+    label_px = 0.55 * look.tick * longest + 20 if longest else 0
+    available = (look.width or LEGEND_WIDTH) - label_px - 40
     rows, used = 1, 0.0
     for width in widths:
         if used and used + width > available:
@@ -290,29 +300,18 @@ def _legend_regimen(fig: go.Figure, order: int, regimen: str, look: Look) -> Non
     )
 
 
-def _legend_styles(fig: go.Figure, reported: Sequence[str], qualified: bool, look: Look) -> None:
+def marker_key(reported: Sequence[str], qualified: bool) -> str:
+    """One line that says what a marker's fill and a dashed range mean, for those drawn.
+
+    A line of text in the title block, not legend entries: plotly lays a legend out within
+    the plot's width, and on a slide with labels beside the rows these long entries stacked
+    one per row and took the rows of data from the slide.
+    """
     present = {r if r in STYLE_SUFFIX else "primary" for r in reported}
-    for style, text in STYLE_LEGEND:
-        if style in present:
-            legend_entry(
-                fig,
-                text,
-                mode="markers",
-                legendgroup="style",
-                marker={
-                    "symbol": "circle" + STYLE_SUFFIX.get(style, ""),
-                    "color": GREY,
-                    "size": look.marker,
-                },
-            )
+    parts = [text for style, text in STYLE_LEGEND if style in present]
     if qualified:
-        legend_entry(
-            fig,
-            QUALIFIED_LEGEND,
-            mode="lines",
-            legendgroup="style",
-            line={"color": GREY, "dash": "dash", "width": 2},
-        )
+        parts.append(QUALIFIED_LEGEND)
+    return "Markers: " + " · ".join(parts) + "." if parts else ""
 
 
 def criteria_note(frame: pd.DataFrame) -> str | None:
@@ -414,8 +413,7 @@ def forest_figure(
         .itertuples(index=False)
     ):
         _legend_regimen(fig, order, str(regimen), look)
-    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), qualified_any, look)
-    notes = []
+    notes = [(marker_key(frame[fr.REPORTED_BY].tolist(), qualified_any), GREY)]
     for setting_label, sub in frame.groupby(label_column, sort=False):
         warning = criteria_note(sub)
         if warning:
@@ -645,13 +643,13 @@ def ratio_forest_figure(
         tickvals=[tick for tick in RATIO_TICKS if low <= tick <= high],
         ticktext=[f"{tick:g}" for tick in RATIO_TICKS if low <= tick <= high],
     )
-    _legend_styles(fig, frame[fr.REPORTED_BY].tolist(), False, look)
     _layout(
         fig,
         title=title,
         subtitle=subtitle,
         plot_height=round(_panel_height(frame["_label"], look)),
         look=look,
+        notes=[(marker_key(frame[fr.REPORTED_BY].tolist(), False), GREY)],
         legend=True,
     )
     return fig

@@ -129,8 +129,7 @@ def legend_overflow(figure: go.Figure, look: Look) -> float:
     margin is (2.2 + 1.7 x rows) x font + 8). plotly lays a horizontal legend out as: the
     ungrouped entries in a row (a second when they run past half the width), then each group
     with a title as its title over its entries, one a row; what does not fit the margin
-    comes out of the plot. (A forest reserves 3 rows, and its "Marker" group alone can take
-    5: a stopgap until charts.forest_figure reserves what its legend takes.)
+    comes out of the plot.
     """
     flowing = 0.0
     titled: dict[str, int] = {}

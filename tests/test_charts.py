@@ -65,6 +65,24 @@ def test_forest_figure_editorial_only_figures_are_open_markers(results):
     assert symbols[30.0] == "square"  # primary, regimen 1
 
 
+def test_forest_figure_says_what_fills_and_dashes_mean_for_those_drawn(results):
+    shown = percent(results)
+    key = charts.forest_figure(shown, title="t").layout.title.subtitle.text
+    assert "○ open: stated only by the editorial" in key
+    assert "● filled: reported by the trial" in key
+    assert "dashed: the range a qualifier allows" in key
+    assert "computed by us" not in key  # no computed figure in this file
+    primary = shown[shown[fr.REPORTED_BY] == "primary"]
+    primary = primary[primary[fr.QUALIFIER] == "exact"]
+    only = charts.forest_figure(primary, title="t").layout.title.subtitle.text
+    assert "● filled" in only
+    assert "open" not in only
+    assert "dashed" not in only
+    # Only the regimens are legend entries: the key is text that spans the figure.
+    entries = charts.forest_figure(shown, title="t").data
+    assert [t.name for t in entries if t.showlegend is not False and t.name] == ["Z", "SoC"]
+
+
 def test_forest_figure_qualifiers_drawn_as_dashed_ranges(results):
     fig = charts.forest_figure(percent(results), title="t")
     ranges = [t for t in fig.data if t.mode == "lines" and t.line.dash == "dash"]
