@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import ARTIFACTS, BUNDLED, FIXTURES, start_server, stop_server
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from serving import LIVE_CHART
 
 pytestmark = pytest.mark.browser
@@ -31,6 +33,22 @@ def wait_ready(page: Page) -> None:
     )
 
 
+def open_dropdown(page: Page, picker: Locator) -> None:
+    """Open a select's option list, as a user would: scrolled into view, then clicked.
+
+    Playwright scrolls and clicks in one go; a click that lands while the sidebar is still
+    scrolling focuses the widget without opening it, so the list is checked and reopened.
+    """
+    picker.scroll_into_view_if_needed()
+    for _ in range(3):
+        picker.get_by_role("combobox").click()
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.get_by_role("option").first.wait_for(timeout=3_000)
+            return
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("option").first).to_be_visible()
+
+
 def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -51,7 +69,7 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     # Filter by one setting on the Response page; the URL records it.
     sidebar.get_by_role("link", name="Response").click()
     wait_ready(page)
-    sidebar.get_by_test_id("stMultiSelect").first.click()
+    open_dropdown(page, sidebar.get_by_test_id("stMultiSelect").first)
     page.get_by_role("option", name=SETTING_LABEL, exact=True).click()
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"setting="), timeout=30_000)
@@ -151,7 +169,7 @@ def test_compare_page_choices_live_in_the_url(page: Page, app_url: str) -> None:
     wait_ready(page)
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
     main = page.get_by_test_id("stMain")
-    main.get_by_test_id("stSelectbox").first.click()
+    open_dropdown(page, main.get_by_test_id("stSelectbox").first)
     page.get_by_role("option", name=re.compile(r"^MM-015, MPR-R arm vs MM-015, MP then")).click()
     expect(page).to_have_url(re.compile(r"comparison="), timeout=30_000)
     wait_ready(page)
