@@ -46,9 +46,10 @@ def grown(data: dict[str, Any], factor: int) -> dict[str, Any]:
         for source in data.get("sources", []):
             out["sources"].append({**source, "id": source["id"] + suffix})
         for cohort in data.get("cohorts", []):
-            out["cohorts"].append(
-                {**cohort, "id": cohort["id"] + suffix, "source": cohort["source"] + suffix}
-            )
+            moved = {**cohort, "id": cohort["id"] + suffix, "source": cohort["source"] + suffix}
+            if cohort.get("subgroup_of") is not None:
+                moved["subgroup_of"] = cohort["subgroup_of"] + suffix
+            out["cohorts"].append(moved)
         for kind in ("results", "comparisons", "findings"):
             for item in data.get(kind, []):
                 moved = {**item, "cohort": item["cohort"] + suffix}
