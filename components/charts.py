@@ -376,15 +376,8 @@ def forest_figure(
         _wrap(str(t), look.label_width).count("<br>") for t in settings[fr.SETTING_LABEL]
     )
     gap = round((3.6 + 1.3 * title_lines) * look.font)
-    plot_height = round(sum(heights)) + gap * (len(settings) - 1)
-    fig = make_subplots(
-        rows=len(settings),
-        cols=1,
-        row_heights=[h / sum(heights) for h in heights],
-        vertical_spacing=gap / plot_height if len(settings) > 1 else 0.0,
-        subplot_titles=[
-            _wrap(str(label), look.label_width) for label in settings[fr.SETTING_LABEL]
-        ],
+    fig, plot_height = _stacked(
+        heights, gap, [_wrap(str(label), look.label_width) for label in settings[fr.SETTING_LABEL]]
     )
     low_end = x_range[0] if x_range else 0.0
     high_end = x_range[1] if x_range else float(frame[fr.VALUE].max()) * 1.15
@@ -431,6 +424,25 @@ def forest_figure(
     fig.update_layout(margin={"r": round(4 * look.value)})  # room for a value at 100%
     _panel_titles_clear(fig, len(settings), look)
     return fig
+
+
+def _stacked(
+    heights: Sequence[float], gap: int, titles: Sequence[str], *, shared_xaxes: bool = False
+) -> tuple[go.Figure, int]:
+    """Panels one above another, each as tall as it needs, ``gap`` pixels apart.
+
+    Returns the figure and the plot height the panels and gaps take together.
+    """
+    plot_height = round(sum(heights)) + gap * (len(heights) - 1)
+    fig = make_subplots(
+        rows=len(heights),
+        cols=1,
+        row_heights=[h / sum(heights) for h in heights],
+        vertical_spacing=gap / plot_height if len(heights) > 1 else 0.0,
+        subplot_titles=list(titles),
+        shared_xaxes=shared_xaxes,
+    )
+    return fig, plot_height
 
 
 def _panel_height(labels: pd.Series, look: Look) -> float:
@@ -885,15 +897,7 @@ def benefit_harm_figure(
     gap = round(3.2 * look.font)
     wrapped = frame[fx.ENDPOINT_LABEL].map(lambda t: _wrap(str(t), look.label_width))
     heights = [_panel_height(wrapped[frame["side"] == s], look) for s in sides]
-    plot_height = round(sum(heights)) + gap * (len(sides) - 1)
-    fig = make_subplots(
-        rows=len(sides),
-        cols=1,
-        row_heights=[h / sum(heights) for h in heights],
-        vertical_spacing=gap / plot_height if len(sides) > 1 else 0.0,
-        subplot_titles=[titles[s] for s in sides],
-        shared_xaxes=True,
-    )
+    fig, plot_height = _stacked(heights, gap, [titles[s] for s in sides], shared_xaxes=True)
     bounds = pd.concat([frame[fx.DIFFERENCE_LOW], frame[fx.DIFFERENCE_HIGH], frame[fx.DIFFERENCE]])
     span = max(10.0, float(bounds.abs().max()) * 1.15) if bounds.notna().any() else 10.0
     shown: set[bool] = set()

@@ -117,6 +117,35 @@ class Part:
     filename: str = ""
 
 
+def part_specs(
+    parts: list[Part],
+    *,
+    key: str,
+    title: str,
+    filename: str,
+    columns: Mapping[str, str],
+    notes: str,
+) -> list[ChartSpec]:
+    """One spec per part of a chart: its key, title and filename extended by the part's.
+
+    ``notes`` opens the speaker notes ("response rates:"); the part's title goes before its
+    colon.
+    """
+    lead, _, rest = notes.partition(":")
+    return [
+        ChartSpec(
+            key=key + part.key,
+            title=title + part.title,
+            figure=part.figure,
+            table=part.rows,
+            columns=columns,
+            filename=filename + part.filename,
+            speaker_notes=speaker_notes(f"{lead}{part.title}:{rest}", part.rows),
+        )
+        for part in parts
+    ]
+
+
 def fits(figure: go.Figure, look: Look) -> bool:
     """Whether a figure fits the height its look allows (any, when the look sets none)."""
     return look.height is None or int(figure.layout.height or 0) <= look.height
@@ -424,18 +453,14 @@ def forest_specs(
         subtitle=_subtitle(loaded, filters, look),
         look=look,
     )
-    return [
-        ChartSpec(
-            key=key + part.key,
-            title=title + part.title,
-            figure=part.figure,
-            table=part.rows,
-            columns=tables.RESULT_DISPLAY,
-            filename=slug(title) + part.filename,
-            speaker_notes=speaker_notes(f"{title.lower()}{part.title}:", part.rows),
-        )
-        for part in fitting_parts(table, draw, look, split=split)
-    ]
+    return part_specs(
+        fitting_parts(table, draw, look, split=split),
+        key=key,
+        title=title,
+        filename=slug(title),
+        columns=tables.RESULT_DISPLAY,
+        notes=f"{title.lower()}:",
+    )
 
 
 def time_to_event_specs(
@@ -471,18 +496,14 @@ def time_to_event_specs(
             subtitle=_subtitle(loaded, filters, look),
             look=look,
         )
-        specs += [
-            ChartSpec(
-                key=f"{key}_{unit}{part.key}",
-                title=unit_title + part.title,
-                figure=part.figure,
-                table=part.rows,
-                columns=tables.RESULT_DISPLAY,
-                filename=f"{slug(title)}-{slug(unit)}{part.filename}",
-                speaker_notes=speaker_notes(f"{unit_title.lower()}{part.title}:", part.rows),
-            )
-            for part in fitting_parts(table, draw, look, split=split)
-        ]
+        specs += part_specs(
+            fitting_parts(table, draw, look, split=split),
+            key=f"{key}_{unit}",
+            title=unit_title,
+            filename=f"{slug(title)}-{slug(unit)}",
+            columns=tables.RESULT_DISPLAY,
+            notes=f"{unit_title.lower()}:",
+        )
     return specs
 
 
@@ -511,20 +532,14 @@ def ratio_specs(
         subtitle=_subtitle(loaded, filters, look),
         look=look,
     )
-    return [
-        ChartSpec(
-            key=key + part.key,
-            title=title + part.title,
-            figure=part.figure,
-            table=part.rows,
-            columns=tables.COMPARISON_DISPLAY,
-            filename=slug(title) + part.filename,
-            speaker_notes=speaker_notes(
-                "within-trial ratios (left of 1 favours the first arm):", part.rows
-            ),
-        )
-        for part in fitting_parts(comparisons, draw, look, split=split, per=None)
-    ]
+    return part_specs(
+        fitting_parts(comparisons, draw, look, split=split, per=None),
+        key=key,
+        title=title,
+        filename=slug(title),
+        columns=tables.COMPARISON_DISPLAY,
+        notes="within-trial ratios (left of 1 favours the first arm):",
+    )
 
 
 def plane_specs(
