@@ -86,6 +86,12 @@ class Chart:
         return [replace(spec, chart=self.key) for spec in built]
 
 
+def _forest(key: str, page: str, title: str, category: str, **params: str) -> Chart:
+    """A forest of one category's percent results, cut into slides when tall."""
+    params = {"category": category, **params}
+    return Chart(key, page, title, specs.forest_specs, params, splits=True)
+
+
 CHARTS = (
     Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs, splits=True),
     Chart(
@@ -113,37 +119,26 @@ CHARTS = (
         deck=False,
         exports=False,
     ),
-    Chart(
-        "response_forest",
-        "response",
-        "Response rates by setting and regimen",
-        specs.forest_specs,
-        {"category": "response"},
-        splits=True,
-    ),
-    Chart(
+    _forest("response_forest", "response", "Response rates by setting and regimen", "response"),
+    _forest(
         "safety_forest",
         "safety",
         "Toxicity by setting and regimen",
-        specs.forest_specs,
-        {"category": "toxicity", "x_title": "Patients with the event (%)"},
-        splits=True,
+        "toxicity",
+        x_title="Patients with the event (%)",
     ),
-    Chart(
+    _forest(
         "dose_forest",
         "dose_modifications",
         "Dose reductions, interruptions and stops",
-        specs.forest_specs,
-        {"category": "dose_modification"},
-        splits=True,
+        "dose_modification",
     ),
-    Chart(
+    _forest(
         "qol_forest",
         "quality_of_life",
         "Quality-of-life figures",
-        specs.forest_specs,
-        {"category": "quality_of_life", "x_title": "Value"},
-        splits=True,
+        "quality_of_life",
+        x_title="Value",
     ),
     Chart(
         "tte",

@@ -263,15 +263,22 @@ def test_refused_upload_problem_table(tab: Page) -> None:
         wait_drawn(tab)
 
 
-def test_presentation_view(tab: Page, app_url: str) -> None:
+@contextlib.contextmanager
+def presentation(tab: Page, app_url: str) -> Iterator[None]:
+    """The presentation view, drawn; the usual page again afterwards for the next test."""
     tab.goto(app_url + "?mode=present")
     try:
         expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
         wait_drawn(tab)
-        assert_no_blocking(run_axe(tab, "presentation"))
+        yield
     finally:
         tab.goto(app_url)
         wait_drawn(tab)
+
+
+def test_presentation_view(tab: Page, app_url: str) -> None:
+    with presentation(tab, app_url):
+        assert_no_blocking(run_axe(tab, "presentation"))
 
 
 def tab_walk(page: Page, limit: int = 300) -> tuple[list[str], list[tuple[int, str]]]:
@@ -335,10 +342,7 @@ def test_keyboard_reaches_every_control_of_a_page_and_no_chart_traps_it(tab: Pag
 
 
 def test_keyboard_drives_the_presentation_view(tab: Page, app_url: str) -> None:
-    tab.goto(app_url + "?mode=present")
-    try:
-        expect(tab.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
-        wait_drawn(tab)
+    with presentation(tab, app_url):
         _, stops = tab_walk(tab)
         reached(stops, "Next", "Exit", "Download plot as a PNG")
         tab.get_by_role("button", name="Next").focus()
@@ -346,6 +350,3 @@ def test_keyboard_drives_the_presentation_view(tab: Page, app_url: str) -> None:
         expect(tab).to_have_url(re.compile(r"slide=2"), timeout=30_000)
         wait_drawn(tab)
         expect(tab.get_by_role("button", name="Previous")).to_be_enabled()
-    finally:
-        tab.goto(app_url)
-        wait_drawn(tab)
