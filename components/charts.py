@@ -43,7 +43,7 @@ PALETTE = (
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
 NO_VERDICT = "none"
 NO_VERDICT_LABEL = "No verdict"
-NO_VERDICT_COLOUR = "#767676"
+NO_VERDICT_COLOUR = vocabulary.FALLBACK_COLOUR
 # Who reported a figure shows in its marker: open for the editorial's, dotted for ours; a
 # reporter not listed here (a new vocabulary word) gets a filled marker.
 STYLE_SUFFIX = {"editorial": "-open", "computed": "-open-dot"}
@@ -1043,7 +1043,7 @@ def pictograph_figure(
                 )
                 legend = f"{'Better' if good[kind] else 'Worse'} with {esc(regimen)}"
             else:
-                colour = "#767676"  # grey, filled for "either way", open for "neither"
+                colour = NO_VERDICT_COLOUR  # grey: filled for "either way", open for "neither"
                 what = "have it either way" if kind == "both" else "have it with neither"
                 legend = what.capitalize()
             fig.add_trace(

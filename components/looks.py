@@ -128,13 +128,12 @@ SLIDE_PNG_SCALE = 2.0  # PNG pixels per layout pixel: 1804 px wide, about 144 dp
 # after its minimum (charts._panel_titles_clear), so a figure never outgrows the box
 # unless it has more rows than fit, and those the deck's specs split across slides.
 # The figure's own title is not drawn (titled=False): the slide's title says it. ``title``
-# is kept small (14, not a title size) because charts._title_block still reserves 1.4 x
-# title for an empty title. label_width is wider than the file's: on a 902 px slide a row
-# label of 64 characters at 14 px takes about half the width and seldom wraps; a note line
-# of 110 characters at 14 px (about 850 px) spans the box.
+# is kept small (14): it sets the band plotly keeps for the blank title. label_width is
+# wider than the file's: on a 902 px slide a row label of 64 characters at 14 px takes
+# about half the width and seldom wraps; a note line of 110 characters at 14 px (about
+# 850 px) spans the box.
 SLIDE = Look(
     "slide", font=16, title=14, subtitle=14, tick=14, value=14, marker=14, row_height=28,
     label_width=64, wrap=110, width=CHART_BOX_PT[2], min_height=CHART_BOX_PT[3] - round(1.8 * 16),
     height=CHART_BOX_PT[3], titled=False,
 )  # fmt: skip
-LOOKS = (SCREEN, PRESENT, FILE, SLIDE)

@@ -319,16 +319,6 @@ PLANE_FRAME = FrameContract(
         BENEFIT_CRITERIA: "the benefit endpoint's criteria, or None",
     },
 )
-CONTRACTS = (
-    COHORT_FRAME,
-    RESULT_FRAME,
-    COMPARISON_FRAME,
-    FINDING_FRAME,
-    VERDICT_FRAME,
-    SOURCE_FRAME,
-    COVERAGE_FRAME,
-    PLANE_FRAME,
-)
 
 
 def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float]:

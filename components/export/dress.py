@@ -15,7 +15,6 @@ from components.looks import FONT, GREY
 from components.specs import ChartSpec
 
 FOOTER_FONT = 12
-FOOTER_LINE = 17  # px per footer line at FOOTER_FONT
 FOOTER_PAD = 10
 FOOTER_WRAP = 180  # characters per footer line: about 1060 of the 1260 px of a file figure
 FOOTER_LEGEND = "legend2"
