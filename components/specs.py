@@ -151,56 +151,12 @@ def fits(figure: go.Figure, look: Look) -> bool:
     return look.height is None or int(figure.layout.height or 0) <= look.height
 
 
-def legend_overflow(figure: go.Figure, look: Look) -> float:
-    """Pixels a figure's legend needs beyond the room its builder left under the plot.
-
-    Builders reserve ``legend_rows`` rows of 1.7 x font under the axis title (the bottom
-    margin is (2.2 + 1.7 x rows) x font + 8). plotly lays a horizontal legend out as: the
-    ungrouped entries in a row (a second when they run past half the width), then each group
-    with a title as its title over its entries, one a row; what does not fit the margin
-    comes out of the plot.
-    """
-    flowing = 0.0
-    titled: dict[str, int] = {}
-    for trace in figure.data:
-        if trace.showlegend is False or trace.legend not in (None, "legend"):
-            continue
-        group = trace.legendgroup or ""
-        if group in titled or (trace.legendgrouptitle and trace.legendgrouptitle.text):
-            titled[group] = titled.get(group, 1) + 1
-        else:
-            flowing += 40 + 0.55 * look.font * len(str(trace.name or ""))
-    width = int(figure.layout.width or 1000)
-    rows = math.ceil(flowing / (width / 2)) + sum(titled.values())
-    pitch = 1.7 * look.font
-    margin = figure.layout.margin.b
-    reserved = round(((margin if margin is not None else 0) - 8) / pitch - 2.2 / 1.7)
-    return max(0, rows - max(reserved, 0)) * pitch
-
-
 def label_lines(rows: pd.DataFrame, look: Look) -> list[int]:
     """The lines each row's label takes in a forest drawn in ``look``."""
     return [
         charts.row_label(row, width=look.label_width).count("<br>") + 1
         for _, row in rows.iterrows()
     ]
-
-
-def forest_fits(rows: pd.DataFrame, figure: go.Figure, look: Look) -> bool:
-    """Whether a forest of ``rows`` fits its look, every row readable.
-
-    No taller than the look allows, and its plot gives each line of its row labels the
-    look's row height once its legend has what it needs, so that value labels stay clear of
-    the rows above them.
-    """
-    if not fits(figure, look):
-        return False
-    if look.height is None:
-        return True
-    layout = figure.layout
-    plot = int(layout.height) - (layout.margin.t or 0) - (layout.margin.b or 0)
-    needed = look.row_height * (sum(label_lines(rows, look)) + rows[fr.SETTING].nunique())
-    return plot - legend_overflow(figure, look) >= needed
 
 
 def fitting_parts(
@@ -221,9 +177,6 @@ def fitting_parts(
     (the last resort is one row) is kept, and shows smaller.
     """
 
-    def ok(figure: go.Figure, part: pd.DataFrame) -> bool:
-        return fits(figure, look) if per is None else forest_fits(part, figure, look)
-
     def too_tall(part: pd.DataFrame) -> bool:  # its rows alone outgrow the look: skip a draw
         return per is not None and look.row_height * sum(label_lines(part, look)) > (
             look.height or math.inf
@@ -231,14 +184,14 @@ def fitting_parts(
 
     if not split or not too_tall(rows):
         whole = draw(rows)
-        if not split or ok(whole, rows):
+        if not split or fits(whole, look):
             return [Part(rows, whole)]
     parts = []
     for setting, sub in rows.sort_values(fr.SETTING_ORDER, kind="stable").groupby(
         fr.SETTING, sort=False
     ):
         figure = draw(sub)
-        if per is None or ok(figure, sub):
+        if per is None or fits(figure, look):
             pieces = [(sub, figure)]
         else:
             pieces = _pieces(sub, figure, draw, look, per)
@@ -271,7 +224,7 @@ def _pieces(
     is ``row_height`` per line of its row labels plus one, under a title block, a legend and
     an axis that do not grow with the rows; their height is what the setting's own figure
     (``figure``, too tall) has beyond its rows, less the note lines (a criteria warning) a
-    part may not need. Each group is then checked by drawing it (forest_fits), and a group
+    part may not need. Each group is then checked by drawing it (fits), and a group
     that does not fit is grouped again with half its lines for a budget.
     """
     lines = label_lines(sub, look)
@@ -293,7 +246,7 @@ def _fitted_groups(
         part = group.drop(columns="_lines")
         drawn = draw(part)
         size = int(group["_lines"].sum())
-        if len(group) == 1 or forest_fits(part, drawn, look):
+        if len(group) == 1 or fits(drawn, look):
             out.append((part, drawn))
         else:
             out += _fitted_groups(group, draw, look, per, math.ceil(size / 2))
