@@ -205,12 +205,11 @@ def render_spec(
     caption += spec.note
     if caption:
         st.caption(md(caption.strip()))
-    shown = spec.display_table()
-    _render_downloads(spec, shown, loaded, filters, chart=chart, choices=choices)
+    _render_downloads(spec, loaded, filters, chart=chart, choices=choices)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
         if data.open:  # built only when opened: the grid is the heaviest part of a page
-            grid(shown, alt=f"Data behind the chart {spec.title}")
+            grid(spec.display_table(), alt=f"Data behind the chart {spec.title}")
 
 
 def _image(
@@ -226,9 +225,12 @@ def _image(
     return files.spec_image(loaded, filters, fmt, chart=chart, spec=spec, choices=choices)
 
 
+def _csv(spec: ChartSpec) -> bytes:
+    return spec.display_table().to_csv(index=False).encode("utf-8")
+
+
 def _render_downloads(
     spec: ChartSpec,
-    shown: pd.DataFrame,
     loaded: LoadedEvidence,
     filters: Filters,
     *,
@@ -243,7 +245,7 @@ def _render_downloads(
     columns = st.columns(6)
     columns[0].download_button(
         "CSV",
-        shown.to_csv(index=False).encode("utf-8"),
+        functools.partial(_csv, spec),  # built on click, like the images
         file_name=f"{spec.filename}.csv",
         mime="text/csv",
         key=f"{spec.key}_csv",

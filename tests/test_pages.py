@@ -256,6 +256,25 @@ def test_chart_offers_server_side_image_downloads(evidence_file):
     assert {"download_deck", "download_zip", "response_forest_csv"} <= keys
 
 
+def test_chart_csv_is_built_on_click_and_holds_the_rows_of_its_data_table(evidence_file):
+    import io
+
+    import pandas as pd
+
+    from components import panels, registry
+    from components.loaded import Filters, load_path
+
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    assert "response_forest_csv" in {b.key for b in at.get("download_button")}
+    spec = registry.chart("response_forest").specs(
+        load_path(FIXTURES / "valid_minimal.yaml"), Filters()
+    )[0]
+    csv = pd.read_csv(io.BytesIO(panels._csv(spec)))
+    assert list(csv.columns) == list(spec.display_table().columns)
+    assert len(csv) == len(spec.table) > 0
+
+
 def test_sources_page_shows_figures_of_chosen_source(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/sources.py")
