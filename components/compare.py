@@ -146,7 +146,11 @@ def ratio_text(row: pd.Series) -> str:
     """``RR 3.07 (2.23 to 4.22)`` or a reported ``HR 0.66 (0.45 to 0.96)``."""
     if not _present(row[fx.RATIO]):
         return ""
-    measure = "".join(w[0] for w in str(row[fx.MEASURE]).split("_")).upper()
+    # The word's own mark (HR, RR); a word declared without one: its initials.
+    measure = (
+        vocabulary.MEASURE.mark(row[fx.MEASURE])
+        or "".join(w[0] for w in str(row[fx.MEASURE]).split("_")).upper()
+    )
     text = f"{measure} {fr.format_number(float(row[fx.RATIO]))}"
     if _present(row[fx.RATIO_LOW]):
         text += (

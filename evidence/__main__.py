@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from evidence import effects as fx
+from evidence import vocabulary
 from evidence.loader import EvidenceError, load_evidence
 from evidence.models import Evidence, count_ids, json_schema
 from evidence.workbook import WORKBOOK_SUFFIXES, load_evidence_file, write_workbook
@@ -103,14 +104,6 @@ def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-_MEASURE_ABBREVIATION = {
-    "risk_ratio": "RR",
-    "hazard_ratio": "HR",
-    "odds_ratio": "OR",
-    "difference": "diff",
-}
-
-
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -128,7 +121,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         value = row[column]
         return "" if _missing(value) else f"{float(value):.{digits}f}{suffix}"
 
-    measure = _MEASURE_ABBREVIATION.get(str(row[fx.MEASURE]), str(row[fx.MEASURE]))
+    measure = vocabulary.MEASURE.mark(row[fx.MEASURE]) or str(row[fx.MEASURE])
     difference = ""
     if not _missing(row[fx.DIFFERENCE]):
         sign = f"{float(row[fx.DIFFERENCE]):+.1f}"

@@ -189,9 +189,10 @@ REPORTED_BY = _vocabulary(
 )  # fmt: skip
 RATIO = frozenset({"ratio"})
 MEASURE = _vocabulary(
-    "measure", "Measure", hazard_ratio=Word("Hazard ratio", flags=RATIO),
-    odds_ratio=Word("Odds ratio", flags=RATIO), risk_ratio=Word("Risk ratio", flags=RATIO),
-    difference="Difference",
+    "measure", "Measure", hazard_ratio=Word("Hazard ratio", mark="HR", flags=RATIO),
+    odds_ratio=Word("Odds ratio", mark="OR", flags=RATIO),
+    risk_ratio=Word("Risk ratio", mark="RR", flags=RATIO),
+    difference=Word("Difference", mark="diff"),
 )  # fmt: skip
 DIRECTION = _vocabulary(
     "direction", "Direction", better=Word("Better", mark="↑"), worse=Word("Worse", mark="↓"),
