@@ -78,22 +78,13 @@ def marker_symbol(order: int, reported_by: str) -> str:
     return regimen_symbol(order) + STYLE_SUFFIX.get(reported_by, "")
 
 
-def _present(value: object) -> bool:
-    """Whether a cell holds a value: not None, NaN or pandas' NA."""
-    return (
-        value is not None
-        and value is not pd.NA
-        and not (isinstance(value, float) and math.isnan(value))
-    )
-
-
 def _fmt(value: float) -> str:
     return fr.format_number(value)
 
 
 def n_text(n: object) -> str:
     """``n = 177`` or ``n not reported``."""
-    return f"n = {int(str(n))}" if _present(n) else "n not reported"
+    return f"n = {int(str(n))}" if fr.present(n) else "n not reported"
 
 
 def verdict_label(word: str) -> str:
@@ -125,19 +116,19 @@ def result_hover(row: pd.Series) -> str:
         esc(n_text(row[fr.N])) + (" · small cohort" if _is_small(row) else ""),
         _ci_text(row),
         f"Source: {esc(row[fr.SOURCE_SHORT])}"
-        + (f", {esc(row[fr.LOCATOR])}" if _present(row[fr.LOCATOR]) else ""),
+        + (f", {esc(row[fr.LOCATOR])}" if fr.present(row[fr.LOCATOR]) else ""),
         f"Reported by {esc(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}",
     ]
-    if _present(row[fr.CRITERIA]):
+    if fr.present(row[fr.CRITERIA]):
         lines.append(f"Criteria: {esc(row[fr.CRITERIA])}")
-    if _present(row[fr.NOTE]):
+    if fr.present(row[fr.NOTE]):
         lines.append(f"Note: {_wrap(str(row[fr.NOTE]))}")
     return "<br>".join(lines)
 
 
 def _is_small(row: pd.Series) -> bool:
     n = row[fr.N]
-    return bool(_present(n) and int(n) < fr.SMALL_N_THRESHOLD)
+    return bool(fr.present(n) and int(n) < fr.SMALL_N_THRESHOLD)
 
 
 def _wrap(text: str, width: int = 70) -> str:
@@ -154,7 +145,7 @@ def row_label(
     endpoint.
     """
     n = row[fr.N]
-    if not _present(n):
+    if not fr.present(n):
         tag = " (n n.r.)†"
     elif int(n) < fr.SMALL_N_THRESHOLD:
         tag = f" (n={int(n)})†"
@@ -587,7 +578,7 @@ def comparison_hover(row: pd.Series) -> str:
     """Hover text for a reported comparison: arms, measure, CI, p, source, who reported it."""
     ci = (
         f"95% CI {_fmt(row[fr.CI_LOW])}–{_fmt(row[fr.CI_HIGH])}, as reported"
-        if _present(row[fr.CI_LOW])
+        if fr.present(row[fr.CI_LOW])
         else "95% CI not reported"
     )
     lines = [
@@ -595,12 +586,12 @@ def comparison_hover(row: pd.Series) -> str:
         f"{esc(row[fr.ENDPOINT_LABEL])}: {esc(vocabulary.MEASURE.phrase(row[fr.MEASURE]))} "
         f"<b>{_fmt(row[fr.VALUE])}</b>",
         ci,
-        f"p {esc(row[fr.P])}" if _present(row[fr.P]) else "p not reported",
+        f"p {esc(row[fr.P])}" if fr.present(row[fr.P]) else "p not reported",
         f"Source: {esc(row[fr.SOURCE_SHORT])}"
-        + (f", {esc(row[fr.LOCATOR])}" if _present(row[fr.LOCATOR]) else ""),
+        + (f", {esc(row[fr.LOCATOR])}" if fr.present(row[fr.LOCATOR]) else ""),
         f"Reported by {esc(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}",
     ]
-    if _present(row[fr.NOTE]):
+    if fr.present(row[fr.NOTE]):
         lines.append(f"Note: {_wrap(str(row[fr.NOTE]))}")
     return "<br>".join(lines)
 
@@ -636,7 +627,7 @@ def ratio_forest_figure(
         fig.add_trace(_points(group, order, look, hover), row=1, col=1)
         _legend_regimen(fig, order, str(group[fr.REGIMEN_SHORT].iloc[0]), look)
     texts = [
-        _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if _present(row[fr.P]) else "")
+        _fmt(row[fr.VALUE]) + (f", p {esc(row[fr.P])}" if fr.present(row[fr.P]) else "")
         for _, row in frame.iterrows()
     ]
     fig.add_trace(_values(frame, texts, look), row=1, col=1)
@@ -673,7 +664,7 @@ def _cell_headline(cell: pd.Series, chars: int) -> str:
     The endpoint takes one line, cut with '…' when longer (the hover has it whole); the
     value keeps its qualifier ('up to 77%') and wraps if need be.
     """
-    if not _present(cell[fr.HEADLINE_VALUE]):
+    if not fr.present(cell[fr.HEADLINE_VALUE]):
         return ""
     endpoint = str(cell[fr.HEADLINE_ENDPOINT])
     if len(endpoint) > chars:
@@ -708,7 +699,7 @@ def coverage_figure(
             cell = lookup.loc[(regimen, setting)]
             count = int(cell[fr.COHORTS])
             zr.append(count if count else None)
-            headline = cell[fr.HEADLINE] if _present(cell[fr.HEADLINE]) else ""
+            headline = cell[fr.HEADLINE] if fr.present(cell[fr.HEADLINE]) else ""
             tr.append(
                 f"<b>{count} cohort{'s' if count != 1 else ''}</b><br>"
                 + _cell_headline(cell, cell_chars)
@@ -808,7 +799,7 @@ def plane_figure(
         colour = verdict_colour(word)
         sizes = [
             look.marker * 1.3
-            if not _present(n)
+            if not fr.present(n)
             else look.marker * (1.1 + 0.27 * math.sqrt(float(n)) ** 0.9)
             for n in group[fr.N]
         ]
@@ -989,14 +980,14 @@ def _benefit_harm_hover(row: pd.Series) -> str:
         f"Difference {row[fx.DIFFERENCE]:+.1f} per 100"
         + (
             f" (95% CI {row[fx.DIFFERENCE_LOW]:+.1f} to {row[fx.DIFFERENCE_HIGH]:+.1f})"
-            if _present(row[fx.DIFFERENCE_LOW])
+            if fr.present(row[fx.DIFFERENCE_LOW])
             else " (no CI: n not reported)"
         ),
         f"Source: {esc(row[fx.SOURCE_SHORT])}"
-        + (f", {esc(row[fx.LOCATOR])}" if _present(row[fx.LOCATOR]) else ""),
+        + (f", {esc(row[fx.LOCATOR])}" if fr.present(row[fx.LOCATOR]) else ""),
         "Computed by us (Newcombe 95% CI)",
     ]
-    if _present(row[fx.WHY]) and row[fx.WHY]:
+    if fr.present(row[fx.WHY]) and row[fx.WHY]:
         lines.append(_wrap(str(row[fx.WHY])))
     return "<br>".join(lines)
 

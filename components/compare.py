@@ -108,12 +108,8 @@ def _num(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _present(value: object) -> bool:
-    return bool(pd.notna(value))  # type: ignore[call-overload]
-
-
 def _count(events: object, n: object, back_calculated: bool) -> str:
-    if not (_present(events) and _present(n)):
+    if not (fr.present(events) and fr.present(n)):
         return ""
     mark = "≈" if back_calculated else ""
     return f" ({mark}{int(str(events))}/{int(str(n))})"
@@ -131,10 +127,10 @@ def more_or_fewer(difference: float) -> str:
 
 def difference_text(row: pd.Series) -> str:
     """Per 100 patients, with its CI: ``41.1 more (31.3 more to 49.8 more)``."""
-    if not _present(row[fx.DIFFERENCE]):
+    if not fr.present(row[fx.DIFFERENCE]):
         return ""
     text = more_or_fewer(float(row[fx.DIFFERENCE]))
-    if _present(row[fx.DIFFERENCE_LOW]):
+    if fr.present(row[fx.DIFFERENCE_LOW]):
         low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
         text += f" ({more_or_fewer(low)} to {more_or_fewer(high)})"
     else:
@@ -144,7 +140,7 @@ def difference_text(row: pd.Series) -> str:
 
 def ratio_text(row: pd.Series) -> str:
     """``RR 3.07 (2.23 to 4.22)`` or a reported ``HR 0.66 (0.45 to 0.96)``."""
-    if not _present(row[fx.RATIO]):
+    if not fr.present(row[fx.RATIO]):
         return ""
     # The word's own mark (HR, RR); a word declared without one: its initials.
     measure = (
@@ -152,25 +148,25 @@ def ratio_text(row: pd.Series) -> str:
         or "".join(w[0] for w in str(row[fx.MEASURE]).split("_")).upper()
     )
     text = f"{measure} {fr.format_number(float(row[fx.RATIO]))}"
-    if _present(row[fx.RATIO_LOW]):
+    if fr.present(row[fx.RATIO_LOW]):
         text += (
             f" ({fr.format_number(float(row[fx.RATIO_LOW]))} to "
             f"{fr.format_number(float(row[fx.RATIO_HIGH]))})"
         )
-    if _present(row[fx.P]):
+    if fr.present(row[fx.P]):
         text += f", p {row[fx.P]}"
     return text
 
 
 def nnt_text(row: pd.Series) -> str:
     """``NNTB 3 (3 to 4)``, rounded up; when the difference's CI spans 0, Altman's form."""
-    if not _present(row[fx.NNT]) or not _present(row[fx.NNT_KIND]) or not row[fx.NNT_KIND]:
+    if not fr.present(row[fx.NNT]) or not fr.present(row[fx.NNT_KIND]) or not row[fx.NNT_KIND]:
         return ""
     kind = "NNTB" if row[fx.NNT_KIND] == fx.NNT_BENEFIT else "NNTH"
     text = f"{kind} {math.ceil(float(row[fx.NNT]))}"
-    if _present(row[fx.NNT_LOW]):
+    if fr.present(row[fx.NNT_LOW]):
         text += f" ({math.ceil(float(row[fx.NNT_LOW]))} to {math.ceil(float(row[fx.NNT_HIGH]))})"
-    elif _present(row[fx.DIFFERENCE_LOW]):
+    elif fr.present(row[fx.DIFFERENCE_LOW]):
         low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
         better_higher = row[fx.BETTER] == "higher"
         low_kind = "NNTB" if (low > 0) == better_higher else "NNTH"
@@ -199,12 +195,12 @@ SOF_COLUMNS = [
 
 
 def _reporters(*words: object) -> str:
-    return ", ".join(dict.fromkeys(vocabulary.REPORTED_BY.label(w) for w in words if _present(w)))
+    return ", ".join(dict.fromkeys(vocabulary.REPORTED_BY.label(w) for w in words if fr.present(w)))
 
 
 def _participants(row: pd.Series) -> str:
     n, vn = row[fx.N], row[fx.VERSUS_N]
-    if _present(n) and _present(vn):
+    if fr.present(n) and fr.present(vn):
         return f"{int(str(n))} vs {int(str(vn))}"
     return "n not reported"
 
@@ -264,7 +260,7 @@ def _sof_row(row: pd.Series) -> dict[str, str]:
             float(row[fx.VALUE]), str(row[fx.QUALIFIER]), row[fx.EVENTS], row[fx.N], back
         ),
         "Difference per 100 (95% CI)": (difference_text(row) + computed).strip()
-        if _present(row[fx.DIFFERENCE])
+        if fr.present(row[fx.DIFFERENCE])
         else "not computed: " + str(row[fx.WHY]).split(". ")[0],
         "Relative effect (95% CI)": (ratio_text(row) + computed) if ratio_text(row) else "",
         "NNT (95% CI)": (nnt_text(row) + computed) if nnt_text(row) else "",
@@ -272,7 +268,9 @@ def _sof_row(row: pd.Series) -> dict[str, str]:
         "Design": _design(row),
         "Reported by": _reporters(row[fx.VERSUS_REPORTED_BY], row[fx.REPORTED_BY]),
         "Where in source": "; ".join(
-            dict.fromkeys(str(x) for x in (row[fx.LOCATOR], row[fx.VERSUS_LOCATOR]) if _present(x))
+            dict.fromkeys(
+                str(x) for x in (row[fx.LOCATOR], row[fx.VERSUS_LOCATOR]) if fr.present(x)
+            )
         ),
     }
 
@@ -284,7 +282,7 @@ def _reported_row(row: pd.Series) -> dict[str, str]:
         "Effect (95% CI)": ratio_text(row) or difference_text(row),
         "Design": _design(row),
         "Reported by": _reporters(row[fx.REPORTED_BY]),
-        "Where in source": str(row[fx.LOCATOR]) if _present(row[fx.LOCATOR]) else "",
+        "Where in source": str(row[fx.LOCATOR]) if fr.present(row[fx.LOCATOR]) else "",
     }
 
 
@@ -340,7 +338,7 @@ def benefit_harm_rows(effects: pd.DataFrame, comparison: Comparison) -> pd.DataF
 
 def uncertainty_words(row: pd.Series) -> str:
     """How sure the difference is, in words, from its CI and the design."""
-    if not _present(row[fx.DIFFERENCE_LOW]):
+    if not fr.present(row[fx.DIFFERENCE_LOW]):
         return "no interval can be given: the number of patients is not reported"
     low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
     span = f"between {more_or_fewer(low)} and {more_or_fewer(high)}"
@@ -391,14 +389,14 @@ def profile_differences(loaded: LoadedEvidence, cohorts: Sequence[str]) -> pd.Da
             "Disease": str(row[fr.DISEASE]),
             "Source": str(row[fr.SOURCE_SHORT]),
             "Design": vocabulary.DESIGN.label(row[fr.DESIGN]),
-            "n": str(int(str(row[fr.N]))) if _present(row[fr.N]) else "not reported",
+            "n": str(int(str(row[fr.N]))) if fr.present(row[fr.N]) else "not reported",
             "Median age": fr.format_number(float(str(row[fr.MEDIAN_AGE]))) + " y"
-            if _present(row[fr.MEDIAN_AGE])
+            if fr.present(row[fr.MEDIAN_AGE])
             else "not reported",
             "Regimen": str(row[fr.REGIMEN_LABEL]),
-            "Dosing": str(row[fr.DOSING]) if _present(row[fr.DOSING]) else "not stated",
+            "Dosing": str(row[fr.DOSING]) if fr.present(row[fr.DOSING]) else "not stated",
             "Phase": vocabulary.PHASE.label(row[fr.PHASE])
-            if _present(row[fr.PHASE])
+            if fr.present(row[fr.PHASE])
             else "not stated",
             "Response criteria": "; ".join(sorted(map(str, criteria))) or "none stated",
         }
@@ -423,7 +421,7 @@ def profile_table(loaded: LoadedEvidence, cohorts: Sequence[str]) -> pd.DataFram
     cells: dict[str, dict[str, str]] = {}
     for row in results.sort_values(fr.ENDPOINT_ORDER).to_dict("records"):
         text = str(row[fr.VALUE_TEXT])
-        if _present(row[fr.CI_LOW]):
+        if fr.present(row[fr.CI_LOW]):
             text += f" ({fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])})"
         cells.setdefault(str(row[fr.ENDPOINT_LABEL]), {})[str(labels[row[fr.COHORT]])] = text
     columns = [str(labels[c]) for c in cohorts]

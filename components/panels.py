@@ -60,8 +60,7 @@ def problem_table(error: EvidenceError) -> pd.DataFrame:
 def _plain(value: object) -> object:
     if isinstance(value, str):
         return md(value)
-    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-    return "" if missing else value
+    return "" if fr.is_missing(value) else value
 
 
 def plain_table(table: pd.DataFrame, *, alt: str) -> None:

@@ -297,7 +297,8 @@ def _effect_line(row: pd.Series) -> str:
     )
 
 
-def _count(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
+    """``1 figure``, ``2 figures``."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
@@ -314,19 +315,19 @@ def chart_summary(title: str, table: pd.DataFrame, *, listed_in: str = "") -> st
     """
     columns = set(table.columns)
     if fr.HARM_VALUE in columns:
-        what = _count(len(table), "cohort") + (" (one point each)" if len(table) != 1 else "")
+        what = plural(len(table), "cohort") + (" (one point each)" if len(table) != 1 else "")
     elif fx.DIFFERENCE in columns:
-        what = _count(len(table), "outcome")
+        what = plural(len(table), "outcome")
     else:
-        what = _count(len(table), "figure")
+        what = plural(len(table), "figure")
     parts = []
     if fr.COHORT in columns and fr.HARM_VALUE not in columns:
         arms = [table[c] for c in (fr.COHORT, fr.VERSUS) if c in columns]  # both arms
-        parts.append(_count(pd.concat(arms).dropna().nunique(), "cohort"))
+        parts.append(plural(pd.concat(arms).dropna().nunique(), "cohort"))
     source = fr.SOURCE if fr.SOURCE in columns else fr.SOURCE_SHORT
     if source in columns:
-        parts.append(_count(table[source].nunique(), "source"))
+        parts.append(plural(table[source].nunique(), "source"))
     if fr.SETTING in columns:
-        parts.append(_count(table[fr.SETTING].nunique(), "setting"))
+        parts.append(plural(table[fr.SETTING].nunique(), "setting"))
     sentence = f"Chart “{title}”: {what}" + (f" from {_and(parts)}" if parts else "")
     return sentence + (f"; {listed_in} lists every one." if listed_in else ".")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import warnings
@@ -30,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from evidence import effects as fx
+from evidence import frames as fr
 from evidence import vocabulary
 from evidence.loader import EvidenceError, load_evidence
 from evidence.models import Evidence, count_ids, json_schema
@@ -104,12 +104,8 @@ def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _with_ci(text: str, low: float, high: float, digits: int) -> str:
-    if _missing(low) or _missing(high):
+    if fr.is_missing(low) or fr.is_missing(high):
         return text
     return f"{text} ({float(low):.{digits}f} to {float(high):.{digits}f})"
 
@@ -119,17 +115,17 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
 
     def number(column: str, digits: int, suffix: str = "") -> str:
         value = row[column]
-        return "" if _missing(value) else f"{float(value):.{digits}f}{suffix}"
+        return "" if fr.is_missing(value) else f"{float(value):.{digits}f}{suffix}"
 
     measure = vocabulary.MEASURE.mark(row[fx.MEASURE]) or str(row[fx.MEASURE])
     difference = ""
-    if not _missing(row[fx.DIFFERENCE]):
+    if not fr.is_missing(row[fx.DIFFERENCE]):
         sign = f"{float(row[fx.DIFFERENCE]):+.1f}"
         if row[fx.BASIS] == fx.BASIS_REPORTED:  # as reported: no unit is implied
             sign = f"diff {float(row[fx.DIFFERENCE]):g}"
         difference = _with_ci(sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1)
     ratio = ""
-    if not _missing(row[fx.RATIO]):
+    if not fr.is_missing(row[fx.RATIO]):
         ratio = _with_ci(
             f"{measure} {float(row[fx.RATIO]):.2f}",
             row[fx.RATIO_LOW],
@@ -137,7 +133,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
             2,
         )
     nnt = ""
-    if not _missing(row[fx.NNT]):
+    if not fr.is_missing(row[fx.NNT]):
         kind = {fx.NNT_BENEFIT: "NNTB", fx.NNT_HARM: "NNTH"}.get(str(row[fx.NNT_KIND]), "NNT")
         nnt = _with_ci(f"{kind} {number(fx.NNT, 1)}", row[fx.NNT_LOW], row[fx.NNT_HIGH], 1)
     return [
@@ -152,7 +148,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         difference,
         ratio,
         nnt,
-        "" if _missing(row[fx.P]) else f"p {row[fx.P]}",
+        "" if fr.is_missing(row[fx.P]) else f"p {row[fx.P]}",
     ]
 
 
@@ -189,7 +185,7 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
     lines = [line(_EFFECT_HEADER)]
     for row, record in zip(cells, records, strict=True):
         lines.append(line(row))
-        if not _missing(record[fx.WHY]):
+        if not fr.is_missing(record[fx.WHY]):
             lines.append(f"    why: {record[fx.WHY]}")
     computed = int((frame[fx.BASIS] != fx.BASIS_REPORTED).sum())
     lines.append("")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evidence import vocabulary
@@ -339,6 +340,21 @@ def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell holds no value: None, NaN (float or numpy), pandas' NA or NaT."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float | np.floating) and math.isnan(value))
+    )
+
+
+def present(value: object) -> bool:
+    """Whether a cell holds a value (not is_missing)."""
+    return not is_missing(value)
 
 
 def format_number(value: float) -> str:

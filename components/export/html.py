@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
@@ -194,29 +193,16 @@ HOW_TO_READ = (
 )
 
 
-def _missing(value: object) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float | np.floating) and math.isnan(value))
-    )
-
-
 def esc(value: object) -> str:
     """Evidence text for HTML (quotes too, so that it is safe in attributes); None is ""."""
-    if _missing(value):
+    if fr.is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def cell_text(value: object) -> str:
     """A table cell as text: missing is empty, numbers as written in a paper, yes/no."""
-    if _missing(value):
+    if fr.is_missing(value):
         return ""
     if isinstance(value, bool | np.bool_):
         return "Yes" if value else "No"
@@ -264,8 +250,8 @@ def chart_summary(spec: ChartSpec) -> str:
     """The chart's accessible name: its title and what it is drawn from."""
     count, sources = len(spec.table), len(spec.sources())
     return (
-        f"{spec.title}: {_plural(count, 'figure')} from {_plural(sources, 'source')}; "
-        "see the table below."
+        f"{spec.title}: {tables.plural(count, 'figure')} from "
+        f"{tables.plural(sources, 'source')}; see the table below."
     )
 
 
@@ -290,7 +276,7 @@ def chart_html(spec: ChartSpec) -> str:
         f'style="height: {height}px; --print-zoom: {print_zoom(height):.4f}"></div></div>'
         f'<figcaption><p class="sources">{esc(sources_line(spec))}</p>{note}</figcaption>'
         "</figure>"
-        f"<details><summary>Data behind this chart ({_plural(len(rows), 'row')})</summary>"
+        f"<details><summary>Data behind this chart ({tables.plural(len(rows), 'row')})</summary>"
         f"{table_html(rows, caption=f'Data behind: {spec.title}')}</details>"
         f'<script type="application/json" data-chart="{ident}">{figure_json(spec)}</script>'
     )
@@ -385,7 +371,7 @@ def sources_html(loaded: LoadedEvidence, filters: Filters) -> str:
             facts.append(f"trial {cell_text(row['Trial'])}")
         if cell_text(row["Editorial ref."]):
             facts.append(f"editorial ref. {cell_text(row['Editorial ref.'])}")
-        facts.append(_plural(int(row["Figures"]), "figure") + " in this file")
+        facts.append(tables.plural(int(row["Figures"]), "figure") + " in this file")
         doi, pubmed = row["DOI"], row["PubMed"]
         links = [
             _anchor(doi, "doi:" + doi.removeprefix("https://doi.org/"))
