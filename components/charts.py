@@ -207,16 +207,20 @@ def _layout(
     look: Look,
     notes: Sequence[tuple[str, str]] = (),
     legend: bool = False,
+    shrink: bool = False,
 ) -> None:
     """The look's template, the title block, a bottom legend and a height that fits it all.
 
     ``plot_height`` is the plotting area the chart needs; below it go the x-axis title and,
-    with ``legend``, the rows the legend's entries take (legend_rows).
+    with ``legend``, the rows the legend's entries take (legend_rows). ``shrink``: a chart
+    with no rows to split (a plane) gives up plot height to stay within ``look.height``.
     """
     top = _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
     rows = legend_rows(fig, look) if legend else 0
     bottom = round((2.2 + 1.7 * rows) * look.font) + 8
     total = max(look.min_height, plot_height + top + bottom)
+    if shrink and look.height is not None:
+        total = min(total, look.height)
     fig.update_layout(
         template=look.template,
         height=total,
@@ -855,7 +859,15 @@ def plane_figure(
         )
     fig.update_xaxes(title_text=esc(x_title), range=[-3, 103], gridcolor=GRID)
     fig.update_yaxes(title_text=esc(y_title), range=[-3, 103], gridcolor=GRID)
-    _layout(fig, title=title, subtitle=subtitle, plot_height=36 * look.font, look=look, legend=True)
+    _layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        plot_height=36 * look.font,
+        look=look,
+        legend=True,
+        shrink=True,
+    )
     fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
     return fig
 

@@ -529,11 +529,6 @@ def plane_specs(
         subtitle=_subtitle(loaded, filters, look),
         look=look,
     )
-    if not fits(figure, look):
-        # The plane's plot is 36 x font high in every look, taller than a slide at slide
-        # fonts; it has no rows to split, so its plot takes the height the look allows.
-        # (Stopgap until plane_figure sizes its plot from look.height itself.)
-        figure.update_layout(height=look.height)
     return [
         ChartSpec(
             key=key,
