@@ -117,6 +117,16 @@ class Part:
     filename: str = ""
 
 
+def numbered(count: int) -> list[tuple[str, str]]:
+    """For each of ``count`` parts: its title suffix " (2 of 3)" and its number "2".
+
+    Both empty when the chart is one part.
+    """
+    if count == 1:
+        return [("", "")]
+    return [(f" ({i} of {count})", str(i)) for i in range(1, count + 1)]
+
+
 def part_specs(
     parts: list[Part],
     *,
@@ -196,16 +206,14 @@ def fitting_parts(
         else:
             pieces = _pieces(sub, figure, draw, look, per)
         short = str(sub[fr.SETTING_SHORT].iloc[0])
-        for i, (piece, drawn) in enumerate(pieces, start=1):
-            of = f" ({i} of {len(pieces)})" if len(pieces) > 1 else ""
-            suffix = f"-{i}" if len(pieces) > 1 else ""
+        for (piece, drawn), (of, number) in zip(pieces, numbered(len(pieces)), strict=True):
             parts.append(
                 Part(
                     piece,
                     drawn,
-                    key=f"_{slug(str(setting), '_')}{suffix.replace('-', '_')}",
+                    key=f"_{slug(str(setting), '_')}" + (f"_{number}" if number else ""),
                     title=f": {short}{of}",
-                    filename=f"-{slug(str(setting))}{suffix}",
+                    filename=f"-{slug(str(setting))}" + (f"-{number}" if number else ""),
                 )
             )
     return parts
@@ -359,17 +367,16 @@ def coverage_specs(
         shown = coverage[held].sort_values(fr.REGIMEN_ORDER, kind="stable")
         parts = runs_that_fit([r for _, r in shown.groupby(fr.REGIMEN, sort=False)], draw, look)
     specs = []
-    for i, (cells, figure) in enumerate(parts, start=1):
-        of = f" ({i} of {len(parts)})" if len(parts) > 1 else ""
+    for (cells, figure), (of, number) in zip(parts, numbered(len(parts)), strict=True):
         table = results[results[fr.REGIMEN].isin(set(cells[fr.REGIMEN]))]
         specs.append(
             ChartSpec(
-                key=key + (f"_{i}" if of else ""),
+                key=key + (f"_{number}" if number else ""),
                 title=title + of,
                 figure=figure,
                 table=table,
                 columns=tables.RESULT_DISPLAY,
-                filename="evidence-grid" + (f"-{i}" if of else ""),
+                filename="evidence-grid" + (f"-{number}" if number else ""),
                 speaker_notes=speaker_notes("the regimen x setting grid of", table),
             )
         )
@@ -623,16 +630,15 @@ def comparison_specs(
             "look": look,
         }
         drawn = drawing(found, compare.benefit_harm_rows(effects, found), options, **choices)
-        for i, part in enumerate(drawn, start=1):
-            of = f" ({i} of {len(drawn)})" if len(drawn) > 1 else ""
+        for part, (of, number) in zip(drawn, numbered(len(drawn)), strict=True):
             specs.append(
                 ChartSpec(
-                    key=f"{key}_{slug(found.key, '_')}" + (f"_{i}" if of else ""),
+                    key=f"{key}_{slug(found.key, '_')}" + (f"_{number}" if number else ""),
                     title=heading + of,
                     figure=part.figure,
                     table=part.table,
                     columns=tables.EFFECT_DISPLAY,
-                    filename=slug(heading) + (f"-{i}" if of else ""),
+                    filename=slug(heading) + (f"-{number}" if number else ""),
                     note=part.note,
                     speaker_notes=part.speaker_notes,
                 )
