@@ -199,11 +199,8 @@ def render_spec(
     st.plotly_chart(
         spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
     )
-    sources = spec.sources()
-    caption = ("Sources: " + "; ".join(sources) + ". ") if sources else ""
-    caption += spec.note
-    if caption:
-        st.caption(md(caption.strip()))
+    if spec.caption():
+        st.caption(md(spec.caption()))
     _render_downloads(spec, loaded, filters, chart=chart, choices=choices)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:

@@ -62,6 +62,5 @@ def render_presentation(loaded: LoadedEvidence, filters: Filters) -> None:
         spec.figure, key=f"present_{spec.key}", theme=None, config=plotly_config(spec.filename)
     )
     st.caption(md(tables.chart_summary(spec.title, spec.table)))  # the chart's text alternative
-    sources = spec.sources()
-    if sources:
-        st.caption(md("Sources: " + "; ".join(sources) + ". " + spec.note))
+    if spec.caption():  # the note shows even when no source is named
+        st.caption(md(spec.caption()))

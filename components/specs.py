@@ -51,6 +51,12 @@ class ChartSpec:
             frame = frame.sort_values(fr.SOURCE_ORDER, kind="stable")
         return list(dict.fromkeys(frame[fr.SOURCE_SHORT].astype(str)))
 
+    def caption(self) -> str:
+        """The line under the chart on a page or a presentation slide: sources, then note."""
+        sources = self.sources()
+        lead = ("Sources: " + "; ".join(sources) + ". ") if sources else ""
+        return (lead + self.note).strip()
+
     def display_table(self) -> pd.DataFrame:
         """The rows behind the chart with human headers: the table and the CSV."""
         return tables.display(self.table, self.columns)

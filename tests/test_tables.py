@@ -72,3 +72,18 @@ def test_chart_summary_of_every_bundled_chart_is_one_sentence_with_its_row_count
         assert sentence.startswith(f"Chart “{spec.title}”: {len(spec.table)} ")
         assert sentence.count(".") - spec.title.count(".") == 1
         assert sentence.endswith("lists every one.")
+
+
+def test_chart_caption_names_sources_then_note_and_keeps_a_note_without_sources():
+    from components.specs import ChartSpec
+
+    def spec(table: pd.DataFrame, note: str) -> ChartSpec:
+        return ChartSpec(
+            key="k", title="T", figure=None, table=table, columns={}, filename="f", note=note
+        )
+
+    rows = pd.DataFrame({fr.SOURCE_SHORT: ["Roe 2021", "Doe 2020", "Roe 2021"]})
+    assert spec(rows, "Cross-trial.").caption() == "Sources: Roe 2021; Doe 2020. Cross-trial."
+    # The presentation view once dropped the note when no source was named.
+    assert spec(pd.DataFrame(), "Nothing to pair.").caption() == "Nothing to pair."
+    assert spec(pd.DataFrame(), "").caption() == ""
