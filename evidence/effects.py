@@ -103,11 +103,12 @@ from evidence.frames import (
     VERSUS_LABEL,
     VERSUS_REGIMEN_SHORT,
     FrameContract,
+    Labels,
     N,
     P,
     format_value,
 )
-from evidence.models import Cohort, Comparison, Endpoint, Evidence, Result, Source
+from evidence.models import Cohort, Comparison, Evidence, Result, Source
 
 __all__ = [
     "ALPHA",
@@ -337,10 +338,10 @@ def _arm(cohort: Cohort, result: Result, order: int) -> _Arm:
     return _Arm(cohort, result, order, n, events, back_calculated=True)
 
 
-def _oriented(first: _Arm, second: _Arm, roles: dict[str, str]) -> tuple[_Arm, _Arm]:
+def _oriented(first: _Arm, second: _Arm, look: Labels) -> tuple[_Arm, _Arm]:
     """(cohort, versus): a comparator is the versus; otherwise file order decides."""
-    first_is_comparator = roles[first.cohort.regimen] == "comparator"
-    second_is_comparator = roles[second.cohort.regimen] == "comparator"
+    first_is_comparator = look.regimens[first.cohort.regimen][1].role == "comparator"
+    second_is_comparator = look.regimens[second.cohort.regimen][1].role == "comparator"
     if first_is_comparator and not second_is_comparator:
         return second, first
     return first, second
@@ -365,64 +366,46 @@ def _design_notes(row: dict[str, Any], source: Source) -> list[str]:
     return notes
 
 
-@dataclass
-class _Lookups:
-    sources: dict[str, tuple[int, Source]]
-    endpoints: dict[str, tuple[int, Endpoint]]
-    cohorts: dict[str, tuple[int, Cohort]]
-    regimen_short: dict[str, str]
-    roles: dict[str, str]
-
-    @classmethod
-    def of(cls, ev: Evidence) -> _Lookups:
-        return cls(
-            sources={s.id: (i, s) for i, s in enumerate(ev.sources)},
-            endpoints={e.id: (i, e) for i, e in enumerate(ev.endpoints)},
-            cohorts={c.id: (i, c) for i, c in enumerate(ev.cohorts)},
-            regimen_short={r.id: r.short for r in ev.regimens},
-            roles={r.id: r.role for r in ev.regimens},
-        )
-
-    def common(
-        self, cohort: Cohort, versus: Cohort, endpoint_id: str, versus_order: int
-    ) -> dict[str, Any]:
-        """The columns every row has: who is compared with whom, on what, in which study."""
-        source_order, source = self.sources[cohort.source]
-        endpoint_order, endpoint = self.endpoints[endpoint_id]
-        return {
-            SOURCE: source.id,
-            SOURCE_SHORT: source.short,
-            DESIGN: source.design,
-            RANDOMISED: is_randomised(source),
-            SETTING: cohort.setting,
-            COHORT: cohort.id,
-            COHORT_LABEL: cohort.label,
-            REGIMEN: cohort.regimen,
-            REGIMEN_SHORT: self.regimen_short[cohort.regimen],
-            VERSUS: versus.id,
-            VERSUS_LABEL: versus.label,
-            VERSUS_REGIMEN: versus.regimen,
-            VERSUS_REGIMEN_SHORT: self.regimen_short[versus.regimen],
-            ENDPOINT: endpoint.id,
-            ENDPOINT_LABEL: endpoint.label,
-            ENDPOINT_SHORT: endpoint.short or endpoint.label,
-            CATEGORY: endpoint.category,
-            BETTER: endpoint.better,
-            SOURCE_ORDER: source_order,
-            ENDPOINT_ORDER: endpoint_order,
-            COHORT_ORDER: self.cohorts[cohort.id][0],
-            VERSUS_ORDER: versus_order,
-        }
+def _common(
+    look: Labels, cohort: Cohort, versus: Cohort, endpoint_id: str, versus_order: int
+) -> dict[str, Any]:
+    """The columns every row has: who is compared with whom, on what, in which study."""
+    source_order, source = look.sources[cohort.source]
+    endpoint_order, endpoint = look.endpoints[endpoint_id]
+    return {
+        SOURCE: source.id,
+        SOURCE_SHORT: source.short,
+        DESIGN: source.design,
+        RANDOMISED: is_randomised(source),
+        SETTING: cohort.setting,
+        COHORT: cohort.id,
+        COHORT_LABEL: cohort.label,
+        REGIMEN: cohort.regimen,
+        REGIMEN_SHORT: look.regimens[cohort.regimen][1].short,
+        VERSUS: versus.id,
+        VERSUS_LABEL: versus.label,
+        VERSUS_REGIMEN: versus.regimen,
+        VERSUS_REGIMEN_SHORT: look.regimens[versus.regimen][1].short,
+        ENDPOINT: endpoint.id,
+        ENDPOINT_LABEL: endpoint.label,
+        ENDPOINT_SHORT: endpoint.short or endpoint.label,
+        CATEGORY: endpoint.category,
+        BETTER: endpoint.better,
+        SOURCE_ORDER: source_order,
+        ENDPOINT_ORDER: endpoint_order,
+        COHORT_ORDER: look.cohort_order[cohort.id],
+        VERSUS_ORDER: versus_order,
+    }
 
 
-def _pairs(ev: Evidence, look: _Lookups) -> list[tuple[_Arm, _Arm]]:
+def _pairs(ev: Evidence, look: Labels) -> list[tuple[_Arm, _Arm]]:
     """Every (cohort, versus) pair of one source on one proportion endpoint."""
     groups: dict[tuple[str, str], list[_Arm]] = {}
     for result in ev.results:
         endpoint = look.endpoints[result.endpoint][1]
         if not endpoint.is_proportion:
             continue
-        order, cohort = look.cohorts[result.cohort]
+        order, cohort = look.cohort_order[result.cohort], look.cohorts[result.cohort]
         groups.setdefault((cohort.source, endpoint.id), []).append(_arm(cohort, result, order))
     parents = {c.id: c.subgroup_of for c in ev.cohorts}
     pairs = []
@@ -431,7 +414,7 @@ def _pairs(ev: Evidence, look: _Lookups) -> list[tuple[_Arm, _Arm]]:
         for i, first in enumerate(arms):
             for second in arms[i + 1 :]:
                 if not _nested(first.cohort.id, second.cohort.id, parents):
-                    pairs.append(_oriented(first, second, look.roles))
+                    pairs.append(_oriented(first, second, look))
     return pairs
 
 
@@ -449,9 +432,9 @@ def _nested(a: str, b: str, parents: Mapping[str, str | None]) -> bool:
     return a in ancestors(b) or b in ancestors(a)
 
 
-def _pair_row(cohort: _Arm, versus: _Arm, look: _Lookups) -> tuple[dict[str, Any], list[str]]:
+def _pair_row(cohort: _Arm, versus: _Arm, look: Labels) -> tuple[dict[str, Any], list[str]]:
     """The row of a computed pair before any arithmetic, and its first ``why`` sentences."""
-    row = look.common(cohort.cohort, versus.cohort, cohort.result.endpoint, versus.order)
+    row = _common(look, cohort.cohort, versus.cohort, cohort.result.endpoint, versus.order)
     arms = (cohort, versus)
     if all(arm.has_count for arm in arms):
         back = [arm for arm in arms if arm.back_calculated]
@@ -508,11 +491,10 @@ def _pair_row(cohort: _Arm, versus: _Arm, look: _Lookups) -> tuple[dict[str, Any
     return row, why
 
 
-def _reported_row(cmp: Comparison, look: _Lookups) -> tuple[dict[str, Any], list[str]]:
+def _reported_row(cmp: Comparison, look: Labels) -> tuple[dict[str, Any], list[str]]:
     """The row of a reported effect: as stated, never recomputed."""
-    cohort = look.cohorts[cmp.cohort][1]
-    versus_order, versus = look.cohorts[cmp.versus]
-    row = look.common(cohort, versus, cmp.endpoint, versus_order)
+    cohort, versus = look.cohorts[cmp.cohort], look.cohorts[cmp.versus]
+    row = _common(look, cohort, versus, cmp.endpoint, look.cohort_order[cmp.versus])
     is_ratio = vocabulary.MEASURE.has_flag(cmp.measure, "ratio")
     low, high = cmp.ci if cmp.ci is not None else (math.nan, math.nan)
     value_columns = RATIO_COLUMNS if is_ratio else DIFFERENCE_COLUMNS
@@ -733,7 +715,7 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
 
     A cell that cannot be computed is empty (NaN, <NA> or None) and ``why`` says why.
     """
-    look = _Lookups.of(ev)
+    look = Labels(ev)
     computed = [_pair_row(cohort, versus, look) for cohort, versus in _pairs(ev, look)]
     if computed:
         done = _compute([row for row, _ in computed])

@@ -373,8 +373,11 @@ def format_value(
     return text
 
 
-class _Labels:
-    """Id -> (order, item) lookups built once per transform (transforms stay linear)."""
+class Labels:
+    """Id -> (order, item) lookups built once per transform (transforms stay linear).
+
+    evidence/effects.py builds its rows from them too.
+    """
 
     def __init__(self, ev: Evidence) -> None:
         self.settings = {s.id: (i, s) for i, s in enumerate(ev.settings)}
@@ -385,6 +388,7 @@ class _Labels:
         self.cohort_order = {c.id: i for i, c in enumerate(ev.cohorts)}
 
     def cohort_columns(self, cohort: Cohort) -> dict[str, Any]:
+        """The columns of a cohort's row: the cohort, its source, setting and regimen."""
         s_order, setting = self.settings[cohort.setting]
         r_order, regimen = self.regimens[cohort.regimen]
         source_order, source = self.sources[cohort.source]
@@ -414,6 +418,7 @@ class _Labels:
         }
 
     def endpoint_columns(self, endpoint_id: str) -> dict[str, Any]:
+        """The columns naming an endpoint: its id, label and short label."""
         endpoint = self.endpoints[endpoint_id][1]
         return {
             ENDPOINT: endpoint.id,
@@ -436,7 +441,7 @@ def _typed(
 
 def cohort_table(ev: Evidence) -> pd.DataFrame:
     """One row per cohort (contract: COHORT_FRAME)."""
-    labels = _Labels(ev)
+    labels = Labels(ev)
     rows = [
         labels.cohort_columns(cohort)
         | {
@@ -460,7 +465,7 @@ def result_table(ev: Evidence) -> pd.DataFrame:
     interval is computed (``ci_kind`` "computed") from the events, or from the rate when only
     the rate is given. Qualified figures ("up to", "about") never get a computed interval.
     """
-    labels = _Labels(ev)
+    labels = Labels(ev)
     rows = []
     for result in ev.results:
         cohort = labels.cohorts[result.cohort]
@@ -508,7 +513,7 @@ def result_table(ev: Evidence) -> pd.DataFrame:
 
 def comparison_table(ev: Evidence) -> pd.DataFrame:
     """One row per reported comparison (hazard ratios and the like); contract COMPARISON_FRAME."""
-    labels = _Labels(ev)
+    labels = Labels(ev)
     rows = []
     for cmp in ev.comparisons:
         other = labels.cohorts[cmp.versus]
@@ -535,7 +540,7 @@ def comparison_table(ev: Evidence) -> pd.DataFrame:
 
 def finding_table(ev: Evidence) -> pd.DataFrame:
     """One row per numberless finding (contract: FINDING_FRAME)."""
-    labels = _Labels(ev)
+    labels = Labels(ev)
     rows = []
     for finding in ev.findings:
         endpoint = labels.endpoints[finding.endpoint][1]
