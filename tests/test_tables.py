@@ -31,33 +31,26 @@ def test_chart_summary_singular_and_without_a_table_to_point_to():
     )
 
 
-def test_chart_summary_counts_both_arms_of_a_comparison():
-    table = pd.DataFrame(
-        {
-            fr.COHORT: ["rd", "rd"],
-            fr.VERSUS: ["dex", "dex"],
-            fr.SOURCE: ["s1", "s1"],
-            fr.SETTING: ["x", "x"],
-            fx.DIFFERENCE: [10.0, -3.0],
-        }
-    )
-    assert tables.chart_summary("Benefit and harm", table) == (
-        "Chart “Benefit and harm”: 2 outcomes from 2 cohorts, 1 source and 1 setting."
-    )
-
-
-def test_chart_summary_plane_points_are_cohorts():
-    table = pd.DataFrame(
-        {
-            fr.COHORT: ["a", "b"],
-            fr.SOURCE_SHORT: ["Doe 2020", "Roe 2021"],
-            fr.SETTING: ["x", "x"],
-            fr.HARM_VALUE: [10.0, 20.0],
-        }
-    )
-    assert tables.chart_summary("Plane", table) == (
-        "Chart “Plane”: 2 cohorts (one point each) from 2 sources and 1 setting."
-    )
+@pytest.mark.parametrize(
+    ("title", "columns", "sentence"),
+    [
+        (
+            "Benefit and harm",  # a comparison: both arms are cohorts, rows are outcomes
+            {fr.COHORT: ["rd", "rd"], fr.VERSUS: ["dex", "dex"], fr.SOURCE: ["s1", "s1"],
+             fr.SETTING: ["x", "x"], fx.DIFFERENCE: [10.0, -3.0]},
+            "Chart “Benefit and harm”: 2 outcomes from 2 cohorts, 1 source and 1 setting.",
+        ),
+        (
+            "Plane",  # the plane: one point per cohort
+            {fr.COHORT: ["a", "b"], fr.SOURCE_SHORT: ["Doe 2020", "Roe 2021"],
+             fr.SETTING: ["x", "x"], fr.HARM_VALUE: [10.0, 20.0]},
+            "Chart “Plane”: 2 cohorts (one point each) from 2 sources and 1 setting.",
+        ),
+    ],
+    ids=["comparison-counts-both-arms", "plane-points-are-cohorts"],
+)  # fmt: skip
+def test_chart_summary_names_what_each_kind_of_chart_draws(title, columns, sentence):
+    assert tables.chart_summary(title, pd.DataFrame(columns)) == sentence
 
 
 @pytest.fixture(scope="module")
