@@ -63,23 +63,23 @@ class FieldSpec:
     """The field name; nested fields are dotted (``editorial.citation``)."""
     path: tuple[str, ...]
     kind: Kind
-    many: bool
-    """Several values: a YAML list, one cell in a workbook (``a; b``)."""
-    size: int | None
-    """Exactly this many values (a ``ci`` has two), or None."""
     required: bool
     """Required (for a nested field: whenever its mapping is given)."""
-    default: object
-    vocabulary: Vocabulary | None
-    refers_to: str | None
-    """The list whose ids the field holds (``cohorts``), or None."""
-    keys: bool
-    """The field holds ``cohort/endpoint`` keys (``rests_on``)."""
-    pattern: str | None
-    rules: tuple[str, ...]
-    """Limits in words: ``at most 40 characters``, ``from 0 to 120``, ``at least 1``."""
     description: str
     """The model's ``Field(description=...)``, else a short text made from the name."""
+    many: bool = False
+    """Several values: a YAML list, one cell in a workbook (``a; b``)."""
+    size: int | None = None
+    """Exactly this many values (a ``ci`` has two), or None."""
+    default: object = None
+    vocabulary: Vocabulary | None = None
+    refers_to: str | None = None
+    """The list whose ids the field holds (``cohorts``), or None."""
+    keys: bool = False
+    """The field holds ``cohort/endpoint`` keys (``rests_on``)."""
+    pattern: str | None = None
+    rules: tuple[str, ...] = ()
+    """Limits in words: ``at most 40 characters``, ``from 0 to 120``, ``at least 1``."""
     choices: tuple[object, ...] = ()
     """The only values a Literal field allows (``format``: 1)."""
     described: bool = False

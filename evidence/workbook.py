@@ -833,19 +833,7 @@ class _Reader:
 
 
 _NAME = FieldSpec(
-    name="name",
-    path=("name",),
-    kind="text",
-    many=False,
-    size=None,
-    required=True,
-    default=None,
-    vocabulary=None,
-    refers_to=None,
-    keys=False,
-    pattern=None,
-    rules=(),
-    description="a field name",
+    name="name", path=("name",), kind="text", required=True, description="a field name"
 )
 
 
