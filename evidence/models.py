@@ -56,20 +56,6 @@ Text = Annotated[str, Field(min_length=1, max_length=5000, strict=True)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Count = Annotated[StrictInt, Field(ge=0)]
 
-# The closed vocabularies: each accepts exactly the words declared in evidence/vocabulary.py.
-Category = Annotated[str, vocabulary.CATEGORY]
-Unit = Annotated[str, vocabulary.UNIT]
-Better = Annotated[str, vocabulary.BETTER]
-Role = Annotated[str, vocabulary.ROLE]
-Design = Annotated[str, vocabulary.DESIGN]
-Phase = Annotated[str, vocabulary.PHASE]
-Qualifier = Annotated[str, vocabulary.QUALIFIER]
-ReportedBy = Annotated[str, vocabulary.REPORTED_BY]
-Measure = Annotated[str, vocabulary.MEASURE]
-Direction = Annotated[str, vocabulary.DIRECTION]
-Efficacy = Annotated[str, vocabulary.EFFICACY]
-Safety = Annotated[str, vocabulary.SAFETY]
-VerdictWord = Annotated[str, vocabulary.VERDICT]
 
 # A percent result stated exactly with both events and n must match events/n this closely.
 PERCENT_TOLERANCE = 1.0
@@ -112,7 +98,7 @@ class Regimen(_Model):
     label: Text
     short: Text = Field(max_length=40)
     agents: tuple[Text, ...] = Field(default=(), description="Empty for observation or placebo")
-    role: Role
+    role: Annotated[str, vocabulary.ROLE]
     dosing: Text | None = None
 
 
@@ -122,9 +108,9 @@ class Endpoint(_Model):
     id: Id
     label: Text
     short: Text | None = Field(default=None, max_length=40)
-    category: Category
-    unit: Unit
-    better: Better
+    category: Annotated[str, vocabulary.CATEGORY]
+    unit: Annotated[str, vocabulary.UNIT]
+    better: Annotated[str, vocabulary.BETTER]
     definition: Text | None = None
     criteria: Text | None = Field(
         default=None, description="Response criteria family; different ones never share an axis"
@@ -157,7 +143,7 @@ class Source(_Model):
     citation: Text
     short: Text = Field(max_length=60)
     trial: Text | None = None
-    design: Design
+    design: Annotated[str, vocabulary.DESIGN]
     doi: str | None = Field(default=None, pattern=DOI_RULE.pattern, max_length=200)
     pmid: str | None = Field(default=None, pattern=PMID_RULE.pattern, strict=True)
     nct: str | None = Field(default=None, pattern=NCT_RULE.pattern)
@@ -176,10 +162,10 @@ class Cohort(_Model):
     regimen: Id
     label: Text
     n: Count | None = Field(default=None, description="Patients in the cohort; None = not reported")
-    n_reported_by: ReportedBy = "primary"
+    n_reported_by: Annotated[str, vocabulary.REPORTED_BY] = "primary"
     median_age: Number | None = Field(default=None, ge=0, le=120, description="Years")
-    median_age_reported_by: ReportedBy = "primary"
-    phase: Phase | None = None
+    median_age_reported_by: Annotated[str, vocabulary.REPORTED_BY] = "primary"
+    phase: Annotated[str, vocabulary.PHASE] | None = None
     subgroup_of: Id | None = Field(
         default=None,
         description="The cohort of the same source this one is part of; the two are never "
@@ -194,12 +180,12 @@ class Result(_Model):
     cohort: Id
     endpoint: Id
     value: Number
-    qualifier: Qualifier = "exact"
+    qualifier: Annotated[str, vocabulary.QUALIFIER] = "exact"
     wording: Text | None = Field(default=None, description="The source's words, e.g. 'a majority'")
     events: Count | None = None
     n: Count | None = Field(default=None, gt=0)
     ci: tuple[Number, Number] | None = None
-    reported_by: ReportedBy
+    reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None
     note: Text | None = None
 
@@ -210,11 +196,11 @@ class Comparison(_Model):
     cohort: Id
     versus: Id
     endpoint: Id
-    measure: Measure
+    measure: Annotated[str, vocabulary.MEASURE]
     value: Number
     ci: tuple[Number, Number] | None = None
     p: Text | None = None
-    reported_by: ReportedBy
+    reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None
     note: Text | None = None
 
@@ -224,10 +210,10 @@ class Finding(_Model):
 
     cohort: Id
     endpoint: Id
-    direction: Direction
+    direction: Annotated[str, vocabulary.DIRECTION]
     versus: Id | None = None
     statement: Text
-    reported_by: ReportedBy
+    reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None
     note: Text | None = None
 
@@ -238,9 +224,9 @@ class Verdict(_Model):
     id: Id
     setting: Id
     regimens: tuple[Id, ...] = Field(min_length=1)
-    efficacy: Efficacy
-    safety: Safety
-    verdict: VerdictWord
+    efficacy: Annotated[str, vocabulary.EFFICACY]
+    safety: Annotated[str, vocabulary.SAFETY]
+    verdict: Annotated[str, vocabulary.VERDICT]
     statement: Text
     rests_on: tuple[Annotated[str, Field(strict=True)], ...] = ()
     editorial_ref: Text | None = None
