@@ -59,11 +59,10 @@ SpecBuilder = Callable[..., list[ChartSpec]]
 class Chart:
     """A chart: where it is drawn, its title, the builder of its specs and its fixed options.
 
-    ``build(loaded, filters, key=, title=, look=, **params, **choices)`` returns the chart's
-    specs for a view: none when nothing is in view, several for a chart drawn per unit.
-    ``choices`` are what the page's widgets add (an endpoint picker); exports use none.
-    ``splits``: the builder takes ``split=`` and then cuts a chart too tall for the look's
-    height (a slide) into parts, one spec each; the uses in SPLIT_USES ask for it.
+    ``build(loaded, filters, Ask(key, title, look, split), **params, **choices)`` returns the
+    chart's specs for a view: none when nothing is in view, several for a chart drawn per unit
+    or cut to fit (``split``: the uses in SPLIT_USES ask for it). ``choices`` are what the
+    page's widgets add (an endpoint picker); exports use none.
     """
 
     key: str
@@ -74,33 +73,36 @@ class Chart:
     presentation: bool = True
     deck: bool = True
     exports: bool = True
-    splits: bool = False
 
     def specs(
-        self, loaded: LoadedEvidence, filters: Filters, *, look: Look = SCREEN, **choices: object
+        self,
+        loaded: LoadedEvidence,
+        filters: Filters,
+        *,
+        look: Look = SCREEN,
+        split: bool = False,
+        choices: Mapping[str, object] | None = None,
     ) -> list[ChartSpec]:
-        """The chart's specs for a view, drawn in ``look``."""
-        built = self.build(
-            loaded, filters, key=self.key, title=self.title, look=look, **self.params, **choices
-        )
+        """The chart's specs for a view, drawn in ``look`` (and cut to fit it when ``split``)."""
+        ask = specs.Ask(self.key, self.title, look, split)
+        built = self.build(loaded, filters, ask, **self.params, **(choices or {}))
         return [replace(spec, chart=self.key) for spec in built]
 
 
 def _forest(key: str, page: str, title: str, category: str, **params: str) -> Chart:
     """A forest of one category's percent results, cut into slides when tall."""
     params = {"category": category, **params}
-    return Chart(key, page, title, specs.forest_specs, params, splits=True)
+    return Chart(key, page, title, specs.forest_specs, params)
 
 
 CHARTS = (
-    Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs, splits=True),
+    Chart("coverage", "overview", "Where the evidence is", specs.coverage_specs),
     Chart(
         "benefit_harm",
         "comparisons",
         "Benefit and harm per 100",
         specs.comparison_specs,
         {"drawing": specs.draw_benefit_harm},
-        splits=True,
     ),
     Chart(
         "pictograph",
@@ -152,14 +154,12 @@ CHARTS = (
                 "percent": "Event-free at a landmark (% of patients)",
             }
         },
-        splits=True,
     ),
     Chart(
         "tte_ratios",
         "time_to_event",
         "Within-trial comparisons (hazard ratios and other ratios)",
         specs.ratio_specs,
-        splits=True,
     ),
     Chart("benefit_risk", "benefit_risk", "Efficacy against harm", specs.plane_specs),
 )
@@ -193,7 +193,5 @@ def view_specs(
         spec
         for decl in CHARTS
         if getattr(decl, use)
-        for spec in decl.specs(
-            loaded, filters, look=look, **({"split": True} if split and decl.splits else {})
-        )
+        for spec in decl.specs(loaded, filters, look=look, split=split)
     ]

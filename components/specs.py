@@ -62,6 +62,20 @@ class ChartSpec:
         return tables.display(self.table, self.columns)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a view asks of a chart's builder: the chart's key and title, and the look to draw in.
+
+    ``split`` asks that a chart too tall for the look's height (a slide) be cut into parts,
+    one spec each; a builder whose chart is never cut reads only key, title and look.
+    """
+
+    key: str
+    title: str
+    look: Look = SCREEN
+    split: bool = False
+
+
 def slug(text: str, sep: str = "-") -> str:
     """Lower-case words joined by ``sep``: for file names and widget keys."""
     return sep.join("".join(c if c.isalnum() else " " for c in text.lower()).split())
@@ -339,20 +353,13 @@ def category_results(
     return results[results[fr.ENDPOINT].isin(list(endpoints))] if endpoints else results
 
 
-def coverage_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    look: Look = SCREEN,
-    split: bool = False,
-) -> list[ChartSpec]:
+def coverage_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[ChartSpec]:
     """The regimen x setting grid, or nothing when no cohort is in view.
 
-    ``split``: a grid taller than ``look.height`` allows is cut into runs of regimens, every
-    part with all the settings (its gaps are the point), titled "(1 of 3)"...
+    ``ask.split``: a grid taller than the look's height allows is cut into runs of regimens,
+    every part with all the settings (its gaps are the point), titled "(1 of 3)"...
     """
+    key, title, look = ask.key, ask.title, ask.look
     coverage = filters.apply(loaded.coverage)
     if coverage[fr.COHORTS].sum() == 0:
         return []
@@ -366,7 +373,7 @@ def coverage_specs(
         look=look,
     )
     whole = draw(coverage)
-    if not split or fits(whole, look):
+    if not ask.split or fits(whole, look):
         parts = [(coverage, whole)]
     else:
         held = coverage.groupby(fr.REGIMEN)[fr.COHORTS].transform("sum") > 0
@@ -392,21 +399,19 @@ def coverage_specs(
 def forest_specs(
     loaded: LoadedEvidence,
     filters: Filters,
+    ask: Ask,
     *,
-    key: str,
-    title: str,
     category: str,
     x_title: str = "Patients (%)",
     endpoints: Sequence[str] = (),
-    look: Look = SCREEN,
-    split: bool = False,
 ) -> list[ChartSpec]:
     """A forest chart of one category's percentage results (nothing when none is in view).
 
-    ``split``: when the chart is taller than ``look.height`` allows (a slide), one chart per
-    setting instead, and per endpoint group when a setting alone is too tall (see
+    ``ask.split``: when the chart is taller than the look's height allows (a slide), one chart
+    per setting instead, and per endpoint group when a setting alone is too tall (see
     ``fitting_parts``).
     """
+    title, look = ask.title, ask.look
     results = category_results(loaded, filters, category=category, endpoints=endpoints)
     table = results[results[fr.UNIT] == "percent"]
     if table.empty:
@@ -420,8 +425,8 @@ def forest_specs(
         look=look,
     )
     return part_specs(
-        fitting_parts(table, draw, look, split=split),
-        key=key,
+        fitting_parts(table, draw, look, split=ask.split),
+        key=ask.key,
         title=title,
         filename=slug(title),
         columns=tables.RESULT_DISPLAY,
@@ -430,21 +435,15 @@ def forest_specs(
 
 
 def time_to_event_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    unit_titles: Mapping[str, str],
-    look: Look = SCREEN,
-    split: bool = False,
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, unit_titles: Mapping[str, str]
 ) -> list[ChartSpec]:
     """One chart per unit of the time-to-event results: medians, landmark rates.
 
     ``unit_titles`` names the chart of each unit; a unit without one is "<title> (<unit>)".
-    ``split`` cuts a unit's chart that is too tall for ``look.height`` as forest_specs does;
-    its parts share one axis.
+    ``ask.split`` cuts a unit's chart that is too tall for the look's height as forest_specs
+    does; its parts share one axis.
     """
+    title, look, split = ask.title, ask.look, ask.split
     results = filters.apply(loaded.results)
     results = results[results[fr.CATEGORY] == "time_to_event"]
     specs = []
@@ -464,7 +463,7 @@ def time_to_event_specs(
         )
         specs += part_specs(
             fitting_parts(table, draw, look, split=split),
-            key=f"{key}_{unit}",
+            key=f"{ask.key}_{unit}",
             title=unit_title,
             filename=f"{slug(title)}-{slug(unit)}",
             columns=tables.RESULT_DISPLAY,
@@ -473,19 +472,12 @@ def time_to_event_specs(
     return specs
 
 
-def ratio_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    look: Look = SCREEN,
-    split: bool = False,
-) -> list[ChartSpec]:
+def ratio_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[ChartSpec]:
     """The reported within-trial ratios (hazard ratios and the like) on a log axis.
 
-    ``split``: one chart per setting when the whole is taller than ``look.height``.
+    ``ask.split``: one chart per setting when the whole is taller than the look's height.
     """
+    title, look = ask.title, ask.look
     comparisons = filters.apply(loaded.comparisons)
     comparisons = comparisons[
         comparisons[fr.MEASURE].map(lambda m: vocabulary.MEASURE.has_flag(m, "ratio"))
@@ -499,8 +491,8 @@ def ratio_specs(
         look=look,
     )
     return part_specs(
-        fitting_parts(comparisons, draw, look, split=split, per=None),
-        key=key,
+        fitting_parts(comparisons, draw, look, split=ask.split, per=None),
+        key=ask.key,
         title=title,
         filename=slug(title),
         columns=tables.COMPARISON_DISPLAY,
@@ -509,20 +501,14 @@ def ratio_specs(
 
 
 def plane_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    harm: str = "",
-    benefit: str = "",
-    look: Look = SCREEN,
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, harm: str = "", benefit: str = ""
 ) -> list[ChartSpec]:
-    """The benefit-harm plane for one harm and one benefit endpoint.
+    """The benefit-harm plane for one harm and one benefit endpoint; never cut into parts.
 
     Without a choice, the pair the most cohorts report. Cohorts lacking the pair are left out
     and counted in the note (the page lists them).
     """
+    key, title, look = ask.key, ask.title, ask.look
     results = filters.apply(loaded.results)
     pair = (harm, benefit) if harm and benefit else fr.default_plane_pair(results)
     if pair is None:
@@ -602,18 +588,16 @@ class _Drawn:
 
 Drawing = Callable[..., "list[_Drawn]"]
 """Draws one comparison: (comparison, its benefit-harm rows, the figure's keyword options,
-**choices) -> its charts (none when there is nothing to draw; several when split)."""
+split=, **choices) -> its charts (none when there is nothing to draw; several when split)."""
 
 
 def comparison_specs(
     loaded: LoadedEvidence,
     filters: Filters,
+    ask: Ask,
     *,
-    key: str,
-    title: str,
     drawing: Drawing,
     comparison: str = "",
-    look: Look = SCREEN,
     **choices: object,
 ) -> list[ChartSpec]:
     """The specs ``drawing`` makes of each within-study comparison to show.
@@ -621,8 +605,9 @@ def comparison_specs(
     ``comparison`` is a comparison key (components/compare.py); without one, one chart per
     randomised comparison in view (see _comparisons_in_view). ``drawing`` gets the
     comparison, its benefit-harm rows, the keyword options every such figure takes (title,
-    regimen, versus, subtitle, look) and the other ``choices`` (the page's, or ``split``).
+    regimen, versus, subtitle, look), ``split`` and the page's other ``choices``.
     """
+    key, title, look = ask.key, ask.title, ask.look
     effects, chosen = _comparisons_in_view(loaded, filters, comparison)
     specs = []
     for found in chosen:
@@ -635,7 +620,8 @@ def comparison_specs(
             "subtitle": _subtitle(loaded, filters, look, lead),
             "look": look,
         }
-        drawn = drawing(found, compare.benefit_harm_rows(effects, found), options, **choices)
+        rows = compare.benefit_harm_rows(effects, found)
+        drawn = drawing(found, rows, options, split=ask.split, **choices)
         for part, (of, number) in zip(drawn, numbered(len(drawn)), strict=True):
             specs.append(
                 ChartSpec(
@@ -653,10 +639,7 @@ def comparison_specs(
 
 
 def draw_benefit_harm(
-    found: compare.Comparison,
-    rows: pd.DataFrame,
-    options: dict[str, Any],
-    split: bool = False,
+    found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any], *, split: bool
 ) -> list[_Drawn]:
     """The comparison's differences per 100 patients, benefits above harms.
 
@@ -693,11 +676,14 @@ def draw_pictograph(
     found: compare.Comparison,
     rows: pd.DataFrame,
     options: dict[str, Any],
+    *,
+    split: bool,
     outcomes: Sequence[str] = (),
 ) -> list[_Drawn]:
     """Out of 100 patients, in pictographs with the sentence that reads them.
 
-    The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen.
+    The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen. Two
+    panels always fit: the chart is never cut, whatever ``split`` asks.
     """
     rows = rows[rows[fx.QUALIFIER] == "exact"]
     if outcomes:
@@ -717,13 +703,7 @@ def draw_pictograph(
 
 
 def profile_specs(
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    key: str,
-    title: str,
-    cohorts: Sequence[str] = (),
-    look: Look = SCREEN,
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, cohorts: Sequence[str] = ()
 ) -> list[ChartSpec]:
     """Small multiples of the chosen cohorts' percentages, one panel per endpoint.
 
@@ -738,9 +718,12 @@ def profile_specs(
         "Each panel one endpoint; cohorts from different studies side by side, never pooled · "
         f"data {loaded.data_version}"
     )
+    title = ask.title
     figure = charts.forest_figure(
-        table, title=title, subtitle=subtitle, panels=fr.ENDPOINT, look=look
+        table, title=title, subtitle=subtitle, panels=fr.ENDPOINT, look=ask.look
     )
     note = "Cross-trial comparison: populations, doses and definitions differ."
     notes = speaker_notes("chosen cohorts side by side:", table)
-    return [ChartSpec(key, title, figure, table, tables.RESULT_DISPLAY, slug(title), note, notes)]
+    return [
+        ChartSpec(ask.key, title, figure, table, tables.RESULT_DISPLAY, slug(title), note, notes)
+    ]

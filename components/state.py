@@ -229,7 +229,7 @@ def memo_specs(
     if key in memo:
         memo[key] = memo.pop(key)  # most recently used last
         return memo[key]
-    value = chart.specs(loaded, filters, look=look, **(choices or {}))
+    value = chart.specs(loaded, filters, look=look, choices=choices)
     memo[key] = value
     while len(memo) > MEMO_ENTRIES:
         memo.pop(next(iter(memo)))

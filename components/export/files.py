@@ -63,7 +63,7 @@ def spec_image(
     and ``choices`` the page's widget choices, so the image shows what the page shows.
     Raises ExportUnavailable without Chromium.
     """
-    drawn = registry.chart(chart).specs(loaded, filters, look=FILE, **(choices or {}))
+    drawn = registry.chart(chart).specs(loaded, filters, look=FILE, choices=choices)
     found = next(s for s in drawn if s.key == spec)
     fig = with_footer(found, data_version=loaded.data_version, exported=exported)
     return (server or default_server()).render(fig, fmt)
