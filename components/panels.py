@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -201,7 +201,8 @@ def render_spec(
     )
     if spec.caption():
         st.caption(md(spec.caption()))
-    _render_downloads(spec, loaded, filters, chart=chart, choices=choices)
+    image = functools.partial(_image, loaded, filters, chart=chart, spec=spec.key, choices=choices)
+    _render_downloads(spec, image)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
         if data.open:  # built only when opened: the grid is the heaviest part of a page
@@ -212,6 +213,7 @@ def _image(
     loaded: LoadedEvidence,
     filters: Filters,
     fmt: str,
+    *,
     chart: str,
     spec: str,
     choices: Mapping[str, object],
@@ -225,18 +227,11 @@ def _csv(spec: ChartSpec) -> bytes:
     return spec.display_table().to_csv(index=False).encode("utf-8")
 
 
-def _render_downloads(
-    spec: ChartSpec,
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    chart: str,
-    choices: Mapping[str, object],
-) -> None:
+def _render_downloads(spec: ChartSpec, image: Callable[[str], bytes]) -> None:
     """One row of downloads for a chart: the CSV of its rows, then PNG, SVG and PDF.
 
-    The images (PNG 1920 px wide) carry title, sources and data version, and are rendered on
-    the server only when clicked.
+    ``image(fmt)`` renders the chart as a file. The images (PNG 1920 px wide) carry title,
+    sources and data version, and are rendered on the server only when clicked.
     """
     columns = st.columns(6)
     columns[0].download_button(
@@ -256,7 +251,7 @@ def _render_downloads(
     for column, (fmt, mime) in zip(columns[1:], IMAGE_MIME.items(), strict=False):
         column.download_button(
             fmt.upper(),
-            functools.partial(_image, loaded, filters, fmt, chart, spec.key, choices),
+            functools.partial(image, fmt),
             file_name=f"{spec.filename}.{fmt}",
             mime=mime,
             key=f"{spec.key}_{fmt}",
