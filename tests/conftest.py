@@ -29,6 +29,14 @@ def shown(table):
     return table.map(_unescape).rename(columns=_unescape)
 
 
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled evidence file, loaded once per test module (a module may shadow the name)."""
+    from components.loaded import load_path
+
+    return load_path(BUNDLED)
+
+
 @pytest.fixture
 def evidence_file(monkeypatch: pytest.MonkeyPatch):
     """Point the app at an evidence file for one test: ``evidence_file(path)``."""

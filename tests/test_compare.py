@@ -9,13 +9,7 @@ from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
 from components import compare
-from components.loaded import load_path
 from evidence import effects as fx
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_path(BUNDLED)
 
 
 @pytest.fixture(scope="module")

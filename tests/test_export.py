@@ -459,11 +459,6 @@ def _stand_in_png(spec: ChartSpec) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def bundled() -> LoadedEvidence:
-    return load_path(BUNDLED)
-
-
-@pytest.fixture(scope="module")
 def bundled_slides(bundled: LoadedEvidence) -> list[ChartSpec]:
     return files.deck_specs(bundled, Filters())
 

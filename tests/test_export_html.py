@@ -19,7 +19,7 @@ from pathlib import Path
 
 import plotly.offline
 import pytest
-from conftest import APP, ARTIFACTS, BUNDLED, FIXTURES, ROOT
+from conftest import APP, ARTIFACTS, FIXTURES, ROOT
 from streamlit.testing.v1 import AppTest
 
 from components import registry, tables
@@ -80,11 +80,6 @@ class Page(HTMLParser):
         return [
             a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
         ]
-
-
-@pytest.fixture(scope="module")
-def bundled() -> LoadedEvidence:
-    return load_path(BUNDLED)
 
 
 @pytest.fixture(scope="module")

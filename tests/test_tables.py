@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import BUNDLED
 
 from components import registry, tables
-from components.loaded import Filters, load_path
+from components.loaded import Filters
 from evidence import effects as fx
 from evidence import frames as fr
 
@@ -51,11 +50,6 @@ def test_chart_summary_singular_and_without_a_table_to_point_to():
 )  # fmt: skip
 def test_chart_summary_names_what_each_kind_of_chart_draws(title, columns, sentence):
     assert tables.chart_summary(title, pd.DataFrame(columns)) == sentence
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_path(BUNDLED)
 
 
 @pytest.mark.parametrize("chart", [c for c in registry.CHARTS if c.key != "profile"])
