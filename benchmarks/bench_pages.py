@@ -28,7 +28,6 @@ import contextlib
 import math
 import os
 import platform
-import signal
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT))  # the app's own packages, as `streamlit run` woul
 sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
 sys.path.insert(0, str(ROOT / "benchmarks"))  # common: shared benchmark helpers
 import serving  # noqa: E402
-from common import load_average, machine_busy_now, percentile  # noqa: E402
+from common import load_average, machine_state, parse_stoppable, percentile  # noqa: E402
 from serving import CHROME, CHROME_ARGS, LIVE_CHART  # noqa: E402
 
 from components import registry  # noqa: E402
@@ -299,16 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evidence", type=Path, default=BUNDLED, help="evidence file")
     parser.add_argument("--skip-apptest", action="store_true", help="skip part A")
     parser.add_argument("--skip-browser", action="store_true", help="skip part B")
-    args = parser.parse_args(argv)
-    # `timeout` and `kill` send SIGTERM: exit through the finally blocks that stop servers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args = parse_stoppable(parser, argv)
     evidence = args.evidence.resolve()
 
     print(
         f"bench_pages: {evidence.relative_to(ROOT) if evidence.is_relative_to(ROOT) else evidence}"
-        f" | Python {platform.python_version()} | {os.cpu_count()} CPUs | "
-        f"load average {load_average()} at start, {machine_busy_now():.2f} cores busy before "
-        "starting"
+        f" | Python {platform.python_version()} | {machine_state()}"
     )
     summary: list[str] = []
     if not args.skip_apptest:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -38,6 +41,24 @@ def machine_busy_now(seconds: float = 3.0) -> float:
     before = machine_busy_seconds()
     time.sleep(seconds)
     return (machine_busy_seconds() - before) / seconds
+
+
+def parse_stoppable(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The parsed ``argv``; from now on SIGTERM exits through the finally blocks.
+
+    `timeout` and `kill` send SIGTERM: a benchmark killed that way still stops its servers.
+    """
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    return args
+
+
+def machine_state() -> str:
+    """CPUs, load averages and cores busy now: what else competes with the measurement."""
+    return (
+        f"{os.cpu_count()} CPUs, load average {load_average()} at start, "
+        f"{machine_busy_now():.2f} cores busy before starting"
+    )
 
 
 def report_missed(missed: list[str]) -> int:

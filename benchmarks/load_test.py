@@ -37,7 +37,6 @@ import asyncio
 import contextlib
 import math
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -51,7 +50,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # serving: the tests' server helpers
 sys.path.insert(0, str(ROOT / "benchmarks"))  # common: shared benchmark helpers
 import serving  # noqa: E402
-from common import load_average, machine_busy_now, machine_busy_seconds, percentile  # noqa: E402
+from common import (  # noqa: E402
+    load_average,
+    machine_busy_seconds,
+    machine_state,
+    parse_stoppable,
+    percentile,
+)
 from serving import CHROME, CHROME_ARGS, LIVE_CHART  # noqa: E402
 
 BUNDLED = ROOT / "data" / "evidence.yaml"
@@ -565,15 +570,12 @@ def main(argv: list[str] | None = None) -> int:
         help="sessions as tabs of one browser context (shared HTTP cache) instead of a "
         "context each; the server still sees one session per tab",
     )
-    args = parser.parse_args(argv)
-    # `timeout` and `kill` send SIGTERM: exit through the finally blocks that stop servers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args = parse_stoppable(parser, argv)
     evidence = args.evidence.resolve()
 
     print(
         f"load_test: {args.sessions} sessions, {args.seconds:.0f} s, evidence {evidence}, "
-        f"{os.cpu_count()} CPUs, load average {load_average()} at start, "
-        f"{machine_busy_now():.2f} cores busy before starting"
+        f"{machine_state()}"
     )
     with tempfile.TemporaryFile() as log:
         proc, url = start_server(evidence, log)
