@@ -1,8 +1,9 @@
 """The looks a chart can be drawn in: the page, the presentation view, a slide, a file.
 
 A look is a plotly template plus the few sizes a builder needs for geometry (marker size,
-row height, label width). Builders take ``look=`` the way plotly.express takes
-``template=``: the same builder draws every look, and nothing restyles a built figure.
+row height, label width). Figure builders take ``look=`` the way plotly.express takes
+``template=`` (spec builders read ``ask.look``): the same builder draws every look, and
+nothing restyles a built figure.
 Every size is set here, from one set of numbers per look, so a template and the geometry
 built around it never disagree.
 
