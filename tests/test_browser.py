@@ -1,4 +1,4 @@
-"""The one real-browser test: every page in Chromium, a filter, and the copied URL."""
+"""Real-browser tests: every page in Chromium, a filter, the copied URL, downloads."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import contextlib
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 from conftest import ARTIFACTS, BUNDLED, FIXTURES, start_server, stop_server
+from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from serving import LIVE_CHART
@@ -229,3 +231,36 @@ def test_phone_no_page_scrolls_sideways_and_charts_keep_half_their_width(
         shares = page.evaluate(DATA_SHARES)
         assert all(share >= 0.5 for share in shares), (registered.key, shares)
         page.screenshot(path=str(ARTIFACTS / f"phone_{registered.key}.png"), full_page=True)
+
+
+def test_chart_downloads_are_the_files_they_name(page: Page, app_url: str) -> None:
+    """A chart's CSV and PNG buttons, clicked as a user would.
+
+    The CSV is built on click and holds the rows of the data table; the PNG is rendered on
+    the server on click (kaleido, Chromium) at 1920 px wide.
+    """
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}response")
+    expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    main = page.get_by_test_id("stMain")
+
+    from components import registry
+    from components.loaded import Filters, load_path
+
+    spec = registry.chart("response_forest").specs(load_path(BUNDLED), Filters())[0]
+
+    with page.expect_download(timeout=60_000) as csv_download:
+        main.get_by_role("button", name="CSV", exact=True).first.click()
+    assert csv_download.value.suggested_filename == f"{spec.filename}.csv"
+    rows = pd.read_csv(csv_download.value.path())
+    assert list(rows.columns) == list(spec.display_table().columns)
+    assert len(rows) == len(spec.table) > 0
+
+    with page.expect_download(timeout=90_000) as png_download:
+        main.get_by_role("button", name="PNG", exact=True).first.click()
+    assert png_download.value.suggested_filename == f"{spec.filename}.png"
+    with Image.open(png_download.value.path()) as image:
+        assert image.format == "PNG"
+        assert image.width == 1920
+    expect(page.get_by_test_id("stException")).to_have_count(0)
