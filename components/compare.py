@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.loaded import LoadedEvidence
+from components.loaded import Filters, LoadedEvidence
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -73,6 +73,11 @@ class Comparison:
         """How a picker names it: ``MM-009: Rd vs placebo + dex (Weber 2007)``."""
         how = "randomised" if self.randomised else "not randomised"
         return f"{self.cohort_label} vs {self.versus_label} · {self.source_short} · {how}"
+
+
+def comparisons_in_view(loaded: LoadedEvidence, filters: Filters) -> list[Comparison]:
+    """The comparisons of the effects the filters keep."""
+    return comparisons(filters.apply(loaded.effects))
 
 
 def comparisons(effects: pd.DataFrame) -> list[Comparison]:

@@ -571,7 +571,8 @@ def _comparisons_in_view(
     found = compare.comparisons(effects)
     if chosen:
         return effects, [c for c in found if c.key == chosen]
-    drawable = set(compare.with_pairs(effects[effects[fx.DIFFERENCE].notna()])[compare.PAIR])
+    paired = compare.with_pairs(effects)
+    drawable = set(paired[paired[fx.DIFFERENCE].notna()][compare.PAIR])
     return effects, [c for c in found if c.randomised and c.key in drawable]
 
 

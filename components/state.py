@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
+from typing import TypeVar, cast
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -25,6 +26,7 @@ from components.specs import ChartSpec
 from evidence.loader import EvidenceError
 
 EVIDENCE_ENV = "EVIDENCE_FILE"
+T = TypeVar("T")
 
 # Filter widgets use the filters' keys (components/loaded.py FILTERS), which double as URL
 # query parameter names (bind="query-params").
@@ -203,6 +205,28 @@ SESSION_MEMO = "view_memo"
 MEMO_ENTRIES = 32
 
 
+def memo(
+    name: str, build: Callable[..., T], loaded: LoadedEvidence, filters: Filters, **args: Hashable
+) -> T:
+    """``build(loaded, filters, **args)``, once per (name, evidence, filters, args) per session.
+
+    Figures cost 100+ ms to build, a page's tables 10-30 ms, and reruns (a click, an expander,
+    a page revisited) ask for the same ones. The memo lives in this session's state, so an
+    uploaded file's figures are never shared with another session; it keeps the last
+    MEMO_ENTRIES. What it returns is shared by the session's reruns: treat it as read-only.
+    """
+    key = (name, id(loaded), loaded.data_version, filters, tuple(sorted(args.items())))
+    memo: dict[object, object] = st.session_state.setdefault(SESSION_MEMO, {})
+    if key in memo:
+        memo[key] = memo.pop(key)  # most recently used last
+        return cast("T", memo[key])
+    value = build(loaded, filters, **args)
+    memo[key] = value
+    while len(memo) > MEMO_ENTRIES:
+        memo.pop(next(iter(memo)))
+    return value
+
+
 def memo_specs(
     chart: Chart,
     loaded: LoadedEvidence,
@@ -211,26 +235,9 @@ def memo_specs(
     look: Look = SCREEN,
     choices: Mapping[str, object] | None = None,
 ) -> list[ChartSpec]:
-    """A chart's specs, built once per (evidence, filters, look, choices) in this session.
+    """A chart's specs, built once per (evidence, filters, look, choices) in this session."""
 
-    Figures cost 100+ ms to build and reruns (a click, an expander, a page revisited) ask for
-    the same ones. The memo lives in this session's state, so an uploaded file's figures are
-    never shared with another session; it keeps the last MEMO_ENTRIES.
-    """
-    key = (
-        chart.key,
-        id(loaded),
-        loaded.data_version,
-        filters,
-        look.name,
-        tuple(sorted((choices or {}).items())),
-    )
-    memo: dict[object, list[ChartSpec]] = st.session_state.setdefault(SESSION_MEMO, {})
-    if key in memo:
-        memo[key] = memo.pop(key)  # most recently used last
-        return memo[key]
-    value = chart.specs(loaded, filters, look=look, choices=choices)
-    memo[key] = value
-    while len(memo) > MEMO_ENTRIES:
-        memo.pop(next(iter(memo)))
-    return value
+    def build(loaded: LoadedEvidence, filters: Filters, **chosen: object) -> list[ChartSpec]:
+        return chart.specs(loaded, filters, look=look, choices=chosen)
+
+    return memo(f"{chart.key} in {look.name}", build, loaded, filters, **(choices or {}))

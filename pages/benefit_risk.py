@@ -2,16 +2,27 @@ import pandas as pd
 import streamlit as st
 
 from components import panels, state, tables
-from components.loaded import LoadedEvidence
+from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
 from evidence import frames as fr
 from evidence import vocabulary
 
 
-def pick_plane_pair(results: pd.DataFrame) -> tuple[str, str]:
+def default_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str] | None:
+    return fr.default_plane_pair(filters.apply(loaded.results))
+
+
+def not_on_plane(
+    loaded: LoadedEvidence, filters: Filters, *, harm: str, benefit: str
+) -> pd.DataFrame:
+    return fr.plane_missing(filters.apply(loaded.results), harm=harm, benefit=benefit)
+
+
+def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]:
     """One harm and one benefit endpoint; by default the pair the most cohorts report."""
+    results = filters.apply(loaded.results)
     percent = results[results[fr.UNIT] == "percent"]
-    default = fr.default_plane_pair(results) or ("", "")
+    default = state.memo("plane pair", default_pair, loaded, filters) or ("", "")
     columns = st.columns(2)
     chosen = []
     for column, flag, label, key, fallback in (
@@ -36,9 +47,11 @@ def pick_plane_pair(results: pd.DataFrame) -> tuple[str, str]:
     return chosen[0], chosen[1]
 
 
-def render_missing(results: pd.DataFrame, harm: str, benefit: str) -> None:
+def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit: str) -> None:
     """The cohorts not on the plane, by name, with what they report instead."""
-    missing = fr.plane_missing(results, harm=harm, benefit=benefit)
+    missing = state.memo(
+        "not on the plane", not_on_plane, loaded, filters, harm=harm, benefit=benefit
+    )
     if missing.empty:
         return
     st.markdown(f"**Not on the plane: {len(missing)} cohort(s) report other endpoints**")
@@ -78,8 +91,7 @@ st.caption(
     "editorial's verdict; arrows join the arms of one study, from the comparator to the "
     "regimen. Points from different studies are a cross-trial comparison."
 )
-results = filters.apply(loaded.results)
-harm, benefit = pick_plane_pair(results)
+harm, benefit = pick_plane_pair(loaded, filters)
 if harm and benefit:
     panels.render_chart(
         "benefit_risk",
@@ -89,7 +101,7 @@ if harm and benefit:
         harm=harm,
         benefit=benefit,
     )
-    render_missing(results, harm, benefit)
+    render_missing(loaded, filters, harm, benefit)
 else:
     panels.render_empty("cohorts with both a benefit and a harm percentage", filters)
 

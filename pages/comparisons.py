@@ -32,7 +32,13 @@ def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Compariso
             else "Not randomised: the groups may differ in other ways too."
         )
     )
-    groups = compare.sof_groups(loaded, loaded.effects, chosen)
+    groups = state.memo(
+        "summary of findings",
+        lambda loaded, _filters, chosen: compare.sof_groups(loaded, loaded.effects, chosen),
+        loaded,
+        Filters(),  # the whole study, whatever the filters
+        chosen=chosen,
+    )
     for title, table in groups:
         st.markdown(f"**{panels.md(title)}**")
         panels.plain_table(table, alt=f"Summary of findings: {title}")
@@ -90,7 +96,7 @@ st.caption(
     "between arms of the same study; across studies, cohorts are set side by side."
 )
 st.header("Within one study")
-found = compare.comparisons(filters.apply(loaded.effects))
+found = state.memo("comparisons", compare.comparisons_in_view, loaded, filters)
 if not found:
     panels.render_empty("within-study comparisons (two arms of one study on one endpoint)", filters)
 else:

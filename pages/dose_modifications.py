@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 
 from components import panels, state
@@ -5,11 +6,15 @@ from components.loaded import Filters, LoadedEvidence
 from evidence import frames as fr
 
 
+def beside_response(loaded: LoadedEvidence, filters: Filters) -> pd.DataFrame:
+    return fr.beside_response_table(filters.apply(loaded.results), category="dose_modification")
+
+
 def render_beside_response(loaded: LoadedEvidence, filters: Filters) -> None:
     """Each cohort's dose modifications next to its response figures, with a CSV."""
-    table = fr.beside_response_table(
-        filters.apply(loaded.results), category="dose_modification"
-    ).rename(columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"})
+    table = state.memo("beside response", beside_response, loaded, filters).rename(
+        columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"}
+    )
     panels.grid(table, alt="Dose modifications beside response, per cohort")
     panels.csv_download(
         table, filename="dose-modifications-beside-response", key="dose_modification_beside_csv"
