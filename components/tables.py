@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from components import charts, compare
-from components.loaded import LoadedEvidence
+from components.loaded import Filters, LoadedEvidence
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -174,27 +174,77 @@ def describe_key(key: str, loaded: LoadedEvidence) -> list[str]:
     return lines.get(key) or [f"{key} (not found in the evidence file)"]
 
 
+def _caveat_counts(table: pd.DataFrame) -> tuple[int, int, int]:
+    """Figures with no reported n, from cohorts under SMALL_N_THRESHOLD, only the editorial's.
+
+    A column the table lacks counts none.
+    """
+    unknown = small = editorial = 0
+    if fr.N in table.columns:
+        unknown = int(table[fr.N].isna().sum())
+        small = int((table[fr.N].fillna(10**9) < fr.SMALL_N_THRESHOLD).sum())
+    if fr.REPORTED_BY in table.columns:
+        editorial = int((table[fr.REPORTED_BY] == "editorial").sum())
+    return unknown, small, editorial
+
+
 def caveats(table: pd.DataFrame) -> list[str]:
     """What to keep in mind about a chart's rows.
 
     Unknown or small n, figures only the editorial states, designs that differ.
     """
     out = []
-    if fr.N in table.columns:
-        unknown = int(table[fr.N].isna().sum())
-        small = int((table[fr.N].fillna(10**9) < fr.SMALL_N_THRESHOLD).sum())
-        if unknown:
-            out.append(f"{unknown} figure(s) have no reported n")
-        if small:
-            out.append(f"{small} come from cohorts under {fr.SMALL_N_THRESHOLD} patients")
-    if fr.REPORTED_BY in table.columns:
-        editorial = int((table[fr.REPORTED_BY] == "editorial").sum())
-        if editorial:
-            out.append(f"{editorial} figure(s) are stated only by the editorial")
+    unknown, small, editorial = _caveat_counts(table)
+    if unknown:
+        out.append(f"{unknown} figure(s) have no reported n")
+    if small:
+        out.append(f"{small} come from cohorts under {fr.SMALL_N_THRESHOLD} patients")
+    if editorial:
+        out.append(f"{editorial} figure(s) are stated only by the editorial")
     if fr.DESIGN in table.columns and len(set(table[fr.DESIGN])) > 1:
         designs = ", ".join(vocabulary.DESIGN.label(d) for d in dict.fromkeys(table[fr.DESIGN]))
         out.append(f"designs differ ({designs})")
     return out
+
+
+def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
+    """What to keep in mind before comparing the figures in view.
+
+    The deck's caveats slide and the offline page's caveats.
+    """
+    results = filters.apply(loaded.results)
+    lines = [
+        "Cross-trial comparisons: cohorts from different trials sit side by side; populations, "
+        "doses, follow-up and definitions differ. Only within-trial ratios (hazard ratios) "
+        "are randomised contrasts."
+    ]
+    if results.empty:
+        return [*lines, "No figures in view."]
+    unknown, small, editorial = _caveat_counts(results)
+    lines.append(
+        f"{len(results)} figures in view: {small} from cohorts under {fr.SMALL_N_THRESHOLD} "
+        f"patients, {unknown} with n not reported (marked † on the charts)."
+    )
+    lines.append(
+        f"{editorial} figure(s) are stated only by the editorial (open markers), with no "
+        "trial report behind them in this file."
+    )
+    designs = results.drop_duplicates(fr.SOURCE)[fr.DESIGN].value_counts(sort=False)
+    if len(designs) > 1:
+        lines.append(
+            "Designs differ: "
+            + ", ".join(
+                f"{vocabulary.DESIGN.phrase(d)} ({n} source(s))" for d, n in designs.items()
+            )
+            + "."
+        )
+    response = results[results[fr.CATEGORY] == "response"]
+    criteria = [str(c) for c in dict.fromkeys(response[fr.CRITERIA].dropna())]
+    if len(criteria) > 1:
+        lines.append(
+            "Different response criteria (not comparable on one axis): " + "; ".join(criteria) + "."
+        )
+    return lines
 
 
 def _link(prefix: str, value: object) -> str | None:

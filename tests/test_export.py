@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import BUNDLED, FIXTURES, ROOT
+from conftest import FIXTURES, ROOT
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -167,7 +167,7 @@ def test_footer_lines_long_source_list_wrapped(specs: list[ChartSpec]):
     wide = dataclasses.replace(spec, table=many)
     lines = dress.footer_lines(wide, data_version="abc (2026-01-31)", exported=DAY)
     assert len(lines) > 5
-    assert all(len(line) <= dress.FOOTER_WRAP for line in lines)
+    assert all(len(line) <= dress.footer_wrap(FILE.width) for line in lines)
 
 
 def test_with_footer_hostile_text_escaped(hostile: LoadedEvidence):
@@ -412,10 +412,10 @@ def test_parse_formats_known_and_unknown():
         files.parse_formats("png,gif")
 
 
-def test_bundled_evidence_all_views_have_sources():
-    loaded = load_path(BUNDLED)
-    for spec in files.file_specs(loaded, Filters()):
-        lines = dress.footer_lines(spec, data_version=loaded.data_version, exported=DAY)
+def test_bundled_evidence_all_views_have_sources(bundled: LoadedEvidence):
+    for spec in files.file_specs(bundled, Filters()):
+        assert spec.sources(), spec.key  # footer_lines would print "Source: none recorded"
+        lines = dress.footer_lines(spec, data_version=bundled.data_version, exported=DAY)
         assert lines[-1].startswith("Data version ")
         assert any(line.startswith("Source: ") for line in lines)
 

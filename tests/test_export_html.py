@@ -23,7 +23,7 @@ from conftest import APP, ARTIFACTS, FIXTURES, ROOT
 from streamlit.testing.v1 import AppTest
 
 from components import registry, tables
-from components.export import deck, files, html, names, render
+from components.export import dress, files, html, names, render
 from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
 from components.specs import ChartSpec
@@ -137,8 +137,10 @@ def test_every_exported_chart_is_drawn_with_its_own_figure(page: Page, bundled_s
     charts = page.find("div", **{"class": "chart", "role": "img"})
     assert len(charts) == len(bundled_specs)
     for div, spec in zip(charts, bundled_specs, strict=True):
-        assert div["aria-label"] == html.chart_summary(spec)
-        assert div["aria-label"].startswith(f"{spec.title}: ")
+        assert div["aria-label"] == tables.chart_summary(
+            spec.title, spec.table, listed_in=html.TABLE_BELOW
+        )
+        assert div["aria-label"].startswith(f"Chart “{spec.title}”: ")
     blocks = [(a, body) for a, body in page.scripts if a.get("type") == "application/json"]
     assert [a["data-chart"] for a, _ in blocks] == [div["id"] for div in charts]
     for (_, body), spec in zip(blocks, bundled_specs, strict=True):
@@ -151,7 +153,7 @@ def test_every_exported_chart_is_drawn_with_its_own_figure(page: Page, bundled_s
 
 def test_each_chart_has_its_sources_note_and_rows(page: Page, own_markup: str, bundled_specs):
     for spec in bundled_specs:
-        assert html.sources_line(spec) in page.all_text
+        assert dress.sources_line(spec) in page.all_text
         if spec.note:
             assert spec.note in page.all_text
     tables_found = re.findall(r"<table>.*?</table>", own_markup, flags=re.S)
@@ -190,7 +192,7 @@ def test_every_verdict_with_what_it_rests_on(page: Page, bundled):
 
 
 def test_caveats_and_sources_with_links(page: Page, bundled):
-    for line in deck.caveat_lines(bundled, Filters()):
+    for line in tables.caveat_lines(bundled, Filters()):
         assert " ".join(line.split()) in page.all_text
     listed = tables.source_list(bundled.sources)
     hrefs = {a["href"] for a in page.find("a") if a.get("href")}

@@ -257,45 +257,6 @@ def verdict_notes(verdict: pd.Series, loaded: LoadedEvidence) -> str:
     return "\n".join(lines)
 
 
-def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
-    """What to keep in mind before comparing the figures in view (for the caveats slide)."""
-    results = filters.apply(loaded.results)
-    lines = [
-        "Cross-trial comparisons: cohorts from different trials sit side by side; populations, "
-        "doses, follow-up and definitions differ. Only within-trial ratios (hazard ratios) "
-        "are randomised contrasts."
-    ]
-    if results.empty:
-        return [*lines, "No figures in view."]
-    unknown = int(results[fr.N].isna().sum())
-    small = int((results[fr.N].fillna(10**9) < fr.SMALL_N_THRESHOLD).sum())
-    lines.append(
-        f"{len(results)} figures in view: {small} from cohorts under {fr.SMALL_N_THRESHOLD} "
-        f"patients, {unknown} with n not reported (marked † on the charts)."
-    )
-    editorial = int((results[fr.REPORTED_BY] == "editorial").sum())
-    lines.append(
-        f"{editorial} figure(s) are stated only by the editorial (open markers), with no "
-        "trial report behind them in this file."
-    )
-    designs = results.drop_duplicates(fr.SOURCE)[fr.DESIGN].value_counts(sort=False)
-    if len(designs) > 1:
-        lines.append(
-            "Designs differ: "
-            + ", ".join(
-                f"{vocabulary.DESIGN.phrase(d)} ({n} source(s))" for d, n in designs.items()
-            )
-            + "."
-        )
-    response = results[results[fr.CATEGORY] == "response"]
-    criteria = [str(c) for c in dict.fromkeys(response[fr.CRITERIA].dropna())]
-    if len(criteria) > 1:
-        lines.append(
-            "Different response criteria (not comparable on one axis): " + "; ".join(criteria) + "."
-        )
-    return lines
-
-
 def deck_pptx(
     loaded: LoadedEvidence,
     filters: Filters,
@@ -350,7 +311,7 @@ def deck_pptx(
 
     slide = _add_slide(deck)
     bottom = _text_box(slide, 8, ["Caveats before comparing"], size=28, bold=True)
-    caveats = [_Para(f"• {line}", space_after=10) for line in caveat_lines(loaded, filters)]
+    caveats = [_Para(f"• {line}", space_after=10) for line in tables.caveat_lines(loaded, filters)]
     top = _footer_top([version])
     size = next(
         (s for s in (18, 16, 14) if bottom + _GAP + box_height(caveats, size=s) <= top - _GAP), 14

@@ -11,12 +11,11 @@ import textwrap
 import plotly.graph_objects as go
 
 from components.charts import esc, legend_entry
-from components.looks import FONT, GREY
+from components.looks import FILE, FONT, GREY
 from components.specs import ChartSpec
 
 FOOTER_FONT = 12
 FOOTER_PAD = 10
-FOOTER_WRAP = 180  # characters per footer line: about 1060 of the 1260 px of a file figure
 FOOTER_LEGEND = "legend2"
 
 
@@ -25,8 +24,23 @@ def _wrapped(text: str, width: int) -> list[str]:
     return [esc(line) for line in textwrap.wrap(text, width) or [""]]
 
 
+def footer_wrap(width: int, font: int = FOOTER_FONT) -> int:
+    """Characters per footer line on a figure ``width`` px wide (185 on a 1280 px file figure)."""
+    return int(width / (0.55 * font)) - 8
+
+
+def sources_line(spec: ChartSpec) -> str:
+    """``Source: A; B`` as printed under an exported figure."""
+    names = spec.sources()
+    return "Source: " + ("; ".join(names) if names else "none recorded")
+
+
 def footer_lines(
-    spec: ChartSpec, *, data_version: str, exported: dt.date | None = None, wrap: int = FOOTER_WRAP
+    spec: ChartSpec,
+    *,
+    data_version: str,
+    exported: dt.date | None = None,
+    wrap: int = footer_wrap(FILE.width or 1280),
 ) -> list[str]:
     """The footnote printed under an exported figure, one escaped line per item.
 
@@ -35,8 +49,7 @@ def footer_lines(
     """
     day = exported or dt.date.today()
     lines = _wrapped(spec.note, wrap) if spec.note else []
-    sources = spec.sources()
-    lines += _wrapped("Source: " + ("; ".join(sources) if sources else "none recorded"), wrap)
+    lines += _wrapped(sources_line(spec), wrap)
     lines.append(f"Data version {esc(data_version)} · exported {day.isoformat()}")
     return lines
 
@@ -55,8 +68,8 @@ def with_footer(
     """
     fig = go.Figure(spec.figure)
     layout = fig.layout
-    width = int(layout.width or 1280)
-    wrap = int(width / (0.55 * font)) - 8
+    width = int(layout.width or FILE.width or 1280)
+    wrap = footer_wrap(width, font)
     footer = footer_lines(spec, data_version=data_version, exported=exported, wrap=wrap)
     line = round(font * 1.42)
     footer_px = 2 * FOOTER_PAD + line * len(footer)

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from components import charts, registry, tables
-from components.export.deck import caveat_lines
+from components.export import dress
 from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE, GREY, INK
 from components.specs import ChartSpec, slug
@@ -193,6 +193,10 @@ HOW_TO_READ = (
 )
 
 
+TABLE_BELOW = "the table below"
+"""Where a chart's accessible name points for its figures: the table printed under it."""
+
+
 def esc(value: object) -> str:
     """Evidence text for HTML (quotes too, so that it is safe in attributes); None is ""."""
     if fr.is_missing(value):
@@ -246,35 +250,21 @@ def print_zoom(height: float) -> float:
     return min(zoom, PRINT_CHART_HEIGHT / height) if height > 0 else zoom
 
 
-def chart_summary(spec: ChartSpec) -> str:
-    """The chart's accessible name: its title and what it is drawn from."""
-    count, sources = len(spec.table), len(spec.sources())
-    return (
-        f"{spec.title}: {tables.plural(count, 'figure')} from "
-        f"{tables.plural(sources, 'source')}; see the table below."
-    )
-
-
-def sources_line(spec: ChartSpec) -> str:
-    """``Source: A; B`` as printed under the exported figure."""
-    names = spec.sources()
-    return "Source: " + ("; ".join(names) if names else "none recorded")
-
-
 def chart_html(spec: ChartSpec) -> str:
     """One chart: its (visually hidden) heading, the plot, sources, note, and its rows."""
     ident = f"chart-{slug(spec.key)}"
     height = int(spec.figure.layout.height or FILE.min_height or 720)
     note = f'<p class="note">{esc(spec.note)}</p>' if spec.note else ""
     rows = spec.display_table()
+    name = tables.chart_summary(spec.title, spec.table, listed_in=TABLE_BELOW)  # accessible name
     return (
         f'<h3 class="visually-hidden" id="{ident}-title">{esc(spec.title)}</h3>'
         '<figure class="chart-block">'
         '<p class="narrow-hint">Wider than this screen: swipe sideways to see all of it.</p>'
         f'<div class="chart-frame"><div id="{ident}" class="chart" role="img" '
-        f'aria-label="{esc(chart_summary(spec))}" data-print-zoom="{print_zoom(height):.4f}" '
+        f'aria-label="{esc(name)}" data-print-zoom="{print_zoom(height):.4f}" '
         f'style="height: {height}px; --print-zoom: {print_zoom(height):.4f}"></div></div>'
-        f'<figcaption><p class="sources">{esc(sources_line(spec))}</p>{note}</figcaption>'
+        f'<figcaption><p class="sources">{esc(dress.sources_line(spec))}</p>{note}</figcaption>'
         "</figure>"
         f"<details><summary>Data behind this chart ({tables.plural(len(rows), 'row')})</summary>"
         f"{table_html(rows, caption=f'Data behind: {spec.title}')}</details>"
@@ -440,7 +430,7 @@ def view_html(
             "caveats",
             "Caveats",
             "<p>Read these before comparing figures across trials.</p>"
-            + _list(caveat_lines(loaded, filters), "caveats"),
+            + _list(tables.caveat_lines(loaded, filters), "caveats"),
         ),
         ("sources", "Sources", sources_html(loaded, filters)),
     ]
