@@ -41,7 +41,6 @@ PALETTE = (
 )
 # Six shapes against eight colours: colour+shape pairs stay unique for 24 regimens.
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
-NO_VERDICT = "none"
 NO_VERDICT_LABEL = "No verdict"
 NO_VERDICT_COLOUR = vocabulary.FALLBACK_COLOUR
 # Who reported a figure shows in its marker: open for the editorial's, dotted for ours; a
@@ -53,7 +52,7 @@ STYLE_LEGEND = (
     ("computed", "⊙ open with a dot: computed by us"),
 )
 QUALIFIED_LEGEND = "- - dashed: the range a qualifier allows ('up to', 'more than', ...)"
-SMALL_N_NOTE = "† n not reported, or under 30: read with extra caution."
+SMALL_N_NOTE = f"† n not reported, or under {fr.SMALL_N_THRESHOLD}: read with extra caution."
 
 
 def esc(text: object) -> str:
@@ -89,12 +88,12 @@ def n_text(n: object) -> str:
 
 def verdict_label(word: str) -> str:
     """A verdict word for people; cohorts without a verdict are "No verdict"."""
-    return NO_VERDICT_LABEL if word == NO_VERDICT else vocabulary.VERDICT.label(word)
+    return NO_VERDICT_LABEL if word == fr.NO_VERDICT else vocabulary.VERDICT.label(word)
 
 
 def verdict_colour(word: str) -> str:
     """A verdict word's colour (a word declared without one gets a neutral grey)."""
-    return NO_VERDICT_COLOUR if word == NO_VERDICT else vocabulary.VERDICT.colour(word)
+    return NO_VERDICT_COLOUR if word == fr.NO_VERDICT else vocabulary.VERDICT.colour(word)
 
 
 def _ci_text(row: pd.Series) -> str:
@@ -796,8 +795,8 @@ def plane_figure(
             )  # fmt: skip
     present = list(dict.fromkeys(frame[fr.VERDICT]))
     words = [w for w in vocabulary.VERDICT if w in present]
-    words += [w for w in present if w not in words and w != NO_VERDICT]
-    words += [NO_VERDICT] if NO_VERDICT in present else []
+    words += [w for w in present if w not in words and w != fr.NO_VERDICT]
+    words += [fr.NO_VERDICT] if fr.NO_VERDICT in present else []
     for word in words:
         group = frame[frame[fr.VERDICT] == word]
         colour = verdict_colour(word)

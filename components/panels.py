@@ -82,10 +82,9 @@ def render_problems(error: EvidenceError) -> None:
 
 def render_data_problems(error: EvidenceError) -> None:
     """Show every problem of a bad evidence file, instead of the pages."""
-    count = len(error.problems)
     st.error(
-        f"The evidence file {md(error.name)} cannot be shown: {count} problem"
-        f"{'s' if count != 1 else ''} to fix. Each row says where and what."
+        f"The evidence file {md(error.name)} cannot be shown: "
+        f"{tables.plural(len(error.problems), 'problem')} to fix. Each row says where and what."
     )
     render_problems(error)
     st.caption(
@@ -99,10 +98,9 @@ def render_upload_problems() -> None:
     error = state.upload_error()
     if error is None:
         return
-    count = len(error.problems)
     st.error(
-        f"Your file {md(error.name)} was not loaded: {count} problem"
-        f"{'s' if count != 1 else ''}. The evidence shown is unchanged.",
+        f"Your file {md(error.name)} was not loaded: "
+        f"{tables.plural(len(error.problems), 'problem')}. The evidence shown is unchanged.",
         icon=":material/error:",
     )
     render_problems(error)
@@ -178,7 +176,7 @@ def render_chart(
     if not specs and what is not None:
         render_empty(what, filters)
     for spec in specs:
-        render_spec(spec, loaded, filters, chart=key, choices=choices)
+        render_spec(spec, loaded, filters, choices=choices)
     return specs
 
 
@@ -187,7 +185,6 @@ def render_spec(
     loaded: LoadedEvidence,
     filters: Filters,
     *,
-    chart: str,
     choices: Mapping[str, object],
 ) -> None:
     """A chart with its caption, image downloads, its data table and a CSV of what it shows.
@@ -201,7 +198,9 @@ def render_spec(
     )
     if spec.caption():
         st.caption(md(spec.caption()))
-    image = functools.partial(_image, loaded, filters, chart=chart, spec=spec.key, choices=choices)
+    image = functools.partial(
+        _image, loaded, filters, chart=spec.chart, spec=spec.key, choices=choices
+    )
     _render_downloads(spec, image)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
@@ -333,14 +332,12 @@ def render_category(
     page: str, loaded: LoadedEvidence, filters: Filters, *, category: str, what: str
 ) -> list[ChartSpec]:
     """An endpoint picker, the page's charts of a category, then its non-% figures."""
-    endpoints = pick_endpoints(
-        category_results(loaded, filters, category=category), key=f"{page}_endpoints"
-    )
+    results = category_results(loaded, filters, category=category)
+    endpoints = pick_endpoints(results, key=f"{page}_endpoints")
     drawn = render_charts(page, loaded, filters, what=what, endpoints=endpoints)
-    render_other_units(
-        category_results(loaded, filters, category=category, endpoints=endpoints),
-        key=f"{page}_other",
-    )
+    if endpoints:
+        results = results[results[fr.ENDPOINT].isin(list(endpoints))]
+    render_other_units(results, key=f"{page}_other")
     return drawn
 
 

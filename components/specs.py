@@ -23,6 +23,9 @@ from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
 
+CROSS_TRIAL_NOTE = "Cross-trial comparison: populations, doses and definitions differ."
+"""Under a chart that sets cohorts of different studies side by side."""
+
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -444,8 +447,7 @@ def time_to_event_specs(
     does; its parts share one axis.
     """
     title, look, split = ask.title, ask.look, ask.split
-    results = filters.apply(loaded.results)
-    results = results[results[fr.CATEGORY] == "time_to_event"]
+    results = category_results(loaded, filters, category="time_to_event")
     specs = []
     for unit in dict.fromkeys(results.sort_values(fr.ENDPOINT_ORDER)[fr.UNIT]):
         table = results[results[fr.UNIT] == unit]
@@ -548,7 +550,7 @@ def plane_specs(
 
 def plane_note(plane: pd.DataFrame, *, missing: int = 0) -> str:
     """Caveats for the benefit-harm plane: across trials, criteria, cohorts left out."""
-    notes = ["Cross-trial comparison: populations, doses and definitions differ."]
+    notes = [CROSS_TRIAL_NOTE]
     criteria = plane[fr.BENEFIT_CRITERIA].dropna().unique()
     if len(criteria) > 1:
         notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
@@ -723,7 +725,7 @@ def profile_specs(
     figure = charts.forest_figure(
         table, title=title, subtitle=subtitle, panels=fr.ENDPOINT, look=ask.look
     )
-    note = "Cross-trial comparison: populations, doses and definitions differ."
+    note = CROSS_TRIAL_NOTE
     notes = speaker_notes("chosen cohorts side by side:", table)
     return [
         ChartSpec(ask.key, title, figure, table, tables.RESULT_DISPLAY, slug(title), note, notes)

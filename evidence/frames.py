@@ -106,6 +106,8 @@ EDITORIAL_ONLY = "editorial_only"
 
 SMALL_N_THRESHOLD = 30
 """Cohorts smaller than this are flagged on every chart."""
+NO_VERDICT = "none"
+"""The verdict column's word for a cohort no verdict names."""
 Z95 = 1.959963984540054
 
 CI_REPORTED = "reported"
@@ -715,7 +717,7 @@ def filter_frame(frame: pd.DataFrame, selections: Mapping[str, Sequence[str]]) -
     return frame[mask]
 
 
-def _percent_of(results: pd.DataFrame, flag: str) -> pd.DataFrame:
+def percent_of(results: pd.DataFrame, flag: str) -> pd.DataFrame:
     """Percentage results of the endpoint categories that carry ``flag`` (benefit or harm)."""
     words = list(vocabulary.CATEGORY.with_flag(flag))
     return results[(results[UNIT] == "percent") & results[CATEGORY].isin(words)]
@@ -726,8 +728,8 @@ def default_plane_pair(results: pd.DataFrame) -> tuple[str, str] | None:
 
     None when no cohort reports both a harm and a benefit percentage.
     """
-    harm = _percent_of(results, "harm")[[COHORT, ENDPOINT, ENDPOINT_ORDER]]
-    benefit = _percent_of(results, "benefit")[[COHORT, ENDPOINT, ENDPOINT_ORDER]]
+    harm = percent_of(results, "harm")[[COHORT, ENDPOINT, ENDPOINT_ORDER]]
+    benefit = percent_of(results, "benefit")[[COHORT, ENDPOINT, ENDPOINT_ORDER]]
     both = harm.merge(benefit, on=COHORT, suffixes=("_harm", "_benefit"))
     if both.empty:
         return None
@@ -784,7 +786,7 @@ def plane_table(
             BENEFIT_TEXT: f"{row[ENDPOINT_SHORT]}: {row[VALUE_TEXT]}",
             BENEFIT_ENDPOINT: row[ENDPOINT],
             EDITORIAL_ONLY: "editorial" in (row[REPORTED_BY + "_harm"], row[REPORTED_BY]),
-            VERDICT: verdict_of.get(str(row[COHORT]), "none"),
+            VERDICT: verdict_of.get(str(row[COHORT]), NO_VERDICT),
             BENEFIT_CRITERIA: row[CRITERIA],
         }
         for row in both.to_dict("records")
@@ -798,7 +800,7 @@ def plane_missing(results: pd.DataFrame, *, harm: str, benefit: str) -> pd.DataF
     Columns: cohort_label, setting_short, source_short, and "reports" (what they report
     instead: the benefit and harm endpoints they have, short labels, file order).
     """
-    figures = pd.concat([_percent_of(results, "benefit"), _percent_of(results, "harm")])
+    figures = pd.concat([percent_of(results, "benefit"), percent_of(results, "harm")])
     has_both = set(results.loc[results[ENDPOINT] == harm, COHORT]) & set(
         results.loc[results[ENDPOINT] == benefit, COHORT]
     )

@@ -5,7 +5,6 @@ from components import panels, state, tables
 from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
 from evidence import frames as fr
-from evidence import vocabulary
 
 
 def default_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str] | None:
@@ -21,7 +20,6 @@ def not_on_plane(
 def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]:
     """One harm and one benefit endpoint; by default the pair the most cohorts report."""
     results = filters.apply(loaded.results)
-    percent = results[results[fr.UNIT] == "percent"]
     default = state.memo("plane pair", default_pair, loaded, filters) or ("", "")
     columns = st.columns(2)
     chosen = []
@@ -29,8 +27,7 @@ def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]
         (columns[0], "harm", "Harm (x axis)", "plane_harm", default[0]),
         (columns[1], "benefit", "Benefit (y axis)", "plane_benefit", default[1]),
     ):
-        words = list(vocabulary.CATEGORY.with_flag(flag))
-        options = endpoint_options(percent[percent[fr.CATEGORY].isin(words)])
+        options = endpoint_options(fr.percent_of(results, flag))
         ids = list(options)
         chosen.append(
             column.selectbox(
