@@ -37,6 +37,7 @@ REFERENCES: dict[str, str] = {
     "cohort": "cohorts",
     "versus": "cohorts",
     "endpoint": "endpoints",
+    "subgroup_of": "cohorts",
 }
 """Fields that hold the ids of another list's items, by field name (in any list)."""
 

@@ -193,7 +193,7 @@ def test_vocabulary_and_reference_columns_carry_drop_downs() -> None:
                 assert rule.showErrorMessage != spec.many  # a list of ids cannot be checked
             else:
                 assert rule is None, (kind.name, spec.name)
-    assert expected == 17 + 13  # the vocabulary and reference columns of the format today
+    assert expected == 17 + 14  # the vocabulary and reference columns of the format today
     names = {n: book.defined_names[n].attr_text for n in book.defined_names}
     assert names == {
         f"{kind.name}_ids": f"'{kind.name}'!$A$2:$A${MAX_ROWS + 1}"
@@ -787,3 +787,41 @@ def _read_or_error(data: bytes) -> Evidence | EvidenceError:
         return read_workbook(data, "damaged.xlsx", max_bytes=BIG)
     except EvidenceError as exc:
         return exc
+
+
+def _id_reference_fields() -> list[tuple[str, fields.FieldSpec]]:
+    from evidence import models
+
+    return [
+        (kind.name, spec)
+        for kind in fields.list_specs()
+        for spec in kind.fields
+        if spec.name != "id" and spec.pattern == models.ID_RULE.pattern
+    ]
+
+
+@pytest.mark.parametrize(
+    ("list_name", "spec"), _id_reference_fields(), ids=lambda v: getattr(v, "name", v)
+)
+def test_the_workbook_knows_every_reference_the_models_check(list_name, spec):
+    """A field the consistency checks resolve as an id of another list has that list in
+    fields.REFERENCES (its drop-down and its words in the read-me), and only such a field."""
+    import copy
+
+    import yaml
+
+    from evidence import loader
+    from evidence.codes import Code
+
+    data = yaml.safe_load((FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data[list_name][0][spec.name] = ["zz_not_an_id_here"] if spec.many else "zz_not_an_id_here"
+    with pytest.raises(loader.EvidenceError) as raised:
+        loader.parse_evidence(yaml.safe_dump(data).encode("utf-8"))
+    unknown = [
+        p
+        for p in raised.value.problems
+        if p.code is Code.UNKNOWN_REFERENCE and spec.name in p.location
+    ]
+    assert unknown, raised.value.problems
+    assert spec.refers_to is not None
