@@ -167,7 +167,7 @@ def nnt_text(row: pd.Series) -> str:
     """``NNTB 3 (3 to 4)``, rounded up; when the difference's CI spans 0, Altman's form."""
     if not fr.present(row[fx.NNT]) or not fr.present(row[fx.NNT_KIND]) or not row[fx.NNT_KIND]:
         return ""
-    kind = "NNTB" if row[fx.NNT_KIND] == fx.NNT_BENEFIT else "NNTH"
+    kind = fx.nnt_words(row[fx.NNT_KIND])
     text = f"{kind} {math.ceil(float(row[fx.NNT]))}"
     if fr.present(row[fx.NNT_LOW]):
         text += f" ({math.ceil(float(row[fx.NNT_LOW]))} to {math.ceil(float(row[fx.NNT_HIGH]))})"

@@ -33,10 +33,14 @@ from evidence import frames as fr
 from evidence import vocabulary
 from evidence.loader import EvidenceError, load_evidence
 from evidence.models import Evidence, count_ids, json_schema
-from evidence.workbook import WORKBOOK_SUFFIXES, load_evidence_file, write_workbook
+from evidence.workbook import (
+    WORKBOOK_SUFFIXES,
+    YAML_SUFFIXES,
+    load_evidence_file,
+    write_workbook,
+)
 from evidence.writer import dump_yaml
 
-YAML_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIX = ".xlsx"
 
 
@@ -134,7 +138,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         )
     nnt = ""
     if not fr.is_missing(row[fx.NNT]):
-        kind = {fx.NNT_BENEFIT: "NNTB", fx.NNT_HARM: "NNTH"}.get(str(row[fx.NNT_KIND]), "NNT")
+        kind = fx.nnt_words(row[fx.NNT_KIND])
         nnt = _with_ci(f"{kind} {number(fx.NNT, 1)}", row[fx.NNT_LOW], row[fx.NNT_HIGH], 1)
     return [
         str(row[fx.SOURCE]),
@@ -213,11 +217,6 @@ def _effects(name: str, *, csv: bool) -> int:
     return 0
 
 
-def schema() -> dict[str, object]:
-    """The JSON Schema of the evidence format, for editors and outside checks."""
-    return json_schema()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 invalid file, 2 usage)."""
     # openpyxl warns about workbook features it drops (extensions, styles): not the user's
@@ -258,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         return _effects(args.file, csv=args.csv)
     if args.command == "convert":
         return _convert(args.source, args.target, convert)
-    print(json.dumps(schema(), indent=2))
+    print(json.dumps(json_schema(), indent=2))
     return 0
 
 

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from evidence.loader import read_evidence_file, read_yaml_document, validate_document
+from evidence.models import Model, Text
 
-Text = Annotated[str, Field(min_length=1, max_length=5000, strict=True)]
 SUFFIX = ".changelog.yaml"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Change(_Model):
+class Change(Model):
     """One change: what a reader sees differently, why, and where the reason comes from."""
 
     what: Text
@@ -34,7 +29,7 @@ class Change(_Model):
     items: tuple[Text, ...] = Field(default=(), description="Ids or cohort/endpoint keys")
 
 
-class Version(_Model):
+class Version(Model):
     """One version of the evidence file and what changed in it."""
 
     data_version: Text = Field(description="Content hash and review date, as the pages show")
@@ -43,7 +38,7 @@ class Version(_Model):
     changes: tuple[Change, ...] = ()
 
 
-class ChangeLog(_Model):
+class ChangeLog(Model):
     """Every version of an evidence file, newest first."""
 
     versions: tuple[Version, ...] = Field(min_length=1)

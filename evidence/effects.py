@@ -639,8 +639,9 @@ def _nnt_kind(difference: float, better: str) -> str | None:
     return None
 
 
-def _nnt_words(kind: str | None) -> str:
-    return {NNT_BENEFIT: "NNTB", NNT_HARM: "NNTH"}.get(kind or "", "NNT")
+def nnt_words(kind: object) -> str:
+    """``NNTB`` for an NNT_KIND of benefit, ``NNTH`` of harm, else ``NNT``."""
+    return {NNT_BENEFIT: "NNTB", NNT_HARM: "NNTH"}.get(str(kind), "NNT")
 
 
 def _nnt(row: dict[str, Any], why: list[str], low: float, high: float) -> None:
@@ -671,10 +672,10 @@ def _nnt(row: dict[str, Any], why: list[str], low: float, high: float) -> None:
     above = _nnt_kind(1.0, better)
     pieces = []
     if low < 0:
-        pieces.append(f"{_nnt_words(below)} {100 / abs(low):.1f}")
+        pieces.append(f"{nnt_words(below)} {100 / abs(low):.1f}")
     pieces.append("∞")
     if high > 0:
-        pieces.append(f"{_nnt_words(above)} {100 / high:.1f}")
+        pieces.append(f"{nnt_words(above)} {100 / high:.1f}")
     why.append(
         "The difference's 95% CI includes 0, so the NNT's CI is not estimable as one "
         f"interval: it runs from {' to '.join(pieces)} (Altman 1998)."

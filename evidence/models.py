@@ -61,11 +61,13 @@ Count = Annotated[StrictInt, Field(ge=0)]
 PERCENT_TOLERANCE = 1.0
 
 
-class _Model(BaseModel):
+class Model(BaseModel):
+    """An item of the format: unknown keys refused, frozen, text stripped."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Editorial(_Model):
+class Editorial(Model):
     """The commentary whose verdicts the dashboard shows."""
 
     citation: Text
@@ -77,7 +79,7 @@ class Editorial(_Model):
     )
 
 
-class Setting(_Model):
+class Setting(Model):
     """A clinical setting being compared (a row of the regimen x setting grid)."""
 
     id: Id
@@ -91,7 +93,7 @@ class Setting(_Model):
     )
 
 
-class Regimen(_Model):
+class Regimen(Model):
     """A treatment, investigational or comparator."""
 
     id: Id
@@ -102,7 +104,7 @@ class Regimen(_Model):
     dosing: Text | None = None
 
 
-class Endpoint(_Model):
+class Endpoint(Model):
     """A measured quantity; response criteria that differ get different endpoints."""
 
     id: Id
@@ -136,7 +138,7 @@ class Endpoint(_Model):
         )
 
 
-class Source(_Model):
+class Source(Model):
     """A publication or report that figures come from."""
 
     id: Id
@@ -153,7 +155,7 @@ class Source(_Model):
     note: Text | None = None
 
 
-class Cohort(_Model):
+class Cohort(Model):
     """One arm or patient group of one source."""
 
     id: Id
@@ -174,7 +176,7 @@ class Cohort(_Model):
     note: Text | None = None
 
 
-class Result(_Model):
+class Result(Model):
     """One reported number: one cohort x one endpoint."""
 
     cohort: Id
@@ -190,7 +192,7 @@ class Result(_Model):
     note: Text | None = None
 
 
-class Comparison(_Model):
+class Comparison(Model):
     """A within-source effect of one cohort against another."""
 
     cohort: Id
@@ -205,7 +207,7 @@ class Comparison(_Model):
     note: Text | None = None
 
 
-class Finding(_Model):
+class Finding(Model):
     """A reported result without a number."""
 
     cohort: Id
@@ -218,7 +220,7 @@ class Finding(_Model):
     note: Text | None = None
 
 
-class Verdict(_Model):
+class Verdict(Model):
     """One efficacy-versus-safety judgement of the editorial, paraphrased."""
 
     id: Id
@@ -250,7 +252,7 @@ class ConsistencyError(ValueError):
         super().__init__(f"{len(problems)} consistency problem(s): " + problems[0].message)
 
 
-class Evidence(_Model):
+class Evidence(Model):
     """The root of an evidence file."""
 
     format: Literal[1]

@@ -286,12 +286,11 @@ def _name_id_columns(book: Workbook) -> None:
 @functools.cache
 def _id_columns() -> dict[str, str]:
     """The column letter of the ``id`` field of each list that has one."""
-    out = {}
-    for kind in fields.list_specs():
-        for index, spec in enumerate(kind.fields, start=1):
-            if spec.name == "id":
-                out[kind.name] = column_letters(index)
-    return out
+    return {
+        kind.name: column_letters(kind.fields.index(kind.id_field) + 1)
+        for kind in fields.list_specs()
+        if kind.id_field is not None
+    }
 
 
 def _style_header(ws: Worksheet, count: int) -> None:
