@@ -44,15 +44,6 @@ REFERENCES: dict[str, str] = {
 KEY_FIELDS = frozenset({"rests_on"})
 """Fields that hold ``cohort/endpoint`` keys of results, comparisons or findings."""
 
-PATTERN_WORDS: dict[str, str] = {
-    models.ID_RULE.pattern: "an id: lower-case letters, digits, '-' and '_'",
-    models.DOI_RULE.pattern: "a DOI such as 10.1056/NEJMoa070596",
-    models.PMID_RULE.pattern: "a PubMed id: digits only",
-    models.NCT_RULE.pattern: "a registry id such as NCT00056160",
-    models.URL_RULE.pattern: "an http(s) link",
-}
-"""How the format's text patterns are described to people."""
-
 _LONG_TEXT_LIMIT = 1000  # a max_length at or above this is the general cap, not worth saying
 
 
@@ -104,7 +95,8 @@ class FieldSpec:
         elif self.vocabulary is not None:
             one = "a word from the list"
         elif self.pattern is not None:
-            one = PATTERN_WORDS.get(self.pattern, f"text matching {self.pattern}")
+            rule = models.PATTERN_RULES.get(self.pattern)
+            one = rule.words if rule else f"text matching {self.pattern}"
         else:
             one = {
                 "text": "text",

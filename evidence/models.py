@@ -21,11 +21,12 @@ from evidence.codes import Code
 
 @dataclass(frozen=True)
 class PatternRule:
-    """A text pattern with the code and message a value that misses it gets."""
+    """A text pattern, what it asks for in words, and what a value that misses it gets."""
 
     pattern: str
     code: Code
     message: str  # "{value}" is replaced by the offending value
+    words: str  # what a value must be, as the workbook and its read-me say it
 
     def explain(self, value: object) -> str:
         """The message for ``value``."""
@@ -37,16 +38,28 @@ ID_RULE = PatternRule(
     Code.BAD_ID,
     "'{value}' is not a valid id: use lower-case letters, digits, '-' and '_', "
     "starting with a letter or digit",
+    "an id: lower-case letters, digits, '-' and '_'",
 )
 DOI_RULE = PatternRule(
     r"^10\.\d{4,9}/\S+$",
     Code.BAD_DOI,
     "'{value}' is not a DOI (it should look like 10.1056/NEJMoa070596)",
+    "a DOI such as 10.1056/NEJMoa070596",
 )
-URL_RULE = PatternRule(r"^https?://[^\s<>\"']+$", Code.BAD_URL, "'{value}' is not an http(s) link")
-PMID_RULE = PatternRule(r"^\d{1,9}$", Code.BAD_PMID, "'{value}' is not a PubMed id (digits only)")
+URL_RULE = PatternRule(
+    r"^https?://[^\s<>\"']+$", Code.BAD_URL, "'{value}' is not an http(s) link", "an http(s) link"
+)
+PMID_RULE = PatternRule(
+    r"^\d{1,9}$",
+    Code.BAD_PMID,
+    "'{value}' is not a PubMed id (digits only)",
+    "a PubMed id: digits only",
+)
 NCT_RULE = PatternRule(
-    r"^NCT\d{8}$", Code.BAD_NCT, "'{value}' is not a registry id like NCT00056160"
+    r"^NCT\d{8}$",
+    Code.BAD_NCT,
+    "'{value}' is not a registry id like NCT00056160",
+    "a registry id such as NCT00056160",
 )
 PATTERN_RULES = {rule.pattern: rule for rule in (ID_RULE, DOI_RULE, URL_RULE, PMID_RULE, NCT_RULE)}
 """Pattern -> rule: the loader explains a pattern mismatch with the rule of its pattern."""
