@@ -327,7 +327,7 @@ class _Arm:
 
 
 def _arm(cohort: Cohort, result: Result, order: int) -> _Arm:
-    n = result.n if result.n is not None else cohort.n
+    n = result.n_of(cohort)
     if not n:  # unknown, or a cohort of 0 patients: no proportion to speak of
         return _Arm(cohort, result, order, None, result.events, back_calculated=False)
     if result.events is not None:

@@ -472,7 +472,7 @@ def result_table(ev: Evidence) -> pd.DataFrame:
     for result in ev.results:
         cohort = labels.cohorts[result.cohort]
         e_order, endpoint = labels.endpoints[result.endpoint]
-        n = result.n if result.n is not None else cohort.n
+        n = result.n_of(cohort)
         ci_low = ci_high = None
         ci_kind = CI_NONE
         if result.ci is not None:

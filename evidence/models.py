@@ -204,6 +204,10 @@ class Result(Model):
     locator: Text | None = None
     note: Text | None = None
 
+    def n_of(self, cohort: Cohort | None) -> int | None:
+        """The patients the figure counts: its own n, else its cohort's (None when neither)."""
+        return self.n if self.n is not None else (cohort.n if cohort is not None else None)
+
 
 class Comparison(Model):
     """A within-source effect of one cohort against another."""
@@ -395,8 +399,7 @@ def check_results(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
                 f"{r.value} is not a percentage between 0 and 100",
                 r.value,
             )
-        cohort = ids.cohorts.get(r.cohort)
-        n = r.n if r.n is not None else (cohort.n if cohort is not None else None)
+        n = r.n_of(ids.cohorts.get(r.cohort))
         if r.events is not None and n is not None and r.events > n:
             yield Problem(
                 (*path, "events"),
