@@ -517,7 +517,8 @@ def unknown_name_message(what: str, name: str, allowed: Sequence[str]) -> str:
 
 
 QUOTE_HINT = " (put it in quotes)"
-"""Ends the message for a number or a boolean where text belongs (a workbook says otherwise)."""
+"""Ends the message for a number or a boolean where text belongs in YAML (a workbook passes its
+own ``text_hint``)."""
 
 
 def _type_word(error_type: str) -> str:
@@ -525,8 +526,14 @@ def _type_word(error_type: str) -> str:
     return _TYPE_WORDS.get(base, base.replace("_", " "))
 
 
-def _translate(error: ErrorDetails, root: type[BaseModel] = Evidence) -> tuple[Code, str]:
-    """A stable code and a plain message for one pydantic error."""
+def _translate(
+    error: ErrorDetails, root: type[BaseModel] = Evidence, text_hint: str = QUOTE_HINT
+) -> tuple[Code, str]:
+    """A stable code and a plain message for one pydantic error.
+
+    ``text_hint`` ends the message for a number or a boolean where text belongs: how to make
+    the value text in the medium at hand.
+    """
     loc = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
@@ -559,7 +566,7 @@ def _translate(error: ErrorDetails, root: type[BaseModel] = Evidence) -> tuple[C
         want = _type_word(kind)
         if kind == "finite_number":
             want = "a finite number"
-        hint = QUOTE_HINT if kind == "string_type" and value is not None else ""
+        hint = text_hint if kind == "string_type" and value is not None else ""
         return Code.WRONG_TYPE, f"expected {want}, got {shown!r}{hint}"
     if kind in ("too_short", "too_long"):
         if field == "ci" or (len(loc) > 1 and loc[-2] == "ci"):
@@ -597,7 +604,10 @@ def _only_because_items_failed(error: ErrorDetails) -> bool:
 
 
 def _validation_problems(
-    exc: ValidationError, positions: Mapping[Path_, Position], root: type[BaseModel] = Evidence
+    exc: ValidationError,
+    positions: Mapping[Path_, Position],
+    root: type[BaseModel] = Evidence,
+    text_hint: str = QUOTE_HINT,
 ) -> list[LoadProblem]:
     problems: list[LoadProblem] = []
     seen: set[tuple[Path_, str]] = set()
@@ -609,7 +619,7 @@ def _validation_problems(
         loc: Path_ = tuple(error["loc"])
         if _only_because_items_failed(error):
             continue
-        code, message = _translate(error, root)
+        code, message = _translate(error, root, text_hint)
         if code == Code.WRONG_LENGTH and len(loc) > 1 and isinstance(loc[-1], int):
             loc = loc[:-1]  # `ci: []` misses two numbers: one problem, at the ci itself
         if (loc, code) in seen:
@@ -780,13 +790,17 @@ def document_problems(
     positions: Mapping[Path_, Position],
     *,
     model: type[_M] = Evidence,  # type: ignore[assignment]
+    text_hint: str = QUOTE_HINT,
 ) -> tuple[_M | None, list[LoadProblem]]:
-    """Validate a plain document: the model, or None and every problem (unsorted)."""
+    """Validate a plain document: the model, or None and every problem (unsorted).
+
+    ``text_hint``: see _translate (a workbook's is about formatting the cell as text).
+    """
     found: list[LoadProblem] = []
     try:
         return model.model_validate(raw), found
     except ValidationError as exc:
-        found.extend(_validation_problems(exc, positions, model))
+        found.extend(_validation_problems(exc, positions, model, text_hint))
         structural = not any(
             isinstance((e.get("ctx") or {}).get("error"), ConsistencyError) for e in exc.errors()
         )

@@ -28,7 +28,6 @@ openpyxl is imported inside the functions, so ``import evidence`` never pays for
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import io
@@ -45,7 +44,6 @@ from evidence.codes import Code
 from evidence.fields import FieldSpec, ListSpec
 from evidence.loader import (
     DEFAULT_MAX_BYTES,
-    QUOTE_HINT,
     EvidenceError,
     LoadProblem,
     Where,
@@ -902,14 +900,6 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _for_cells(problem: LoadProblem) -> LoadProblem:
-    """The YAML message, but a number where text belongs is fixed in the cell, not by quotes."""
-    if problem.message.endswith(QUOTE_HINT):
-        fixed = problem.message.removesuffix(QUOTE_HINT) + " (format the cell as text)"
-        return dataclasses.replace(problem, message=fixed)
-    return problem
-
-
 def read_workbook(data: bytes, name: str, *, max_bytes: int) -> Evidence:
     """Validate the bytes of an .xlsx workbook (an upload or a file) as evidence.
 
@@ -937,10 +927,13 @@ def read_workbook(data: bytes, name: str, *, max_bytes: int) -> Evidence:
     order = _sheet_order()
     if reader.fatal:
         raise problems_error(reader.problems, name, sheets=order)
-    evidence, found = document_problems(reader.raw, reader.positions)
+    # A number where text belongs is fixed in the cell, not by quotes as in YAML.
+    evidence, found = document_problems(
+        reader.raw, reader.positions, text_hint=" (format the cell as text)"
+    )
     cells = {(p.sheet, p.line, p.column) for p in reader.problems if p.line is not None}
     found = [
-        _for_cells(p)
+        p
         for p in found
         if (p.sheet, p.line, p.column) not in cells  # the cell's own problem says it already
         and not (p.code == Code.MISSING_FIELD and (p.sheet, p.column) in reader.absent_columns)
