@@ -29,6 +29,15 @@ from evidence.vocabulary import Vocabulary
 Kind = Literal["text", "number", "integer", "date", "boolean"]
 """What one value of a field is (a list field holds several of them)."""
 
+KIND_WORDS: dict[str, str] = {
+    "text": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "date": "a date (YYYY-MM-DD)",
+    "boolean": "TRUE or FALSE",
+}
+"""One value of each kind, in a cell's words: the read-me and a refused cell's message."""
+
 REFERENCES: dict[str, str] = {
     "source": "sources",
     "setting": "settings",
@@ -98,13 +107,7 @@ class FieldSpec:
             rule = models.PATTERN_RULES.get(self.pattern)
             one = rule.words if rule else f"text matching {self.pattern}"
         else:
-            one = {
-                "text": "text",
-                "number": "a number",
-                "integer": "a whole number",
-                "date": "a date (YYYY-MM-DD)",
-                "boolean": "TRUE or FALSE",
-            }[self.kind]
+            one = KIND_WORDS[self.kind]
         if not self.many:
             return one
         if self.size == 2 and self.kind == "number":

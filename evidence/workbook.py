@@ -90,15 +90,6 @@ MAX_CELLS = 20_000
 ENTRY_ROWS = MAX_ROWS + 1
 """Drop-downs and text formats cover the rows a reader accepts (2 .. ENTRY_ROWS)."""
 
-_KIND_WORDS = {
-    "text": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "date": "a date (YYYY-MM-DD)",
-    "boolean": "true or false",
-}
-
-
 # --------------------------------------------------------------------------- lists in a cell
 
 _ITEM = re.compile(r'\s*(?:"((?:[^"]|"")*)"\s*(?=;|\Z)|([^;]*))(;|\Z)')
@@ -560,7 +551,7 @@ def convert_cell(cell: _Cell, spec: FieldSpec) -> tuple[object, tuple[Code, str]
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         if spec.kind == "date" and not spec.many and isinstance(value, dt.date):
             return _when(value), None
-        want = _KIND_WORDS[spec.kind] if not spec.many else "a list"
+        want = fields.KIND_WORDS[spec.kind] if not spec.many else "a list"
         return _ABSENT, (
             Code.WRONG_TYPE,
             f"expected {want}, got the date or time {_when(value)}: the spreadsheet turned "
