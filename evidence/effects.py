@@ -370,30 +370,18 @@ def _common(
     look: Labels, cohort: Cohort, versus: Cohort, endpoint_id: str, versus_order: int
 ) -> dict[str, Any]:
     """The columns every row has: who is compared with whom, on what, in which study."""
-    source_order, source = look.sources[cohort.source]
     endpoint_order, endpoint = look.endpoints[endpoint_id]
-    return {
-        SOURCE: source.id,
-        SOURCE_SHORT: source.short,
-        DESIGN: source.design,
-        RANDOMISED: is_randomised(source),
-        SETTING: cohort.setting,
-        COHORT: cohort.id,
-        COHORT_LABEL: cohort.label,
-        REGIMEN: cohort.regimen,
-        REGIMEN_SHORT: look.regimens[cohort.regimen][1].short,
+    return {  # the cohort's columns the effects contract keeps, then the other arm's
+        **look.cohort_columns(cohort),
+        **look.endpoint_columns(endpoint_id),
+        RANDOMISED: is_randomised(look.sources[cohort.source][1]),
         VERSUS: versus.id,
         VERSUS_LABEL: versus.label,
         VERSUS_REGIMEN: versus.regimen,
         VERSUS_REGIMEN_SHORT: look.regimens[versus.regimen][1].short,
-        ENDPOINT: endpoint.id,
-        ENDPOINT_LABEL: endpoint.label,
-        ENDPOINT_SHORT: endpoint.short or endpoint.label,
         CATEGORY: endpoint.category,
         BETTER: endpoint.better,
-        SOURCE_ORDER: source_order,
         ENDPOINT_ORDER: endpoint_order,
-        COHORT_ORDER: look.cohort_order[cohort.id],
         VERSUS_ORDER: versus_order,
     }
 
