@@ -174,6 +174,14 @@ def describe_key(key: str, loaded: LoadedEvidence) -> list[str]:
     return lines.get(key) or [f"{key} (not found in the evidence file)"]
 
 
+READING_KEY = (
+    f"Open markers are figures stated only by the editorial; † marks n under "
+    f"{fr.SMALL_N_THRESHOLD} or not reported. Verdicts are our paraphrases of the editorial, "
+    "not its words."
+)
+"""How to read markers and verdicts: the offline page and the export's read-me say it."""
+
+
 def _caveat_counts(table: pd.DataFrame) -> tuple[int, int, int]:
     """Figures with no reported n, from cohorts under SMALL_N_THRESHOLD, only the editorial's.
 

@@ -15,12 +15,18 @@ import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from components import registry
+from components import registry, tables
 from components.export import deck
 from components.export.dress import with_footer
 from components.export.html import view_html
 from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
-from components.export.render import IMAGE_FORMATS, ExportServer, default_server
+from components.export.render import (
+    DEFAULT_WIDTH,
+    IMAGE_FORMATS,
+    PNG_SCALE,
+    ExportServer,
+    default_server,
+)
 from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE, SLIDE, SLIDE_PNG_SCALE
 from components.specs import ChartSpec
@@ -126,12 +132,15 @@ def readme_text(
         out.append(f"Editorial: {ev.editorial.citation}")
     out += ["", "Files", "-----"]
     out += [f"  {name}" for name in files]
+    png_width = round((FILE.width or DEFAULT_WIDTH) * PNG_SCALE)
     out += [
         "",
-        "Each chart comes as PNG (1920 px wide), SVG and PDF with its sources, the data version",
-        "and the export date printed in the image, and as a CSV of exactly the rows it shows.",
-        "Open markers are figures stated only by the editorial; † marks n under 30 or not",
-        "reported. Verdicts are our paraphrases of the editorial, not its words.",
+        *textwrap.wrap(
+            f"Each chart comes as PNG ({png_width} px wide), SVG and PDF with its sources, the "
+            "data version and the export date printed in the image, and as a CSV of exactly the "
+            f"rows it shows. {tables.READING_KEY}",
+            88,
+        ),
     ]
     if HTML_NAME in files:
         out += [

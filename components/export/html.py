@@ -187,9 +187,7 @@ _DRAW_JS = f"""
 
 HOW_TO_READ = (
     "Hover over (or tap) a point to see its figure, n, confidence interval and source. "
-    "Open markers are figures stated only by the editorial; † marks n under 30 or not "
-    "reported. Verdicts are our paraphrases of the editorial, not its words. Open "
-    '"Data behind this chart" for the rows a chart shows.'
+    f'{tables.READING_KEY} Open "Data behind this chart" for the rows a chart shows.'
 )
 
 
