@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from collections.abc import Iterator
@@ -14,6 +15,9 @@ import serving
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 BUNDLED = ROOT / "data" / "evidence.yaml"
+MINIMAL = FIXTURES / "valid_minimal.yaml"
+DAY = dt.date(2026, 2, 3)  # a fixed export date
+NO_BROWSER = "/nonexistent/chromium"
 APP = str(ROOT / "dashboard.py")
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts"))
 
@@ -47,14 +51,18 @@ def evidence_file(monkeypatch: pytest.MonkeyPatch):
     return use
 
 
+def without_chromium(message: str) -> None:
+    """A test that needs Chromium and has none: a failure under CI, else a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's Chromium; Playwright cannot download a browser here."""
     if not Path(CHROME).exists():
-        message = f"chromium not found at {CHROME}; apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        without_chromium(f"chromium not found at {CHROME}; apt-get install chromium")
     return {**browser_type_launch_args, "executable_path": CHROME, "args": CHROME_ARGS}
 
 

@@ -9,14 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED, FIXTURES, MINIMAL, ROOT
 
 from evidence.__main__ import main
 from evidence.loader import load_evidence
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-BUNDLED = ROOT / "data" / "evidence.yaml"
-MINIMAL = FIXTURES / "valid_minimal.yaml"
 
 # FILE:LINE:COL: location: message [code]  (the location part is absent for file-level problems)
 PROBLEM_LINE = re.compile(

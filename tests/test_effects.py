@@ -7,11 +7,11 @@ import io
 import math
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import BUNDLED, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import run_cli
@@ -20,9 +20,6 @@ from evidence import effects as fx
 from evidence import frames as fr
 from evidence.loader import load_evidence
 from evidence.models import Evidence
-
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = ROOT / "data" / "evidence.yaml"
 
 
 @pytest.fixture(scope="module")

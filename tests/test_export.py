@@ -8,11 +8,9 @@ module; tests that need it fail in CI and skip elsewhere when it is missing.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 import io
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -24,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, without_chromium
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -38,28 +36,19 @@ from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS
 from evidence.loader import EvidenceError
 
-MINIMAL = FIXTURES / "valid_minimal.yaml"
-DAY = dt.date(2026, 2, 3)
 HOSTILE = "<img src=x onerror=alert(1)>"
-NO_BROWSER = "/nonexistent/chromium"
-
-
-def _missing(message: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[render.ExportServer]:
     """One Chromium for the module (starting one costs about 2 s)."""
     if render.find_browser() is None:
-        _missing("chromium not found; apt-get install chromium")
+        without_chromium("chromium not found; apt-get install chromium")
     engine = render.ExportServer()
     try:
         engine.start()
     except render.ExportUnavailable as exc:
-        _missing(str(exc))
+        without_chromium(str(exc))
     yield engine
     engine.close()
 

@@ -8,7 +8,6 @@ outside request blocked, hovers a point, and prints it.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import re
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import plotly.offline
 import pytest
-from conftest import APP, ARTIFACTS, FIXTURES, ROOT
+from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT
 from streamlit.testing.v1 import AppTest
 
 from components import registry, tables
@@ -28,10 +27,7 @@ from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
 from components.specs import ChartSpec
 
-MINIMAL = FIXTURES / "valid_minimal.yaml"
 HOSTILE = FIXTURES / "hostile.yaml"
-DAY = dt.date(2026, 2, 3)
-NO_BROWSER = "/nonexistent/chromium"
 MAX_BYTES = 15 * 1024 * 1024
 PRINTABLE = (725, 964)  # CSS px within 12 mm margins: the wider of A4/Letter, the shorter
 

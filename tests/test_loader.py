@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUNDLED, FIXTURES, MINIMAL
 
 from evidence.loader import (
     DEFAULT_MAX_BYTES,
@@ -30,10 +31,6 @@ from evidence.loader import (
 from evidence.models import Evidence
 
 # Local on purpose: tests/conftest.py belongs to the app tests and may change under us.
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-BUNDLED = ROOT / "data" / "evidence.yaml"
-MINIMAL = FIXTURES / "valid_minimal.yaml"
 
 # "Well under a second" for hostile input; generous so a busy CI box does not flake.
 HOSTILE_SECONDS = 1.0

@@ -9,18 +9,15 @@ problem must carry a code and a message a person can read.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evidence.loader import EvidenceError, parse_evidence
 from evidence.models import Evidence
-
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "valid_minimal.yaml"
 
 
 def _base() -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import MINIMAL
 from pydantic import ValidationError
 
 from evidence.models import (
@@ -17,9 +17,6 @@ from evidence.models import (
     count_ids,
     result_key,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "valid_minimal.yaml"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import strategies
-from conftest import BUNDLED, FIXTURES, ROOT
+from conftest import BUNDLED, FIXTURES, MINIMAL, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -47,7 +47,6 @@ from evidence.workbook import (
 )
 from evidence.xlsx_package import MAX_PARTS, MAX_UNPACKED, RATIO_FLOOR
 
-MINIMAL = FIXTURES / "valid_minimal.yaml"
 EVERY_FIELD = FIXTURES / "valid_every_field.yaml"
 VALID = {
     "bundled": BUNDLED,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import strategies
 import yaml
+from conftest import FIXTURES, ROOT
 from hypothesis import given, settings
 
 from evidence import fields
@@ -14,8 +15,6 @@ from evidence.loader import load_evidence, parse_evidence
 from evidence.models import Evidence
 from evidence.writer import WIDTH, dump_yaml, number, quoted
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
 VALID = {
     "bundled": ROOT / "data" / "evidence.yaml",
     "template": ROOT / "data" / "template.yaml",
