@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the evidence package impo
 
 import yaml  # noqa: E402
 from bench_loader import grown  # noqa: E402
-from common import report_missed  # noqa: E402
+from common import report_missed, warm_times  # noqa: E402
 
 from evidence.effects import BASIS, BASIS_REPORTED, effect_table  # noqa: E402
 from evidence.loader import load_evidence  # noqa: E402
@@ -60,12 +60,7 @@ def cold_first_call() -> float:
 
 def warm_median(ev: Evidence, runs: int) -> tuple[float, float, float]:
     """(median, min, max) seconds of effect_table after one untimed call."""
-    effect_table(ev)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        effect_table(ev)
-        times.append(time.perf_counter() - start)
+    times = warm_times(lambda: effect_table(ev), runs)
     return statistics.median(times), min(times), max(times)
 
 

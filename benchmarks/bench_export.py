@@ -9,6 +9,7 @@ warm-up under 0.3 s per format.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -16,6 +17,8 @@ from pathlib import Path
 
 # Runnable as a plain script from anywhere: the repository root goes on the import path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import warm_times
 
 from components.export import files, render
 from components.export.dress import with_footer
@@ -62,8 +65,7 @@ def main() -> int:
             fig_s, fig = timed(with_footer, spec, data_version=loaded.data_version)
             rows.append((f"with_footer {key}", fig_s, f"{fig.layout.height} px tall"))
             for fmt in render.IMAGE_FORMATS:
-                server.render(fig, fmt)  # warm-up
-                runs = [timed(server.render, fig, fmt)[0] for _ in range(args.repeat)]
+                runs = warm_times(functools.partial(server.render, fig, fmt), args.repeat)
                 rows.append(
                     (
                         f"render {key} {fmt}",

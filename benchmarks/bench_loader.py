@@ -16,7 +16,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make the evidence package importable
 
 import yaml  # noqa: E402
-from common import report_missed  # noqa: E402
+from common import report_missed, warm_times  # noqa: E402
 
 from components.loaded import load  # noqa: E402
 from evidence.loader import _Loader, load_evidence  # noqa: E402
@@ -60,14 +59,7 @@ def grown(data: dict[str, Any], factor: int) -> dict[str, Any]:
 
 
 def median_time(action: Callable[[], object], runs: int, *, warm: bool = True) -> float:
-    if warm:
-        action()  # imports, regex and validator caches, the OS file cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(warm_times(action, runs, warm=warm))
 
 
 def build_frames(ev: Evidence) -> None:

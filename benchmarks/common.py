@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -59,6 +60,22 @@ def machine_state() -> str:
         f"{os.cpu_count()} CPUs, load average {load_average()} at start, "
         f"{machine_busy_now():.2f} cores busy before starting"
     )
+
+
+def warm_times(action: Callable[[], object], runs: int, *, warm: bool = True) -> list[float]:
+    """Seconds each of ``runs`` calls of ``action`` takes, after one untimed call (``warm``).
+
+    The untimed call pays imports, caches and the OS file cache, as a server's first visitor
+    would; ``warm=False`` times every call.
+    """
+    if warm:
+        action()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def report_missed(missed: list[str]) -> int:

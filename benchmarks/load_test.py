@@ -106,12 +106,6 @@ JS_READY = """([path, heading, chart, needDone]) => {
 # Server and its memory
 
 
-def _tail(log: IO[bytes], lines: int = 30) -> str:
-    log.flush()
-    log.seek(0)
-    return "\n".join(log.read().decode("utf-8", "replace").splitlines()[-lines:])
-
-
 def start_server(evidence: Path, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run dashboard.py` on a free 127.0.0.1 port; returns (process, url)."""
     return serving.launch("dashboard.py", {**os.environ, "EVIDENCE_FILE": str(evidence)}, log)
@@ -523,7 +517,7 @@ def report(args: argparse.Namespace, result: dict[str, Any], log: IO[bytes]) -> 
             "times here are bounded by the load generator as much as by the server"
         )
     if errors:
-        print("\nServer log tail:\n" + _tail(log, 15))
+        print("\nServer log tail:\n" + serving.tail(log, 15))
 
     p50 = percentile([v.ready_ms for v in ok], 50)
     p95 = percentile([v.ready_ms for v in ok], 95)
@@ -587,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as error:  # the app is broken or the browser failed: say so
                 first = (str(error).strip().splitlines() or [""])[0]
                 print(f"\nload_test could not run: {type(error).__name__}: {first}")
-                print("Server log tail:\n" + _tail(log, 15))
+                print("Server log tail:\n" + serving.tail(log, 15))
                 return 1
             finally:
                 sampler.stop()

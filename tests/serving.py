@@ -46,7 +46,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _tail(log: IO[bytes], lines: int = 30) -> str:
+def tail(log: IO[bytes], lines: int = 30) -> str:
+    """The last ``lines`` lines of a server's log."""
     log.flush()
     log.seek(0)
     return "\n".join(log.read().decode("utf-8", "replace").splitlines()[-lines:])
@@ -93,7 +94,7 @@ def launch(
                 return proc, url
         if proc.poll() is not None or time.monotonic() > deadline:
             stop(proc)
-            raise RuntimeError(f"streamlit did not start for {script}; log tail:\n{_tail(log)}")
+            raise RuntimeError(f"streamlit did not start for {script}; log tail:\n{tail(log)}")
         time.sleep(0.2)
 
 
