@@ -145,12 +145,14 @@ def _words(vocab: vocabulary.Vocabulary, used: list[str]) -> dict[str, str]:
 class FilterSpec:
     """One sidebar filter.
 
-    ``key`` is the widget key and URL parameter, ``column`` the frame column it selects on,
-    ``everything`` what an empty selection means, ``options`` a file's choices (id -> label)
-    and ``short`` their short names for a figure's subtitle (default: the labels).
+    ``key`` is the widget key and URL parameter, ``option`` the export command line's option
+    (``--settings``), ``column`` the frame column it selects on, ``everything`` what an empty
+    selection means, ``options`` a file's choices (id -> label) and ``short`` their short
+    names for a figure's subtitle (default: the labels).
     """
 
     key: str
+    option: str
     column: str
     title: str
     everything: str
@@ -165,6 +167,7 @@ class FilterSpec:
 FILTERS = (
     FilterSpec(
         "setting",
+        "settings",
         fr.SETTING,
         "Settings",
         "All settings",
@@ -173,6 +176,7 @@ FILTERS = (
     ),
     FilterSpec(
         "regimen",
+        "regimens",
         fr.REGIMEN,
         "Regimens",
         "All regimens",
@@ -181,6 +185,7 @@ FILTERS = (
     ),
     FilterSpec(
         "role",
+        "roles",
         fr.ROLE,
         vocabulary.ROLE.title,
         "Both",
@@ -188,6 +193,7 @@ FILTERS = (
     ),
     FilterSpec(
         "design",
+        "designs",
         fr.DESIGN,
         vocabulary.DESIGN.title,
         "All designs",
@@ -195,6 +201,7 @@ FILTERS = (
     ),
     FilterSpec(
         "reported",
+        "reported-by",
         fr.REPORTED_BY,
         vocabulary.REPORTED_BY.title,
         "Anyone",

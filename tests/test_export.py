@@ -385,6 +385,7 @@ def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
         ["--out", "x", "--formats", "gif"],
         ["--out", "x", "--formats", ""],
         ["--out", "x", "--evidence", str(MINIMAL), "--settings", "nowhere"],
+        ["--out", "x", "--evidence", str(MINIMAL), "--designs", "nowhere"],
     ],
 )
 def test_cli_usage_error_exits_2(argv: list[str], tmp_path: Path, monkeypatch):
@@ -691,3 +692,25 @@ def test_deck_summary_of_findings_tables_fit_at_12pt_or_more(bundled, bundled_de
         if any(list(g.columns) == compare.SOF_COLUMNS for _, g in groups)
     ]
     assert found == len(with_table)  # MM-010 reports a hazard ratio only: no table
+
+
+def test_cli_has_every_sidebar_filter(tmp_path: Path, monkeypatch):
+    """Each filter of FILTERS is an option of the export command, and reaches the export."""
+    from components.loaded import FILTERS
+
+    loaded = load_path(MINIMAL)
+    asked = {}
+
+    def export_all(loaded, filters, out, *, formats):
+        asked["filters"] = filters
+        return []
+
+    monkeypatch.setattr(files, "export_all", export_all)
+    argv = ["--out", str(tmp_path), "--evidence", str(MINIMAL), "--formats", "csv"]
+    chosen = {}
+    for spec in FILTERS:
+        first = next(iter(spec.options(loaded.evidence)))
+        argv += [f"--{spec.option}", first]
+        chosen[spec.key] = (first,)
+    assert cli.main(argv) == 0
+    assert asked["filters"] == Filters.of(**chosen)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from components.export import files, names
 from components.export.render import ExportUnavailable
-from components.loaded import BUNDLED_EVIDENCE, Filters, load_path
+from components.loaded import BUNDLED_EVIDENCE, FILTERS, Filters, load_path
 from evidence.loader import EvidenceError
 
 _EPILOG = f"""\
@@ -64,20 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="LIST",
         help="comma-separated, from png,svg,pdf,pptx,csv,html (default: all)",
     )
-    parser.add_argument(
-        "--settings",
-        type=_ids,
-        default=(),
-        metavar="IDS",
-        help="comma-separated setting ids to keep (default: all)",
-    )
-    parser.add_argument(
-        "--regimens",
-        type=_ids,
-        default=(),
-        metavar="IDS",
-        help="comma-separated regimen ids to keep (default: all)",
-    )
+    for spec in FILTERS:  # the sidebar's filters, by id or word
+        parser.add_argument(
+            f"--{spec.option}",
+            dest=spec.key,
+            type=_ids,
+            default=(),
+            metavar="IDS",
+            help=f"{spec.title}: comma-separated ids to keep (default: {spec.everything.lower()})",
+        )
     args = parser.parse_args(argv)  # exits 2 on usage errors
 
     try:
@@ -91,14 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    for option, chosen, known in (
-        ("--settings", args.settings, [s.id for s in loaded.evidence.settings]),
-        ("--regimens", args.regimens, [r.id for r in loaded.evidence.regimens]),
-    ):
-        unknown = [c for c in chosen if c not in known]
+    chosen = {spec.key: getattr(args, spec.key) for spec in FILTERS}
+    for spec in FILTERS:
+        known = list(spec.options(loaded.evidence))
+        unknown = [c for c in chosen[spec.key] if c not in known]
         if unknown:
-            parser.error(f"{option}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    filters = Filters.of(setting=args.settings, regimen=args.regimens)
+            parser.error(
+                f"--{spec.option}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}"
+            )
+    filters = Filters.of(**chosen)
 
     status = 0
     try:
