@@ -51,7 +51,9 @@ REFERENCES: dict[str, str] = {
 """Fields that hold the ids of another list's items, by field name (in any list)."""
 
 KEY_FIELDS = frozenset({"rests_on"})
-"""Fields that hold ``cohort/endpoint`` keys of results, comparisons or findings."""
+"""Fields that hold ``cohort/endpoint`` keys of the KEYED_LISTS' items."""
+KEYED_WORDS = ", ".join(models.KEYED_LISTS[:-1]) + " or " + models.KEYED_LISTS[-1]
+"""The keyed lists in words: ``results, comparisons or findings``."""
 
 _LONG_TEXT_LIMIT = 1000  # a max_length at or above this is the general cap, not worth saying
 
@@ -227,7 +229,7 @@ def _describe(name: str, info: FieldInfo, spec_vocabulary: Vocabulary | None) ->
     if name in REFERENCES:
         return f"The id of a row of the {REFERENCES[name]} sheet"
     if name in KEY_FIELDS:
-        return "cohort/endpoint keys of results, comparisons or findings"
+        return f"cohort/endpoint keys of {KEYED_WORDS}"
     if spec_vocabulary is not None:
         return spec_vocabulary.title
     return name.replace("_", " ").capitalize()

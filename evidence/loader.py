@@ -25,6 +25,7 @@ from pydantic_core import ErrorDetails
 
 from evidence.codes import Code
 from evidence.models import (
+    KEYED_LISTS,
     LISTS,
     PATTERN_RULES,
     ConsistencyError,
@@ -654,7 +655,7 @@ def _partial_consistency(
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 raw_ids.add(item["id"])
-            if isinstance(item, dict) and kind in ("results", "comparisons", "findings"):
+            if isinstance(item, dict) and kind in KEYED_LISTS:
                 raw_ids.add(result_key(str(item.get("cohort")), str(item.get("endpoint"))))
             try:
                 valid[kind].append(item_model.model_validate(item))

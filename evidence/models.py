@@ -295,6 +295,10 @@ class Evidence(Model):
         return self
 
 
+KEYED_LISTS = ("results", "comparisons", "findings")
+"""The lists whose items are keyed ``cohort/endpoint``: what a verdict's ``rests_on`` names."""
+
+
 def result_key(cohort: str, endpoint: str) -> str:
     """The ``cohort/endpoint`` key that verdicts use in ``rests_on``."""
     return f"{cohort}/{endpoint}"
@@ -312,10 +316,10 @@ class _Ids:
         self.endpoints = {e.id: e for e in ev.endpoints}
         self.sources = {s.id for s in ev.sources}
         self.cohorts = {c.id: c for c in ev.cohorts}
-        # Every cohort/endpoint key a verdict may rest on: results, comparisons, findings.
-        self.keys = {result_key(x.cohort, x.endpoint) for x in ev.results}
-        self.keys |= {result_key(x.cohort, x.endpoint) for x in ev.comparisons}
-        self.keys |= {result_key(x.cohort, x.endpoint) for x in ev.findings}
+        # Every cohort/endpoint key a verdict may rest on.
+        self.keys = {
+            result_key(x.cohort, x.endpoint) for kind in KEYED_LISTS for x in getattr(ev, kind)
+        }
 
 
 def _ref(path: Path, value: str, known: Iterable[str], what: str) -> Iterator[Problem]:

@@ -422,7 +422,7 @@ def _allowed(spec: FieldSpec) -> str:
     if spec.refers_to:
         return f"an id from the {spec.refers_to} sheet"
     if spec.keys:
-        return "cohort/endpoint of a row of results, comparisons or findings"
+        return f"cohort/endpoint of a row of {fields.KEYED_WORDS}"
     if spec.choices:
         return ", ".join(str(c) for c in spec.choices)
     return ""
