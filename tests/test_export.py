@@ -12,8 +12,6 @@ import html
 import io
 import json
 import struct
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, without_chromium
+from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, without_chromium
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -268,20 +266,20 @@ def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.Ex
     assert HOSTILE in text  # shown as text, in the row label and in the footer's sources
 
 
-def test_cli_writes_every_file(tmp_path: Path, specs, server: render.ExportServer):
-    del server  # only for the skip/fail when Chromium is missing; the CLI starts its own
+def test_cli_writes_every_file(
+    tmp_path: Path,
+    specs,
+    server: render.ExportServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    # In-process, on the module's Chromium (`python -m components.export` as a process is
+    # run by test_export_html's command-line tests).
+    monkeypatch.setattr(render, "_default", server)
     out = tmp_path / "out"
-    run = subprocess.run(
-        [sys.executable, "-m", "components.export", "--out", str(out), "--evidence", str(MINIMAL)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
+    assert cli.main(["--out", str(out), "--evidence", str(MINIMAL)]) == 0
     assert {p.name for p in out.iterdir()} == _expected_names(specs)
-    assert run.stdout.split() == [str(out / name) for name in _printed_order(specs)]
+    assert capsys.readouterr().out.split() == [str(out / name) for name in _printed_order(specs)]
 
 
 def _printed_order(specs: list[ChartSpec]) -> list[str]:
