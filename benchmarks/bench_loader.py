@@ -48,6 +48,9 @@ def grown(data: dict[str, Any], factor: int) -> dict[str, Any]:
             moved = {**cohort, "id": cohort["id"] + suffix, "source": cohort["source"] + suffix}
             if cohort.get("subgroup_of") is not None:
                 moved["subgroup_of"] = cohort["subgroup_of"] + suffix
+            for refs in ("treated_alike_with", "contains"):  # lists of cohort ids
+                if cohort.get(refs):
+                    moved[refs] = [ref + suffix for ref in cohort[refs]]
             out["cohorts"].append(moved)
         for kind in ("results", "comparisons", "findings"):
             for item in data.get(kind, []):

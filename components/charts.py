@@ -714,6 +714,12 @@ def coverage_figure(
                 + (
                     f"{count} cohort(s) from {esc(cell[fr.SOURCES])}"
                     + (
+                        f" (each patient counted once; {int(cell[fr.COHORTS_LISTED]) - count} "
+                        "more report some of the same patients)"
+                        if int(cell[fr.COHORTS_LISTED]) > count
+                        else ""
+                    )
+                    + (
                         f"<br>First response figure: {esc(headline)} "
                         f"({esc(cell[fr.HEADLINE_SOURCE])})"
                         if headline
@@ -986,8 +992,8 @@ def _panel_titles_clear(fig: go.Figure, count: int, look: Look, *, left: bool = 
 def _benefit_harm_hover(row: pd.Series) -> str:
     lines = [
         f"<b>{esc(row[fx.ENDPOINT_LABEL])}</b>",
-        f"{esc(row[fx.COHORT_LABEL])}: {fr.format_number(row[fx.RISK])}% · "
-        f"{esc(row[fx.VERSUS_LABEL])}: {fr.format_number(row[fx.VERSUS_RISK])}%",
+        f"{esc(row[fx.COHORT_LABEL])}: {esc(row[fx.VALUE_TEXT])} · "
+        f"{esc(row[fx.VERSUS_LABEL])}: {esc(row[fx.VERSUS_VALUE_TEXT])}",
         f"Difference {row[fx.DIFFERENCE]:+.1f} per 100"
         + (
             f" (95% CI {row[fx.DIFFERENCE_LOW]:+.1f} to {row[fx.DIFFERENCE_HIGH]:+.1f})"

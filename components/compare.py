@@ -25,10 +25,15 @@ PAIR = "pair"
 COMPUTED = "‡"
 METHOD_NOTE = (
     f"{COMPUTED} Computed by us from the arms' counts (as reported, or back-calculated from "
-    "percent x n and rounded to whole patients): risk difference per 100 with Newcombe's "
-    "hybrid score 95% CI, risk ratio with the Katz log 95% CI, NNT = 100 / difference, "
-    "rounded up, with its CI only when the difference's CI excludes 0 (Altman). Reported "
-    "effects are shown as the source states them and never recomputed."
+    "percent x n and rounded to whole patients, marked ≈): risk difference per 100 with "
+    "Newcombe's hybrid score 95% CI, risk ratio with the Katz log 95% CI, NNT = 100 / "
+    "difference, rounded up, with its CI only when the difference's CI excludes 0 (Altman). "
+    "How the groups were formed decides what is shown: an NNT only for randomised groups; "
+    "groups allocated at the start without randomisation get the difference and ratio, "
+    "labelled not randomised; groups formed after treatment began (by response, continuing "
+    "or stopping, toxicity) and arms treated alike during the phase an outcome covers get "
+    "their two risks only. Reported effects are shown as the source states them and never "
+    "recomputed."
 )
 
 
@@ -66,13 +71,34 @@ class Comparison:
     source: str
     source_short: str
     design: str
-    randomised: bool
+    allocation: str
+
+    @property
+    def randomised(self) -> bool:
+        """Whether the two groups were randomised (an NNT may be shown)."""
+        return vocabulary.ALLOCATION.has_flag(self.allocation, "randomised")
 
     @property
     def label(self) -> str:
-        """How a picker names it: ``MM-009: Rd vs placebo + dex (Weber 2007)``."""
-        how = "randomised" if self.randomised else "not randomised"
+        """How a picker names it: ``MM-009: Rd vs placebo + dex · Weber 2007 · randomised``."""
+        how = vocabulary.ALLOCATION.label(self.allocation).lower()
         return f"{self.cohort_label} vs {self.versus_label} · {self.source_short} · {how}"
+
+
+def allocation_sentence(comparison: Comparison) -> str:
+    """How the two groups were formed, and what that allows, in one sentence."""
+    words = vocabulary.ALLOCATION
+    if words.has_flag(comparison.allocation, "randomised"):
+        return "A randomised comparison."
+    if words.has_flag(comparison.allocation, "contrast"):
+        return (
+            f"Not randomised ({words.phrase(comparison.allocation)}): the groups may differ in "
+            "other ways too, so no NNT is given."
+        )
+    return (
+        f"The groups were {words.phrase(comparison.allocation)}: only their risks are shown, "
+        "with no difference, ratio or NNT."
+    )
 
 
 def comparisons_in_view(loaded: LoadedEvidence, filters: Filters) -> list[Comparison]:
@@ -101,7 +127,7 @@ def comparisons(effects: pd.DataFrame) -> list[Comparison]:
             source=str(row[fx.SOURCE]),
             source_short=str(row[fx.SOURCE_SHORT]),
             design=str(row[fx.DESIGN]),
-            randomised=bool(row[fx.RANDOMISED]),
+            allocation=str(row[fx.ALLOCATION]),
         )
     return list(out.values())
 
@@ -111,18 +137,6 @@ def comparisons(effects: pd.DataFrame) -> list[Comparison]:
 
 def _num(value: float) -> str:
     return f"{value:.1f}"
-
-
-def _count(events: object, n: object, back_calculated: bool) -> str:
-    if not (fr.present(events) and fr.present(n)):
-        return ""
-    mark = "≈" if back_calculated else ""
-    return f" ({mark}{int(str(events))}/{int(str(n))})"
-
-
-def arm_text(value: float, qualifier: str, events: object, n: object, back: bool) -> str:
-    """One arm's risk as stated, with the count behind it: ``61% (108/177)``."""
-    return fr.format_value(value, "percent", qualifier) + _count(events, n, back)
 
 
 def more_or_fewer(difference: float) -> str:
@@ -211,7 +225,7 @@ def _participants(row: pd.Series) -> str:
 
 
 def _design(row: pd.Series) -> str:
-    how = "randomised" if row[fx.RANDOMISED] else "not randomised"
+    how = vocabulary.ALLOCATION.label(row[fx.ALLOCATION]).lower()
     return f"{vocabulary.DESIGN.label(row[fx.DESIGN])} ({how})"
 
 
@@ -250,20 +264,11 @@ def _group_title(category: str) -> str:
 
 
 def _sof_row(row: pd.Series) -> dict[str, str]:
-    back = row[fx.BASIS] == fx.BASIS_PERCENT_N
     computed = f" {COMPUTED}"
     return {
         "Outcome": str(row[fx.ENDPOINT_LABEL]),
-        "Risk with comparator": arm_text(
-            float(row[fx.VERSUS_VALUE]),
-            str(row[fx.VERSUS_QUALIFIER]),
-            row[fx.VERSUS_EVENTS],
-            row[fx.VERSUS_N],
-            back,
-        ),
-        "Risk with regimen": arm_text(
-            float(row[fx.VALUE]), str(row[fx.QUALIFIER]), row[fx.EVENTS], row[fx.N], back
-        ),
+        "Risk with comparator": str(row[fx.VERSUS_VALUE_TEXT]),
+        "Risk with regimen": str(row[fx.VALUE_TEXT]),
         "Difference per 100 (95% CI)": (difference_text(row) + computed).strip()
         if fr.present(row[fx.DIFFERENCE])
         else "not computed: " + str(row[fx.WHY]).split(". ")[0],
@@ -349,7 +354,11 @@ def uncertainty_words(row: pd.Series) -> str:
     span = f"between {more_or_fewer(low)} and {more_or_fewer(high)}"
     if low <= 0 <= high:
         return f"{span} (95% CI): no difference cannot be ruled out"
-    how = "a randomised comparison" if row[fx.RANDOMISED] else "not randomised, so less sure"
+    how = (
+        "a randomised comparison"
+        if vocabulary.ALLOCATION.has_flag(row[fx.ALLOCATION], "randomised")
+        else "not randomised, so less sure"
+    )
     return f"{span} (95% CI), {how}"
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import ChangeLog, changelog_path, load_changelog
+from evidence.design import Design
 from evidence.effects import effect_table
 from evidence.loader import DEFAULT_MAX_BYTES, EvidenceError, parse_evidence, read_evidence_file
 from evidence.models import Evidence
@@ -46,6 +47,11 @@ class LoadedEvidence:
     cohort_verdict: dict[str, str] = field(default_factory=dict)
     changelog: ChangeLog | None = None
     changelog_error: EvidenceError | None = None
+
+    @functools.cached_property
+    def design(self) -> Design:
+        """How the cohorts relate: allocation, shared treatment, shared patients."""
+        return Design(self.evidence)
 
     @functools.cached_property
     def effects(self) -> pd.DataFrame:

@@ -400,6 +400,8 @@ def render_verdict_card(
             f"Safety: **{md(vocabulary.SAFETY.label(verdict[fr.SAFETY]))}**"
         )
         st.markdown(md(verdict[fr.STATEMENT]))
+        if note := tables.verdict_note(verdict):
+            st.caption(md(note))
         if numbers:
             st.markdown("Rests on:\n" + "\n".join(f"- {md(n)}" for n in numbers))
         else:

@@ -538,7 +538,11 @@ def plane_specs(
             table=plane,
             columns=tables.PLANE_DISPLAY,
             filename=slug(f"{title} {pair[0]} {pair[1]}"),
-            note=plane_note(plane, missing=len(missing)),
+            note=plane_note(
+                plane,
+                missing=len(missing),
+                shared=tables.shared_patients(loaded, list(plane[fr.COHORT])),
+            ),
             speaker_notes=speaker_notes(
                 f"{labels[pair[1]]} against {labels[pair[0]]}, one point per cohort:", plane
             )
@@ -548,9 +552,11 @@ def plane_specs(
     ]
 
 
-def plane_note(plane: pd.DataFrame, *, missing: int = 0) -> str:
-    """Caveats for the benefit-harm plane: across trials, criteria, cohorts left out."""
+def plane_note(plane: pd.DataFrame, *, missing: int = 0, shared: str = "") -> str:
+    """Caveats for the benefit-harm plane: across trials, criteria, shared patients, gaps."""
     notes = [CROSS_TRIAL_NOTE]
+    if shared:
+        notes.append(shared)
     criteria = plane[fr.BENEFIT_CRITERIA].dropna().unique()
     if len(criteria) > 1:
         notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
@@ -697,7 +703,7 @@ def draw_pictograph(
         return []
     sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
     panels = [
-        (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_RISK]), float(r[fx.RISK]),
+        (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_VALUE]), float(r[fx.VALUE]),
          r[fx.BETTER] == "higher")
         for _, r in picked.iterrows()
     ]  # fmt: skip
@@ -725,7 +731,7 @@ def profile_specs(
     figure = charts.forest_figure(
         table, title=title, subtitle=subtitle, panels=fr.ENDPOINT, look=ask.look
     )
-    note = CROSS_TRIAL_NOTE
+    note = " ".join(filter(None, [CROSS_TRIAL_NOTE, tables.shared_patients(loaded, cohorts)]))
     notes = speaker_notes("chosen cohorts side by side:", table)
     return [
         ChartSpec(ask.key, title, figure, table, tables.RESULT_DISPLAY, slug(title), note, notes)

@@ -72,10 +72,10 @@ EFFECT_DISPLAY = {
     fx.COHORT_LABEL: "Cohort",
     fx.VERSUS_LABEL: "Versus",
     fx.ENDPOINT_LABEL: "Endpoint",
-    fx.RANDOMISED: "Randomised",
+    fx.ALLOCATION: "How the groups were formed",
     fx.BASIS: "Basis",
-    fx.RISK: "Risk (%)",
-    fx.VERSUS_RISK: "Versus risk (%)",
+    fx.VALUE_TEXT: "Cohort, as stated",
+    fx.VERSUS_VALUE_TEXT: "Versus, as stated",
     fx.DIFFERENCE: "Difference per 100",
     fx.DIFFERENCE_LOW: "Difference 95% CI low",
     fx.DIFFERENCE_HIGH: "Difference 95% CI high",
@@ -96,6 +96,7 @@ WORDS = {
     fr.QUALIFIER: vocabulary.QUALIFIER.label,
     fr.MEASURE: vocabulary.MEASURE.label,
     fr.PHASE: vocabulary.PHASE.label,
+    fx.ALLOCATION: vocabulary.ALLOCATION.label,
     fr.DIRECTION: vocabulary.DIRECTION.label,
     fr.VERDICT: charts.verdict_label,
 }
@@ -152,6 +153,30 @@ def _finding_line(row: Mapping[Hashable, Any]) -> str:
 _KEY_LINES: weakref.WeakKeyDictionary[LoadedEvidence, dict[str, list[str]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def shared_patients(loaded: LoadedEvidence, cohorts: Sequence[str]) -> str:
+    """One sentence naming the cohorts in view that share patients ("" when none do).
+
+    Said wherever cohorts are set side by side (profiles, the benefit-risk plane), so that
+    two reports of the same patients are never read as independent evidence.
+    """
+    pairs = loaded.design.shared_pairs(list(cohorts))
+    if not pairs:
+        return ""
+    label = dict(zip(loaded.cohorts[fr.COHORT], loaded.cohorts[fr.COHORT_LABEL], strict=True))
+    named = "; ".join(f"{label.get(a, a)} and {label.get(b, b)}" for a, b in pairs)
+    return (
+        f"Shared patients: {named} include some of the same patients (a pooled analysis and "
+        "its trials, a final report and its interim, a cohort and its subgroup), so they are "
+        "not independent evidence."
+    )
+
+
+def verdict_note(verdict: pd.Series | Mapping[Hashable, Any]) -> str:
+    """Our caveat about a verdict, as every medium prints it ("" when it has none)."""
+    note = verdict.get(fr.NOTE)
+    return f"Our note: {note}" if isinstance(note, str) and note else ""
 
 
 def describe_key(key: str, loaded: LoadedEvidence) -> list[str]:

@@ -145,10 +145,10 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         str(row[fx.ENDPOINT]),
         str(row[fx.COHORT]),
         str(row[fx.VERSUS]),
-        "yes" if row[fx.RANDOMISED] else "no",
+        str(row[fx.ALLOCATION]),
         str(row[fx.BASIS]),
-        number(fx.RISK, 1, "%"),
-        number(fx.VERSUS_RISK, 1, "%"),
+        "" if fr.is_missing(row[fx.VALUE_TEXT]) else str(row[fx.VALUE_TEXT]),
+        "" if fr.is_missing(row[fx.VERSUS_VALUE_TEXT]) else str(row[fx.VERSUS_VALUE_TEXT]),
         difference,
         ratio,
         nnt,
@@ -161,10 +161,10 @@ _EFFECT_HEADER = [
     "endpoint",
     "cohort",
     "versus",
-    "randomised",
+    "groups",
     "basis",
-    "risk",
-    "vs risk",
+    "as stated",
+    "vs as stated",
     "difference, pp (95% CI)",
     "ratio (95% CI)",
     "NNT (95% CI)",
@@ -177,14 +177,9 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
     records = frame.to_dict("records")
     cells = [_effect_cells(row) for row in records]
     widths = [max(len(r[i]) for r in [_EFFECT_HEADER, *cells]) for i in range(len(_EFFECT_HEADER))]
-    right = {6, 7}  # the risks line up on the decimal point
 
     def line(row: list[str]) -> str:
-        parts = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
 
     lines = [line(_EFFECT_HEADER)]
     for row, record in zip(cells, records, strict=True):
@@ -195,8 +190,11 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
     lines.append("")
     lines.append(
         f"{len(frame)} effects: {computed} computed from the file's proportions, "
-        f"{len(frame) - computed} reported by the sources. Risks and differences in percent "
-        "(percentage points); Newcombe 95% CIs for differences, Katz log CIs for risk ratios."
+        f"{len(frame) - computed} reported by the sources. Each arm as its source states it "
+        "(≈: a count back-calculated from the percent); differences in percentage points, "
+        "Newcombe 95% CIs for differences, Katz log CIs for risk ratios; an NNT only for "
+        "randomised groups; no contrast for groups formed after treatment began or for arms "
+        "treated alike during the phase a figure covers (the why line says which)."
     )
     return lines
 

@@ -12,16 +12,20 @@ Which pairs
     always the ``versus``; otherwise, and when both are comparators, the cohort listed first in
     the file is the ``cohort``. A three-arm trial gives three pairs.
 
-Randomised or not
-    A pair is flagged ``randomised`` when its source's design carries the vocabulary's
-    ``randomised`` flag (``randomized_phase3``, ``randomized_phase2``). A ``pooled_analysis``
-    is not flagged, even when it pools randomised trials: the design word alone cannot tell
-    whether every pooled trial randomised these arms, so ``why`` says so. Other designs
-    (phase 2, retrospective series) are flagged False, and ``why`` says the groups may differ
-    in other ways too; when both groups share a regimen (Coman's continued versus stopped
-    lenalidomide) ``why`` says that as well. A cohort and a cohort it is part of
-    (``subgroup_of``, at any depth) share patients: they are never paired. Two disjoint
-    subgroups of one cohort are.
+How the groups came to differ (evidence/design.py holds the rules)
+    A pair is only as strong as its weaker cohort's ``allocation``. ``randomised``: the
+    difference, the ratio and the NNT with their intervals. Allocated at the start but not
+    randomised (a phase 2 with two strata, a pooled analysis whose cohorts do not say): the
+    difference and the ratio with their intervals, labelled as not randomised, and no NNT.
+    Grouped after treatment began (by response, continuing or stopping, toxicity): the two
+    risks only, with no difference, ratio, NNT or interval, and ``why`` says why; a reported
+    effect between such groups is held back the same way. Two cohorts treated alike during
+    the phase an endpoint covers (MPR-R and MPR share induction) are not contrasted on it
+    either: both risks, and a sentence why. When they were treated alike during some phase
+    and the endpoint's phase is not stated, the contrast stands and ``why`` says that the
+    arms were alike until then. ``contrasted`` is False on every row held back. A cohort and
+    a cohort it is part of (``subgroup_of``) share patients: they are never paired. Two
+    disjoint subgroups of one cohort are.
 
 Where the counts come from
     ``events`` and ``n`` where reported (a result's own ``n`` overrides its cohort's).
@@ -68,7 +72,6 @@ once), so the table grows linearly with the file.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -77,6 +80,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from evidence import vocabulary
+from evidence.design import Design
 from evidence.frames import (
     BETTER,
     CATEGORY,
@@ -107,10 +111,12 @@ from evidence.frames import (
     N,
     P,
     format_value,
+    is_missing,
 )
-from evidence.models import Cohort, Comparison, Evidence, Result, Source
+from evidence.models import Cohort, Comparison, Evidence, Result
 
 __all__ = [
+    "ALLOCATION",
     "ALPHA",
     "BASIS",
     "BASIS_EVENTS",
@@ -123,6 +129,7 @@ __all__ = [
     "COHORT_LABEL",
     "COHORT_ORDER",
     "COMPUTED_MEASURE",
+    "CONTRASTED",
     "DESIGN",
     "DIFFERENCE",
     "DIFFERENCE_COLUMNS",
@@ -143,6 +150,7 @@ __all__ = [
     "NNT_HIGH",
     "NNT_KIND",
     "NNT_LOW",
+    "PHASE",
     "QUALIFIER",
     "RANDOMISED",
     "RATIO",
@@ -158,6 +166,7 @@ __all__ = [
     "SOURCE_ORDER",
     "SOURCE_SHORT",
     "VALUE",
+    "VALUE_TEXT",
     "VERSUS",
     "VERSUS_EVENTS",
     "VERSUS_LABEL",
@@ -170,11 +179,12 @@ __all__ = [
     "VERSUS_REPORTED_BY",
     "VERSUS_RISK",
     "VERSUS_VALUE",
+    "VERSUS_VALUE_TEXT",
     "WHY",
     "N",
     "P",
+    "arm_text",
     "effect_table",
-    "is_randomised",
     "round_half_up",
 ]
 """The public names: the column constants (those shared with evidence.frames included), the
@@ -182,6 +192,11 @@ values of ``basis`` and ``nnt_kind``, and the functions."""
 
 # Column names (the frame contract); the shared ones come from evidence.frames.
 RANDOMISED = "randomised"
+ALLOCATION = "allocation"
+CONTRASTED = "contrasted"
+PHASE = "phase"
+VALUE_TEXT = "value_text"
+VERSUS_VALUE_TEXT = "versus_value_text"
 ENDPOINT_SHORT = "endpoint_short"
 BASIS = "basis"
 VERSUS_REGIMEN = "versus_regimen"
@@ -225,7 +240,11 @@ EFFECT_FRAME = FrameContract(
         SOURCE: "the source's id",
         SOURCE_SHORT: "its short name",
         DESIGN: "its design",
-        RANDOMISED: "bool: the design carries the 'randomised' flag (never a pooled analysis)",
+        RANDOMISED: "bool: the pair's allocation is randomised",
+        ALLOCATION: "how the pair's groups were formed: the weaker cohort's allocation "
+        "(randomised, non_randomised, post_treatment)",
+        CONTRASTED: "bool: a difference or ratio may be shown (False: groups formed after "
+        "treatment began, or arms treated alike during the endpoint's phase)",
         SETTING: "the setting's id",
         COHORT: "the cohort's id (the regimen arm)",
         COHORT_LABEL: "its label",
@@ -242,18 +261,23 @@ EFFECT_FRAME = FrameContract(
         BETTER: "which way is better",
         BASIS: "events, 'percent x n' (back-calculated), percent (n unknown or a qualified "
         "figure) or reported",
+        PHASE: "the treatment phase the cohort's figure covers, or None when not stated",
         MEASURE: "what the ratio columns hold: risk_ratio when computed, else the reported "
         "measure (a reported difference fills the difference columns)",
         VALUE: "the cohort's percent as stated",
         QUALIFIER: "its qualifier",
         VERSUS_VALUE: "the versus arm's percent as stated",
         VERSUS_QUALIFIER: "its qualifier",
+        VALUE_TEXT: "the cohort's figure as people read it: as stated, with its count "
+        "('77% (≈117/152)'; ≈ marks a back-calculated count)",
+        VERSUS_VALUE_TEXT: "the versus arm's figure, likewise",
         EVENTS: "Int64: the cohort's count used, reported or back-calculated",
         N: "Int64: its n",
         VERSUS_EVENTS: "Int64: the versus arm's count used",
         VERSUS_N: "Int64: its n",
-        RISK: "percent; from the counts when there are counts",
-        VERSUS_RISK: "percent; from the counts when there are counts",
+        RISK: "percent, full precision; from the counts when there are counts (show "
+        "value_text to people: it keeps the stated precision)",
+        VERSUS_RISK: "percent, full precision; likewise",
         DIFFERENCE: "risk difference, percentage points (cohort minus versus)",
         DIFFERENCE_LOW: "its Newcombe 95% CI, low end",
         DIFFERENCE_HIGH: "its Newcombe 95% CI, high end",
@@ -294,11 +318,6 @@ _ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
 
 ALPHA = 0.05
 """Two-sided level of every computed interval (95% CIs)."""
-
-
-def is_randomised(source: Source) -> bool:
-    """Whether the source's design randomised its arms (its word carries the flag)."""
-    return vocabulary.DESIGN.has_flag(source.design, "randomised")
 
 
 def round_half_up(value: float) -> int:
@@ -347,7 +366,7 @@ def _oriented(first: _Arm, second: _Arm, look: Labels) -> tuple[_Arm, _Arm]:
     return first, second
 
 
-def _design_notes(row: dict[str, Any], source: Source) -> list[str]:
+def _design_notes(row: dict[str, Any], design_word: str) -> list[str]:
     """What a reader must know about how the two groups came to be compared."""
     notes = []
     if row[REGIMEN] == row[VERSUS_REGIMEN] and row[BASIS] != BASIS_REPORTED:
@@ -355,26 +374,37 @@ def _design_notes(row: dict[str, Any], source: Source) -> list[str]:
             f"Same regimen ({row[REGIMEN_SHORT]}) in both groups: their labels say what sets "
             "them apart."
         )
-    if source.design == "pooled_analysis":
+    allocation = row[ALLOCATION]
+    design = vocabulary.DESIGN.label(design_word).lower()
+    if allocation == "randomised" and not vocabulary.DESIGN.has_flag(design_word, "randomised"):
+        notes.append(f"Randomised arms, as the file records them ({design}).")
+    elif not vocabulary.ALLOCATION.has_flag(allocation, "nnt") and vocabulary.ALLOCATION.has_flag(
+        allocation, "contrast"
+    ):
         notes.append(
-            "Not flagged randomised: a pooled analysis, and its design alone does not tell "
-            "whether every pooled trial randomised these arms."
+            f"Not randomised ({design}): the groups may differ in other ways too, so no NNT "
+            "is given."
         )
-    elif not is_randomised(source):
-        design = vocabulary.DESIGN.label(source.design).lower()
-        notes.append(f"Not randomised ({design}): the groups may differ in other ways too.")
     return notes
 
 
 def _common(
-    look: Labels, cohort: Cohort, versus: Cohort, endpoint_id: str, versus_order: int
+    look: Labels,
+    design: Design,
+    cohort: Cohort,
+    versus: Cohort,
+    endpoint_id: str,
+    versus_order: int,
 ) -> dict[str, Any]:
     """The columns every row has: who is compared with whom, on what, in which study."""
     endpoint_order, endpoint = look.endpoints[endpoint_id]
+    allocation = design.pair_allocation(cohort.id, versus.id)
     return {  # the cohort's columns the effects contract keeps, then the other arm's
         **look.cohort_columns(cohort),
         **look.endpoint_columns(endpoint_id),
-        RANDOMISED: is_randomised(look.sources[cohort.source][1]),
+        RANDOMISED: vocabulary.ALLOCATION.has_flag(allocation, "randomised"),
+        ALLOCATION: allocation,
+        CONTRASTED: True,
         VERSUS: versus.id,
         VERSUS_LABEL: versus.label,
         VERSUS_REGIMEN: versus.regimen,
@@ -386,7 +416,7 @@ def _common(
     }
 
 
-def _pairs(ev: Evidence, look: Labels) -> list[tuple[_Arm, _Arm]]:
+def _pairs(ev: Evidence, look: Labels, design: Design) -> list[tuple[_Arm, _Arm]]:
     """Every (cohort, versus) pair of one source on one proportion endpoint."""
     groups: dict[tuple[str, str], list[_Arm]] = {}
     for result in ev.results:
@@ -395,34 +425,34 @@ def _pairs(ev: Evidence, look: Labels) -> list[tuple[_Arm, _Arm]]:
             continue
         order, cohort = look.cohort_order[result.cohort], look.cohorts[result.cohort]
         groups.setdefault((cohort.source, endpoint.id), []).append(_arm(cohort, result, order))
-    parents = {c.id: c.subgroup_of for c in ev.cohorts}
     pairs = []
     for arms in groups.values():
         arms.sort(key=lambda arm: arm.order)
         for i, first in enumerate(arms):
             for second in arms[i + 1 :]:
-                if not _nested(first.cohort.id, second.cohort.id, parents):
+                # A cohort and a part of it share patients: they are not two arms.
+                if not design.share_patients(first.cohort.id, second.cohort.id):
                     pairs.append(_oriented(first, second, look))
     return pairs
 
 
-def _nested(a: str, b: str, parents: Mapping[str, str | None]) -> bool:
-    """Whether one cohort is part of the other: they share patients, so are not two arms."""
+def arm_text(value: float, qualifier: str, events: object, n: object, back: bool) -> str:
+    """One arm's figure as people read it: ``61% (108/177)``, ``77% (≈117/152)``.
 
-    def ancestors(cohort: str) -> set[str]:
-        found: set[str] = set()
-        parent = parents.get(cohort)
-        while parent is not None and parent not in found:
-            found.add(parent)
-            parent = parents.get(parent)
-        return found
-
-    return a in ancestors(b) or b in ancestors(a)
+    The percent keeps the precision the source stated (never the count's 76.97%); a count
+    back-calculated from it is marked approximate.
+    """
+    text = format_value(value, "percent", qualifier)
+    if is_missing(events) or is_missing(n):
+        return text
+    return f"{text} ({'≈' if back else ''}{int(str(events))}/{int(str(n))})"
 
 
-def _pair_row(cohort: _Arm, versus: _Arm, look: Labels) -> tuple[dict[str, Any], list[str]]:
+def _pair_row(
+    cohort: _Arm, versus: _Arm, look: Labels, design: Design
+) -> tuple[dict[str, Any], list[str]]:
     """The row of a computed pair before any arithmetic, and its first ``why`` sentences."""
-    row = _common(look, cohort.cohort, versus.cohort, cohort.result.endpoint, versus.order)
+    row = _common(look, design, cohort.cohort, versus.cohort, cohort.result.endpoint, versus.order)
     arms = (cohort, versus)
     if all(arm.has_count for arm in arms):
         back = [arm for arm in arms if arm.back_calculated]
@@ -449,6 +479,21 @@ def _pair_row(cohort: _Arm, versus: _Arm, look: Labels) -> tuple[dict[str, Any],
             VERSUS_REPORTED_BY: versus.result.reported_by,
             LOCATOR: cohort.result.locator,
             VERSUS_LOCATOR: versus.result.locator,
+            PHASE: design.phase_of(cohort.result) or design.phase_of(versus.result),
+            VALUE_TEXT: arm_text(
+                cohort.result.value,
+                cohort.result.qualifier,
+                cohort.events,
+                cohort.n,
+                cohort.back_calculated and basis == BASIS_PERCENT_N,
+            ),
+            VERSUS_VALUE_TEXT: arm_text(
+                versus.result.value,
+                versus.result.qualifier,
+                versus.events,
+                versus.n,
+                versus.back_calculated and basis == BASIS_PERCENT_N,
+            ),
         }
     )
     why: list[str] = []
@@ -479,10 +524,12 @@ def _pair_row(cohort: _Arm, versus: _Arm, look: Labels) -> tuple[dict[str, Any],
     return row, why
 
 
-def _reported_row(cmp: Comparison, look: Labels) -> tuple[dict[str, Any], list[str]]:
+def _reported_row(
+    cmp: Comparison, look: Labels, design: Design
+) -> tuple[dict[str, Any], list[str]]:
     """The row of a reported effect: as stated, never recomputed."""
     cohort, versus = look.cohorts[cmp.cohort], look.cohorts[cmp.versus]
-    row = _common(look, cohort, versus, cmp.endpoint, look.cohort_order[cmp.versus])
+    row = _common(look, design, cohort, versus, cmp.endpoint, look.cohort_order[cmp.versus])
     is_ratio = vocabulary.MEASURE.has_flag(cmp.measure, "ratio")
     low, high = cmp.ci if cmp.ci is not None else (math.nan, math.nan)
     value_columns = RATIO_COLUMNS if is_ratio else DIFFERENCE_COLUMNS
@@ -495,6 +542,7 @@ def _reported_row(cmp: Comparison, look: Labels) -> tuple[dict[str, Any], list[s
             VERSUS_REPORTED_BY: None,
             LOCATOR: cmp.locator,
             VERSUS_LOCATOR: None,
+            PHASE: design.phase_of_endpoint(cmp.endpoint),
             **dict(zip(value_columns, (cmp.value, low, high), strict=True)),
         }
     )
@@ -671,7 +719,12 @@ def _nnt(row: dict[str, Any], why: list[str], low: float, high: float) -> None:
 
 
 def _finish(row: dict[str, Any], why: list[str], done: _Computed, i: int) -> None:
-    """Write one computed row's arithmetic and the ``why`` sentences it calls for."""
+    """Write one computed row's arithmetic and the ``why`` sentences it calls for.
+
+    The arithmetic is done for every pair; what the design does not allow is held back
+    afterwards, in ``_hold_back``, so that the rule is written once for computed and
+    reported rows.
+    """
     row[RISK] = float(done.risk[i])
     row[VERSUS_RISK] = float(done.versus_risk[i])
     row[DIFFERENCE] = float(done.difference[i])
@@ -690,7 +743,75 @@ def _finish(row: dict[str, Any], why: list[str], done: _Computed, i: int) -> Non
             why.append("No events in either arm: the risk ratio is undefined.")
         else:
             why.append(f"The risk in {row[VERSUS]} is 0: the risk ratio is undefined.")
-    _nnt(row, why, row[DIFFERENCE_LOW], row[DIFFERENCE_HIGH])
+    if vocabulary.ALLOCATION.has_flag(row[ALLOCATION], "nnt"):
+        _nnt(row, why, row[DIFFERENCE_LOW], row[DIFFERENCE_HIGH])
+
+
+_EFFECT_CELLS = (*DIFFERENCE_COLUMNS, *RATIO_COLUMNS, NNT, NNT_LOW, NNT_HIGH)
+
+
+def _held_back(row: dict[str, Any], design: Design) -> str | None:
+    """Why the design allows no difference or ratio for this row, or None when it does."""
+    allocation = row[ALLOCATION]
+    if not vocabulary.ALLOCATION.has_flag(allocation, "contrast"):
+        return (
+            f"The groups were {vocabulary.ALLOCATION.phrase(allocation)}: they differ by what "
+            "happened during treatment (selection and immortal-time bias, sizes and follow-up "
+            "may differ), so only their two risks are shown, with no difference, ratio, NNT "
+            "or interval."
+        )
+    alike = design.alike_phases(row[COHORT], row[VERSUS])
+    if not alike:
+        return None
+    phases = " and ".join(vocabulary.PHASE.phrase(p) for p in alike)
+    if row[PHASE] in alike:
+        return (
+            f"{row[COHORT_LABEL]} and {row[VERSUS_LABEL]} were treated alike during "
+            f"{phases}, which this figure covers: any difference between them is chance, so "
+            "both risks are shown with no difference, ratio or NNT."
+        )
+    return None
+
+
+def _alike_note(row: dict[str, Any], design: Design) -> list[str]:
+    """For a contrasted pair whose arms shared a phase: that they did, and what follows."""
+    alike = design.alike_phases(row[COHORT], row[VERSUS])
+    if not alike or not row[CONTRASTED]:
+        return []
+    phases = " and ".join(vocabulary.PHASE.phrase(p) for p in alike)
+    if row[PHASE] is not None:
+        return [
+            f"The two arms were treated alike during {phases}; this figure covers "
+            f"{vocabulary.PHASE.phrase(row[PHASE])}, when they differed."
+        ]
+    return [
+        f"The two arms were treated alike during {phases} and differ only after it; this "
+        "figure's phase is not stated, so any difference can only come from the later phase, "
+        "diluted by the shared one."
+    ]
+
+
+def _hold_back(row: dict[str, Any], why: list[str], design: Design) -> None:
+    """Empty the effect cells the design does not allow, the reason first in ``why``."""
+    reason = _held_back(row, design)
+    if reason is None:
+        if not vocabulary.ALLOCATION.has_flag(row[ALLOCATION], "nnt"):
+            for column in (NNT, NNT_LOW, NNT_HIGH):
+                row[column] = math.nan
+            row[NNT_KIND] = None
+        return
+    row[CONTRASTED] = False
+    for column in _EFFECT_CELLS:
+        row[column] = math.nan
+    row[NNT_KIND] = None
+    if row[BASIS] == BASIS_REPORTED:
+        measure = vocabulary.MEASURE.phrase(row[MEASURE])
+        why.clear()
+        why.append(f"The source reports a {measure} here; it is held back. {reason}")
+        return
+    # Sentences about the arithmetic no longer apply; those about the counts still do.
+    why[:] = [w for w in why if w.startswith("Counts back-calculated")]
+    why.insert(0, reason)
 
 
 def effect_table(ev: Evidence) -> pd.DataFrame:
@@ -705,16 +826,20 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
     A cell that cannot be computed is empty (NaN, <NA> or None) and ``why`` says why.
     """
     look = Labels(ev)
-    computed = [_pair_row(cohort, versus, look) for cohort, versus in _pairs(ev, look)]
+    design = Design(ev)
+    computed = [
+        _pair_row(cohort, versus, look, design) for cohort, versus in _pairs(ev, look, design)
+    ]
     if computed:
         done = _compute([row for row, _ in computed])
         for i, (row, why) in enumerate(computed):
             _finish(row, why, done, i)
-    reported = [_reported_row(cmp, look) for cmp in ev.comparisons]
+    reported = [_reported_row(cmp, look, design) for cmp in ev.comparisons]
     rows = []
     for kind, items in ((0, computed), (1, reported)):
         for row, why in items:
-            notes = _design_notes(row, look.sources[row[SOURCE]][1])
+            _hold_back(row, why, design)
+            notes = [*_alike_note(row, design), *_design_notes(row, row[DESIGN])]
             row[WHY] = " ".join([*why, *notes]) or None
             row["_kind"] = kind
             rows.append(row)
@@ -726,5 +851,6 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     for column in _ORDER_COLUMNS:
         frame[column] = frame[column].astype("int64")
-    frame[RANDOMISED] = frame[RANDOMISED].astype("bool")
+    for column in (RANDOMISED, CONTRASTED):
+        frame[column] = frame[column].astype("bool")
     return frame

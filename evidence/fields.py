@@ -47,6 +47,8 @@ REFERENCES: dict[str, str] = {
     "versus": "cohorts",
     "endpoint": "endpoints",
     "subgroup_of": "cohorts",
+    "treated_alike_with": "cohorts",
+    "contains": "cohorts",
 }
 """Fields that hold the ids of another list's items, by field name (in any list)."""
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evidence import vocabulary
+from evidence.design import Design
 from evidence.models import Cohort, Evidence, Verdict, result_key
 
 # Column names. What each column holds is stated once, in the contracts further down.
@@ -89,6 +90,7 @@ NCT = "nct"
 URL = "url"
 N_TOTAL = "n_total"
 COHORTS = "cohorts"
+COHORTS_LISTED = "cohorts_listed"
 NUMBERS = "numbers"
 SOURCES = "sources"
 HEADLINE = "headline"
@@ -256,6 +258,7 @@ VERDICT_FRAME = FrameContract(
         STATEMENT: "the verdict in our words",
         RESTS_ON: "the cohort/endpoint keys it rests on (tuple)",
         EDITORIAL_REF: "the editorial's reference numbers, or None",
+        NOTE: "our caveat about the verdict, or None",
     },
 )
 SOURCE_FRAME = FrameContract(
@@ -272,7 +275,8 @@ SOURCE_FRAME = FrameContract(
         NCT: "registry id, or None",
         URL: "an http(s) link, or None",
         EDITORIAL_REF: "how the editorial cites it, or None",
-        N_TOTAL: "sum of its cohorts' known n (Int64; NA = none known)",
+        N_TOTAL: "sum of its cohorts' known n, each patient once: a subgroup or a cohort "
+        "another of them contains is not added (Int64; NA = none known)",
         COHORTS: "how many cohorts it has",
         NUMBERS: "how many results, comparisons and findings come from it",
         NOTE: "its note, or None",
@@ -290,7 +294,10 @@ COVERAGE_FRAME = FrameContract(
         REGIMEN_SHORT: "its short label",
         REGIMEN_ORDER: "its position in the file",
         ROLE: "its role",
-        COHORTS: "how many cohorts the pair has (0 = no evidence yet)",
+        COHORTS: "how many groups of patients the pair's cohorts are, each patient counted "
+        "once: a cohort that another of them contains, or a subgroup, is not counted (0 = no "
+        "evidence yet)",
+        COHORTS_LISTED: "how many cohorts the file lists for the pair, shared patients or not",
         SOURCES: "their sources' short names, comma-joined",
         HEADLINE: "the pair's first response figure ('ORR 61%'), or None",
         HEADLINE_ENDPOINT: "the headline's endpoint, short ('ORR'), or None",
@@ -587,6 +594,7 @@ def verdict_table(ev: Evidence) -> pd.DataFrame:
                 STATEMENT: v.statement,
                 RESTS_ON: v.rests_on,
                 EDITORIAL_REF: v.editorial_ref,
+                NOTE: v.note,
             }
         )
     return VERDICT_FRAME.frame(rows)
@@ -622,8 +630,10 @@ def source_table(ev: Evidence) -> pd.DataFrame:
     cohorts_of_numbers += [f.cohort for f in ev.findings]
     numbers: Counter[str] = Counter(cohort_source[c] for c in cohorts_of_numbers)
     rows = []
+    design = Design(ev)
     for s in ev.sources:
-        known = [c.n for c in members[s.id] if c.n is not None]
+        once = set(design.counted_once(c.id for c in members[s.id]))
+        known = [c.n for c in members[s.id] if c.n is not None and c.id in once]
         rows.append(
             {
                 SOURCE: s.id,
@@ -675,6 +685,7 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
             strict=True,
         )
     }
+    design = Design(ev)
     rows = []
     for s_order, setting in enumerate(ev.settings):
         for r_order, regimen in enumerate(ev.regimens):
@@ -693,7 +704,8 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
                     REGIMEN_SHORT: regimen.short,
                     REGIMEN_ORDER: r_order,
                     ROLE: regimen.role,
-                    COHORTS: len(pair_cohorts),
+                    COHORTS: len(design.counted_once(c.id for c in pair_cohorts)),
+                    COHORTS_LISTED: len(pair_cohorts),
                     SOURCES: ", ".join(dict.fromkeys(sources[c.source] for c in pair_cohorts)),
                     HEADLINE: f"{short} {text}" if short is not None else None,
                     HEADLINE_ENDPOINT: short,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -135,6 +135,11 @@ class Endpoint(Model):
         description="For a rate estimated at a time point from follow-up ('3 years'): "
         "a Kaplan-Meier style estimate, never a plain proportion of n",
     )
+    phase: Annotated[str, vocabulary.PHASE] | None = Field(
+        default=None,
+        description="The treatment phase the endpoint covers (grade 4 neutropenia during "
+        "induction); a result may say otherwise for its own figure",
+    )
 
     @property
     def is_proportion(self) -> bool:
@@ -186,7 +191,33 @@ class Cohort(Model):
         description="The cohort of the same source this one is part of; the two are never "
         "compared as separate arms",
     )
+    allocation: Annotated[str, vocabulary.ALLOCATION] | None = Field(
+        default=None,
+        description="How the cohort was formed against the other cohorts of its source: "
+        "randomised, allocated at the start but not randomised, or grouped after treatment "
+        "began; default: randomised when the source's design is randomised, else not",
+    )
+    treated_alike_with: tuple[Id, ...] = Field(
+        default=(),
+        description="Cohorts of the same source treated exactly like this one during the "
+        "phases in treated_alike_during (MPR-R and MPR share their induction)",
+    )
+    treated_alike_during: tuple[Annotated[str, vocabulary.PHASE], ...] = Field(
+        default=(), description="The phases during which those cohorts were treated alike"
+    )
+    contains: tuple[Id, ...] = Field(
+        default=(),
+        description="Cohorts of other sources whose patients this cohort includes, all or "
+        "part (a pooled analysis contains its trials' arms; a final report its interim's)",
+    )
     note: Text | None = None
+
+    def allocation_in(self, source: Source | None) -> str:
+        """How the cohort was formed: its own word, else what its source's design implies."""
+        if self.allocation is not None:
+            return self.allocation
+        randomised = source is not None and vocabulary.DESIGN.has_flag(source.design, "randomised")
+        return "randomised" if randomised else "non_randomised"
 
 
 class Result(Model):
@@ -202,6 +233,9 @@ class Result(Model):
     ci: tuple[Number, Number] | None = None
     reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None
+    phase: Annotated[str, vocabulary.PHASE] | None = Field(
+        default=None, description="The treatment phase this figure covers, if not its endpoint's"
+    )
     note: Text | None = None
 
     def n_of(self, cohort: Cohort | None) -> int | None:
@@ -249,6 +283,11 @@ class Verdict(Model):
     statement: Text
     rests_on: tuple[Annotated[str, Field(strict=True)], ...] = ()
     editorial_ref: Text | None = None
+    note: Text | None = Field(
+        default=None,
+        description="Our caveat about the verdict (what its figures do not cover, which "
+        "rating is our reading); shown apart from the statement",
+    )
 
 
 @dataclass(frozen=True)
@@ -363,6 +402,8 @@ def check_cohorts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
         yield from _ref(("cohorts", i, "source"), c.source, ids.sources, "source")
         yield from _ref(("cohorts", i, "setting"), c.setting, ids.settings, "setting")
         yield from _ref(("cohorts", i, "regimen"), c.regimen, ids.regimens, "regimen")
+        yield from _check_treated_alike(i, c, ids)
+        yield from _check_contains(i, c, ids)
         if c.subgroup_of is None:
             continue
         path: Path = ("cohorts", i, "subgroup_of")
@@ -379,6 +420,77 @@ def check_cohorts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
                 "a subgroup belongs to a cohort of its own source",
                 c.subgroup_of,
             )
+
+
+def _check_treated_alike(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
+    """Cohorts treated alike are other cohorts of the same source, with the phases named."""
+    for j, other_id in enumerate(c.treated_alike_with):
+        path: Path = ("cohorts", i, "treated_alike_with", j)
+        other = ids.cohorts.get(other_id)
+        if other is None:
+            yield from _ref(path, other_id, ids.cohorts, "cohort")
+        elif other_id == c.id:
+            yield Problem(path, Code.SELF_COMPARISON, "a cohort is treated alike with itself", c.id)
+        elif other.source != c.source:
+            yield Problem(
+                path,
+                Code.CROSS_SOURCE_COMPARISON,
+                f"'{other_id}' is from source '{other.source}', not '{c.source}': only arms of "
+                "one study can have been treated alike",
+                other_id,
+            )
+    if bool(c.treated_alike_with) != bool(c.treated_alike_during):
+        named, missing = (
+            ("treated_alike_with", "treated_alike_during")
+            if c.treated_alike_with
+            else ("treated_alike_during", "treated_alike_with")
+        )
+        yield Problem(
+            ("cohorts", i, missing),
+            Code.MISSING_FIELD,
+            f"{named} is given without {missing}: say which cohorts were treated alike "
+            "and during which phases",
+        )
+
+
+def _check_contains(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
+    """A cohort contains cohorts of other sources (its own source's parts are subgroups)."""
+    for j, other_id in enumerate(c.contains):
+        path: Path = ("cohorts", i, "contains", j)
+        other = ids.cohorts.get(other_id)
+        if other is None:
+            yield from _ref(path, other_id, ids.cohorts, "cohort")
+        elif other_id == c.id:
+            yield Problem(path, Code.SELF_COMPARISON, "a cohort contains itself", c.id)
+        elif other.source == c.source:
+            yield Problem(
+                path,
+                Code.INVALID_VALUE,
+                f"'{other_id}' is from the same source '{c.source}': a part of a cohort of the "
+                "same source is written as that part's subgroup_of",
+                other_id,
+            )
+        elif c.id in contained_by(ids.cohorts, other_id):
+            yield Problem(
+                path,
+                Code.INVALID_VALUE,
+                f"'{other_id}' already contains '{c.id}': two cohorts cannot each contain "
+                "the other",
+                other_id,
+            )
+
+
+def contained_by(cohorts: Mapping[str, Cohort], cohort_id: str) -> set[str]:
+    """Every cohort ``cohort_id`` contains, at any depth (through ``contains``)."""
+    found: set[str] = set()
+    todo = list(cohorts[cohort_id].contains) if cohort_id in cohorts else []
+    while todo:
+        other = todo.pop()
+        if other in found or other not in cohorts:
+            continue
+        found.add(other)
+        todo.extend(cohorts[other].contains)
+    return found
 
 
 def check_results(ev: Evidence, ids: _Ids) -> Iterator[Problem]:

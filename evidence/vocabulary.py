@@ -174,6 +174,25 @@ PHASE = _vocabulary(
     "phase", "Treatment phase", induction="Induction", maintenance="Maintenance",
     salvage="Salvage", continuous="Continuous",
 )  # fmt: skip
+# How the groups of a comparison were formed, strongest first: a pair is only as strong as its
+# weaker cohort. The flags are the rules: ``contrast`` allows a difference and a ratio with
+# their intervals, ``nnt`` a number needed to treat (which reads as a treatment effect).
+ALLOCATION = _vocabulary(
+    "allocation",
+    "How the groups were formed",
+    randomised=Word(
+        "Randomised", phrase="randomised", flags=frozenset({"randomised", "contrast", "nnt"})
+    ),
+    non_randomised=Word(
+        "Not randomised",
+        phrase="allocated at the start but not randomised",
+        flags=frozenset({"contrast"}),
+    ),
+    post_treatment=Word(
+        "Grouped after treatment began",
+        phrase="formed after treatment began (by response, by continuing or stopping, by toxicity)",
+    ),
+)
 QUALIFIER = _vocabulary(
     "qualifier", "Qualifier", exact="Exact", approximately=Word("Approximately", mark="about"),
     up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
@@ -222,6 +241,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     ROLE,
     DESIGN,
     PHASE,
+    ALLOCATION,
     QUALIFIER,
     REPORTED_BY,
     MEASURE,

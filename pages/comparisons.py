@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import compare, panels, state
+from components import compare, panels, state, tables
 from components.loaded import Filters, LoadedEvidence, unique_labels
 from evidence import frames as fr
 
@@ -26,11 +26,7 @@ def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Compariso
     st.caption(
         f"{panels.md(chosen.cohort_label)} (the regimen) against "
         f"{panels.md(chosen.versus_label)} (the comparator), {panels.md(chosen.source_short)}. "
-        + (
-            "A randomised comparison."
-            if chosen.randomised
-            else "Not randomised: the groups may differ in other ways too."
-        )
+        + panels.md(compare.allocation_sentence(chosen))
     )
     groups = state.memo(
         "summary of findings",
@@ -78,6 +74,8 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
     if len(chosen) < 2:
         st.info("Choose two to four cohorts to see them side by side.", icon=":material/info:")
         return
+    if shared := tables.shared_patients(loaded, chosen):
+        st.warning(panels.md(shared), icon=":material/group:")
     st.markdown("**What differs between these cohorts**")
     panels.plain_table(
         compare.profile_differences(loaded, chosen), alt="What differs between these cohorts"

@@ -10,9 +10,11 @@ def render_counts(loaded: LoadedEvidence) -> None:
     """Headline counts of the evidence file and its data version, in one line."""
     ev = loaded.evidence
     figures = len(ev.results) + len(ev.comparisons) + len(ev.findings)
+    once = len(loaded.design.counted_once(c.id for c in ev.cohorts))
+    groups = f" ({once} groups of patients, each counted once)" if once != len(ev.cohorts) else ""
     st.markdown(
         f"**{len(ev.settings)}** settings · **{len(ev.regimens)}** regimens · "
-        f"**{len(ev.sources)}** sources · **{len(ev.cohorts)}** cohorts · "
+        f"**{len(ev.sources)}** sources · **{len(ev.cohorts)}** cohorts{groups} · "
         f"**{figures}** reported figures · data version {panels.md(loaded.data_version)}"
     )
     if loaded.changelog is not None:

@@ -164,7 +164,8 @@ def test_cli_text_table_shows_the_mm009_row_rounded_for_reading():
     done = run_cli("effects", "data/evidence.yaml")
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stdout.splitlines() if " mm009_rd " in x and " orr " in x)
-    for piece in ("61.0%", "19.9%", "+41.1 (31.3 to 49.8)", "RR 3.07 (2.23 to 4.22)"):
+    pieces = ("61% (108/177)", "19.9% (35/176)", "+41.1 (31.3 to 49.8)", "RR 3.07 (2.23 to 4.22)")
+    for piece in pieces:
         assert piece in line
     assert "NNTB 2.4 (2.0 to 3.2)" in line
     assert "24 effects: 18 computed from the file's proportions, 6 reported" in done.stdout
@@ -336,9 +337,9 @@ def test_bundled_toxicity_with_more_events_on_the_regimen_is_nnth(bundled):
     assert vte[fx.BETTER] == "lower"
     assert vte[fx.DIFFERENCE] > 0
     assert vte[fx.NNT_KIND] == fx.NNT_HARM
-    relapse = bundled[bundled[fx.ENDPOINT] == "relapse"].iloc[0]  # 26% continued vs 56% stopped
-    assert relapse[fx.DIFFERENCE] == pytest.approx(-30.0)
-    assert relapse[fx.NNT_KIND] == fx.NNT_BENEFIT
+    g4 = bundled[(bundled[fx.COHORT] == "mm015_mprr") & (bundled[fx.VERSUS] == "mm015_mp")]
+    g4 = g4[g4[fx.ENDPOINT] == "g4_neutropenia"].iloc[0]  # 35% vs 8%, randomised
+    assert g4[fx.NNT_KIND] == fx.NNT_HARM
 
 
 def test_ci_spanning_zero_keeps_point_nnt_and_gives_altmans_two_pieces():
@@ -477,7 +478,7 @@ def test_bundled_zero_comparator_rate_without_n_leaves_the_ratio_undefined(bundl
     [
         ("randomized_phase3", True, None),
         ("randomized_phase2", True, None),
-        ("pooled_analysis", False, "Not flagged randomised: a pooled analysis"),
+        ("pooled_analysis", False, "Not randomised (pooled analysis)"),
         ("retrospective", False, "Not randomised (retrospective)"),
         ("phase2", False, "Not randomised (phase 2)"),
     ],
@@ -491,14 +492,16 @@ def test_randomised_flag_follows_the_design_vocabulary(design, randomised, words
         assert words in row[fx.WHY]
 
 
-def test_bundled_pooled_and_retrospective_pairs_are_not_randomised(bundled):
+def test_bundled_pooled_arms_are_randomised_as_recorded_and_coman_groups_post_treatment(bundled):
     pooled = bundled[bundled[fx.SOURCE] == "dimopoulos2009"]
     assert len(pooled) == 2
-    assert not pooled[fx.RANDOMISED].any()
-    assert pooled[fx.WHY].str.contains("a pooled analysis").all()
+    assert pooled[fx.RANDOMISED].all()  # the file says the pooled arms were randomised
+    assert pooled[fx.WHY].str.contains(r"Randomised arms, as the file records them \(pooled").all()
+    assert pooled[fx.NNT].notna().all()
     coman = bundled[bundled[fx.SOURCE] == "coman2013"].iloc[0]
     assert (coman[fx.COHORT], coman[fx.VERSUS]) == ("coman2013_cont", "coman2013_stop")
     assert not coman[fx.RANDOMISED]
+    assert coman[fx.ALLOCATION] == "post_treatment"
     assert "Same regimen (Len ± dex) in both groups" in coman[fx.WHY]
     assert bundled[bundled[fx.SOURCE] == "weber2007"][fx.RANDOMISED].all()
 

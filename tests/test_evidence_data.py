@@ -240,7 +240,10 @@ def test_figures_from_a_sources_own_abstract_are_primary(ev: Evidence) -> None:
     rows = [r for r in ev.results if cohorts[r.cohort].source in own]
     assert len(rows) >= 20
     assert {r.reported_by for r in rows} == {"primary"}
-    assert {cohorts[r.cohort].n_reported_by for r in rows} == {"primary"}
+    # Every n is the source's own, but for the pooled arms: computed by us from the trials.
+    n_by = {cohorts[r.cohort].id: cohorts[r.cohort].n_reported_by for r in rows}
+    assert {c for c, by in n_by.items() if by != "primary"} == {"pooled_rd", "pooled_dex"}
+    assert {n_by["pooled_rd"], n_by["pooled_dex"]} == {"computed"}
 
 
 def test_probable_identifications_stay_probable(ev: Evidence) -> None:

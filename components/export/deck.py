@@ -233,6 +233,8 @@ def verdict_notes(verdict: pd.Series, loaded: LoadedEvidence) -> str:
         f"{verdict[fr.SETTING_LABEL]} (efficacy {verdict['efficacy']}, safety "
         f"{verdict['safety']}). {verdict[fr.STATEMENT]}",
     ]
+    if note := tables.verdict_note(verdict):
+        lines.append(note)
     if keys:
         figures = [line for key in keys for line in tables.describe_key(key, loaded)]
         lines.append(f"What it rests on ({len(figures)} figure(s)): " + "; ".join(figures) + ".")
@@ -409,6 +411,8 @@ def _verdict_slide(
     )
     figures = [line for key in verdict["rests_on"] for line in tables.describe_key(key, loaded)]
     body = [_Para(str(verdict[fr.STATEMENT]), size=STATEMENT_PT, space_after=14)]
+    if note := tables.verdict_note(verdict):
+        body.append(_Para(note, colour=GREY))
     if not figures:
         body.append(_Para("It rests on no figure in the file."))
     room = footer_top - _GAP - (bottom + 2 * _GAP)

@@ -310,6 +310,8 @@ def verdict_html(verdict: Mapping[Hashable, Any], loaded: LoadedEvidence) -> str
         if figures
         else '<p class="caption">No number behind this judgement in the evidence file.</p>'
     )
+    note = tables.verdict_note(verdict)
+    rests = (f'<p class="caption">{esc(note)}</p>' if note else "") + rests
     ref = verdict[fr.EDITORIAL_REF]
     ref_line = (
         f'<p class="caption">Editorial reference {esc(ref)}. Paraphrased in our words.</p>'

@@ -1,0 +1,152 @@
+"""How a file's cohorts came to differ: allocation, shared treatment and shared patients.
+
+The rules, written once (docs/evidence-format.md explains them to users):
+
+Allocation
+    Each cohort was formed in one of the ways of ``vocabulary.ALLOCATION``: randomised,
+    allocated at the start but not randomised, or grouped after treatment began (by
+    response, by continuing or stopping, by toxicity). A cohort without ``allocation`` takes
+    its source's design: randomised when the design carries the ``randomised`` flag, else
+    not randomised. A pair is only as strong as its weaker cohort (the later word in the
+    vocabulary's order). The word's flags say what the pair gets: ``contrast`` a difference
+    and a ratio with their intervals, ``nnt`` a number needed to treat.
+
+Treated alike
+    Cohorts of one source may have been treated alike during some phases (``treated_alike_with``
+    and ``treated_alike_during``; alike is transitive within a phase). Two cohorts treated
+    alike during the phase an endpoint covers (the result's ``phase``, else the endpoint's)
+    differ only by chance on it: they are never contrasted there.
+
+Shared patients
+    A cohort covers its own patients, those of every cohort it ``contains`` (another source's
+    arm in a pooled analysis, an interim report in a final one) and those of its subgroups, at
+    any depth. Two cohorts whose covers meet share patients: views that set them side by side
+    say so, and a count of cohorts or patients counts each patient once (a cohort covered by
+    another one counted is left out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from evidence import vocabulary
+from evidence.models import Evidence, Result, contained_by
+
+__all__ = ["Design", "weaker_allocation"]
+
+_ALLOCATION_ORDER = {word: i for i, word in enumerate(vocabulary.ALLOCATION)}
+
+
+def weaker_allocation(first: str, second: str) -> str:
+    """The weaker of two allocations: how strong a pair of cohorts is."""
+    return max(first, second, key=lambda word: _ALLOCATION_ORDER.get(word, len(_ALLOCATION_ORDER)))
+
+
+class Design:
+    """The design relations of one file's cohorts, built once per file (linear in its size)."""
+
+    def __init__(self, ev: Evidence) -> None:
+        self.cohorts = {c.id: c for c in ev.cohorts}
+        sources = {s.id: s for s in ev.sources}
+        self._allocation = {c.id: c.allocation_in(sources.get(c.source)) for c in ev.cohorts}
+        self._endpoint_phase = {e.id: e.phase for e in ev.endpoints}
+        # Treated alike: per phase, each cohort's group (union-find roots).
+        self._alike: dict[str, dict[str, str]] = {}
+        for c in ev.cohorts:
+            for phase in c.treated_alike_during:
+                for other in c.treated_alike_with:
+                    if other in self.cohorts:
+                        self._join(phase, c.id, other)
+        # Shared patients: what each cohort covers.
+        subgroups: dict[str, list[str]] = {}
+        for c in ev.cohorts:
+            if c.subgroup_of is not None:
+                subgroups.setdefault(c.subgroup_of, []).append(c.id)
+        self._covers: dict[str, frozenset[str]] = {}
+        for c in ev.cohorts:
+            self._covers[c.id] = self._cover(c.id, subgroups)
+
+    # ----------------------------------------------------------------- allocation
+
+    def allocation(self, cohort: str) -> str:
+        """How the cohort was formed (its own word, else its source design's)."""
+        return self._allocation.get(cohort, "non_randomised")
+
+    def pair_allocation(self, cohort: str, versus: str) -> str:
+        """How strong a pair of cohorts is: the weaker of their allocations."""
+        return weaker_allocation(self.allocation(cohort), self.allocation(versus))
+
+    # ----------------------------------------------------------------- treated alike
+
+    def _root(self, phase: str, cohort: str) -> str:
+        parents = self._alike.setdefault(phase, {})
+        while parents.get(cohort, cohort) != cohort:
+            cohort = parents[cohort]
+        return cohort
+
+    def _join(self, phase: str, first: str, second: str) -> None:
+        a, b = self._root(phase, first), self._root(phase, second)
+        if a != b:
+            self._alike[phase][max(a, b)] = min(a, b)
+
+    def alike_phases(self, cohort: str, versus: str) -> tuple[str, ...]:
+        """The phases during which the two cohorts were treated alike, in vocabulary order."""
+        return tuple(
+            phase
+            for phase in [*vocabulary.PHASE, *sorted(set(self._alike) - set(vocabulary.PHASE))]
+            if phase in self._alike and self._root(phase, cohort) == self._root(phase, versus)
+        )
+
+    def phase_of(self, result: Result) -> str | None:
+        """The phase a figure covers: its own, else its endpoint's (None: not stated)."""
+        return result.phase or self.phase_of_endpoint(result.endpoint)
+
+    def phase_of_endpoint(self, endpoint: str) -> str | None:
+        """The phase an endpoint covers (None: not stated)."""
+        return self._endpoint_phase.get(endpoint)
+
+    # ----------------------------------------------------------------- shared patients
+
+    def _cover(self, cohort: str, subgroups: dict[str, list[str]]) -> frozenset[str]:
+        found: set[str] = set()
+        todo = [cohort]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            todo.extend(subgroups.get(current, ()))
+            todo.extend(contained_by(self.cohorts, current))
+        return frozenset(found)
+
+    def covers(self, cohort: str) -> frozenset[str]:
+        """The cohort and every cohort whose patients it includes."""
+        return self._covers.get(cohort, frozenset({cohort}))
+
+    def share_patients(self, first: str, second: str) -> bool:
+        """Whether two different cohorts have patients in common."""
+        return first != second and bool(self.covers(first) & self.covers(second))
+
+    def shared_pairs(self, cohorts: Sequence[str]) -> list[tuple[str, str]]:
+        """The pairs among ``cohorts`` that share patients, in the order given."""
+        unique = list(dict.fromkeys(cohorts))
+        return [
+            (a, b)
+            for i, a in enumerate(unique)
+            for b in unique[i + 1 :]
+            if self.share_patients(a, b)
+        ]
+
+    def counted_once(self, cohorts: Iterable[str]) -> list[str]:
+        """The cohorts left when each one covered by another of them is dropped.
+
+        Their count and their summed n count each patient once, as far as the file says
+        which cohorts contain which (two cohorts that both contain a third still overlap:
+        ``shared_pairs`` of the result tells).
+        """
+        unique = list(dict.fromkeys(cohorts))
+        return [
+            c
+            for c in unique
+            if not any(o != c and c in self.covers(o) and o not in self.covers(c) for o in unique)
+        ]
