@@ -271,7 +271,8 @@ def _sof_row(row: pd.Series) -> dict[str, str]:
         "Risk with regimen": str(row[fx.VALUE_TEXT]),
         "Difference per 100 (95% CI)": (difference_text(row) + computed).strip()
         if fr.present(row[fx.DIFFERENCE])
-        else "not computed: " + str(row[fx.WHY]).split(". ")[0],
+        else "not computed: "
+        + str(row[fx.HELD_BACK] if fr.present(row[fx.HELD_BACK]) else row[fx.WHY]).split(". ")[0],
         "Relative effect (95% CI)": (ratio_text(row) + computed) if ratio_text(row) else "",
         "NNT (95% CI)": (nnt_text(row) + computed) if nnt_text(row) else "",
         "Participants": _participants(row),

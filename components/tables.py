@@ -367,12 +367,19 @@ def _effect_line(row: pd.Series) -> str:
         compare.nnt_text(row),
     ]
     said = "; ".join(p for p in parts if p)
+    if not row[fx.CONTRASTED] and row[fx.BASIS] != fx.BASIS_REPORTED:
+        return (  # the two risks, and why no contrast: the reason leads ``why``
+            f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "
+            f"{row[fx.VALUE_TEXT]} vs {row[fx.VERSUS_VALUE_TEXT]}; not contrasted. "
+            f"{row[fx.HELD_BACK]}"
+        )
     if not said:
         return ""
     who = (
         "as reported"
         if row[fx.BASIS] == fx.BASIS_REPORTED
-        else "computed by us" + ("" if row[fx.RANDOMISED] else ", not randomised")
+        else "computed by us"
+        + ("" if row[fx.RANDOMISED] else f", {vocabulary.ALLOCATION.label(row[fx.ALLOCATION])}")
     )
     return (
         f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "

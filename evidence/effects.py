@@ -142,6 +142,7 @@ __all__ = [
     "ENDPOINT_ORDER",
     "ENDPOINT_SHORT",
     "EVENTS",
+    "HELD_BACK",
     "LOCATOR",
     "MEASURE",
     "NNT",
@@ -194,6 +195,7 @@ values of ``basis`` and ``nnt_kind``, and the functions."""
 RANDOMISED = "randomised"
 ALLOCATION = "allocation"
 CONTRASTED = "contrasted"
+HELD_BACK = "held_back"
 PHASE = "phase"
 VALUE_TEXT = "value_text"
 VERSUS_VALUE_TEXT = "versus_value_text"
@@ -245,6 +247,7 @@ EFFECT_FRAME = FrameContract(
         "(randomised, non_randomised, post_treatment)",
         CONTRASTED: "bool: a difference or ratio may be shown (False: groups formed after "
         "treatment began, or arms treated alike during the endpoint's phase)",
+        HELD_BACK: "why no difference or ratio is shown, in one sentence (None when one is)",
         SETTING: "the setting's id",
         COHORT: "the cohort's id (the regimen arm)",
         COHORT_LABEL: "its label",
@@ -801,6 +804,7 @@ def _hold_back(row: dict[str, Any], why: list[str], design: Design) -> None:
             row[NNT_KIND] = None
         return
     row[CONTRASTED] = False
+    row[HELD_BACK] = reason
     for column in _EFFECT_CELLS:
         row[column] = math.nan
     row[NNT_KIND] = None

@@ -257,3 +257,100 @@ def test_probable_identifications_stay_probable(ev: Evidence) -> None:
     allo_maint = by_id(ev.settings, "mm_allo_maint")
     assert "Kneppers" in (allo_maint.note or "")
     assert "probably" in allo_maint.note
+
+
+# ---------- the third audit's corrections (each also in the change log) ----------
+
+
+def newest_change_items() -> set[str]:
+    log = yaml.safe_load(CHANGELOG.read_text(encoding="utf-8"))
+    return {item for change in log["versions"][0]["changes"] for item in change.get("items", [])}
+
+
+def test_third_audit_1_approval_scope_and_no_interim_response_behind_the_verdict(ev: Evidence):
+    pivotal = verdict(ev, "rrmm_rd_pivotal")
+    assert "one prior therapy" in pivotal.statement
+    assert "mm010int_rd/orr" not in pivotal.rests_on
+    assert "one prior therapy" in (by_id(ev.settings, "rrmm").bottom_line or "")
+    assert "interim" in by_id(ev.cohorts, "mm010int_rd").label  # still on the pages, labelled
+    assert "verdicts: rrmm_rd_pivotal" in newest_change_items()
+
+
+def test_third_audit_2_first_line_summary_keeps_the_hedge_and_says_what_no_figure_covers(ev):
+    summary = verdict(ev, "ndmm_summary")
+    assert "suggest" in summary.statement
+    assert "young, fit" in (summary.note or "")
+    assert "verdicts: ndmm_summary" in newest_change_items()
+
+
+def test_third_audit_3_survival_gains_belong_to_maintenance_trials_in_general(ev: Evidence):
+    line = by_id(ev.settings, "ndmm").bottom_line or ""
+    assert "trials of maintenance in general" in line
+    assert "maintenance (which has brought survival gains" not in line
+    assert "settings: ndmm" in newest_change_items()
+
+
+def test_third_audit_4_pretreated_al_toxicity_is_significant_not_marked(ev: Evidence):
+    statement = verdict(ev, "al_len_pretreated").statement
+    assert "significant increase in toxicity" in statement
+    assert "markedly" not in statement
+    assert "verdicts: al_len_pretreated" in newest_change_items()
+
+
+def test_third_audit_5_coman_treatment_was_interrupted_not_paused(ev: Evidence):
+    statement = verdict(ev, "allo_salvage_toxicity").statement
+    assert "interrupted" in statement
+    assert "pause" not in statement
+    assert "verdicts: allo_salvage_toxicity" in newest_change_items()
+
+
+def test_third_audit_6_mld_pr_rate_is_not_called_partial_or_better(ev: Evidence):
+    figure = result(ev, "sanch2013_mld", "heme_pr_stated")
+    assert figure.value == 43
+    endpoint = by_id(ev.endpoints, "heme_pr_stated")
+    assert "not stated" in endpoint.label
+    assert not any(
+        r.cohort == "sanch2013_mld" and r.endpoint == "heme_response" for r in ev.results
+    )
+    for v in ev.verdicts:
+        assert "partial-or-better" not in v.statement
+    assert "PR rate of 43%" in verdict(ev, "al_mld_phase2").statement
+    assert "sanch2013_mld/heme_pr_stated" in newest_change_items()
+
+
+def test_third_audit_7_cyclophosphamide_verdict_rests_on_no_death_figure(ev: Evidence):
+    combos = verdict(ev, "al_cyclo_combos")
+    assert not any(key.endswith("/deaths_on_study") for key in combos.rests_on)
+    assert combos.safety == "concerning"
+    assert "our reading" in (combos.note or "")
+    assert "verdicts: al_cyclo_combos" in newest_change_items()
+
+
+def test_third_audit_8_maintenance_tolerability_is_general_and_my10_not_unfavourable(ev):
+    tolerability = verdict(ev, "maintenance_tolerability")
+    assert tolerability.setting == "ndmm"
+    assert tolerability.efficacy == "unclear"
+    assert "in general" in tolerability.statement
+    my10 = verdict(ev, "my10_thal_pred")
+    assert my10.verdict != "unfavourable"
+    assert "weigh" in my10.statement
+    assert "verdicts: maintenance_tolerability, my10_thal_pred" in newest_change_items()
+
+
+def test_third_audit_9_pooled_arm_sizes_are_ours_and_add_up_to_the_papers_704(ev: Evidence):
+    rd, dex = by_id(ev.cohorts, "pooled_rd"), by_id(ev.cohorts, "pooled_dex")
+    assert (rd.n, dex.n) == (353, 351)
+    assert rd.n + dex.n == 704
+    assert rd.n == by_id(ev.cohorts, "mm009_rd").n + by_id(ev.cohorts, "mm010_rd").n
+    assert dex.n == by_id(ev.cohorts, "mm009_dex").n + by_id(ev.cohorts, "mm010_dex").n
+    assert {rd.n_reported_by, dex.n_reported_by} == {"computed"}
+    assert set(rd.contains) == {"mm009_rd", "mm010_rd"}
+    assert "cohorts: pooled_rd, pooled_dex" in newest_change_items()
+
+
+def test_third_audit_10_judgements_held_in_notes_are_part_of_their_verdicts(ev: Evidence):
+    assert "poor prognosis" in verdict(ev, "al_len_pretreated").statement
+    gvhd = verdict(ev, "allo_salvage_gvhd").statement
+    assert "graft-versus-myeloma" in gvhd
+    assert "shorter lenalidomide treatment" in gvhd
+    assert "verdicts: allo_salvage_gvhd" in newest_change_items()
