@@ -72,6 +72,18 @@ class Comparison:
     source_short: str
     design: str
     allocation: str
+    alike: str = ""  # phases during which both arms were treated alike, comma-joined
+
+    @property
+    def alike_sentence(self) -> str:
+        """That the two arms were treated alike during some phases ("" when they were not)."""
+        if not self.alike:
+            return ""
+        return (
+            f"The two arms were treated alike during {self.alike}: a difference can only come "
+            "from the phases in which they differed, and outcomes of the shared phase are not "
+            "contrasted."
+        )
 
     @property
     def randomised(self) -> bool:
@@ -128,6 +140,7 @@ def comparisons(effects: pd.DataFrame) -> list[Comparison]:
             source_short=str(row[fx.SOURCE_SHORT]),
             design=str(row[fx.DESIGN]),
             allocation=str(row[fx.ALLOCATION]),
+            alike=str(row[fx.ALIKE]) if fr.present(row[fx.ALIKE]) else "",
         )
     return list(out.values())
 
@@ -226,6 +239,8 @@ def _participants(row: pd.Series) -> str:
 
 def _design(row: pd.Series) -> str:
     how = vocabulary.ALLOCATION.label(row[fx.ALLOCATION]).lower()
+    if fr.present(row[fx.ALIKE]):
+        how += f"; arms treated alike during {row[fx.ALIKE]}"
     return f"{vocabulary.DESIGN.label(row[fx.DESIGN])} ({how})"
 
 

@@ -668,7 +668,11 @@ def draw_benefit_harm(
         parts = []
         for _, side in rows.groupby("side", sort=False):
             parts += runs_that_fit([side.iloc[[i]] for i in range(len(side))], draw, look)
-    method = compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")
+    method = " ".join(
+        filter(
+            None, [found.alike_sentence, compare.METHOD_NOTE.removeprefix(compare.COMPUTED + " ")]
+        )
+    )
     return [
         _Drawn(
             options["title"],
@@ -701,7 +705,15 @@ def draw_pictograph(
         picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
     if picked.empty:
         return []
-    sentence = compare.pictograph_sentence(found, [row for _, row in picked.iterrows()])
+    sentence = " ".join(
+        filter(
+            None,
+            [
+                compare.pictograph_sentence(found, [row for _, row in picked.iterrows()]),
+                found.alike_sentence,
+            ],
+        )
+    )
     panels = [
         (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_VALUE]), float(r[fx.VALUE]),
          r[fx.BETTER] == "higher")

@@ -116,6 +116,7 @@ from evidence.frames import (
 from evidence.models import Cohort, Comparison, Evidence, Result
 
 __all__ = [
+    "ALIKE",
     "ALLOCATION",
     "ALPHA",
     "BASIS",
@@ -196,6 +197,7 @@ RANDOMISED = "randomised"
 ALLOCATION = "allocation"
 CONTRASTED = "contrasted"
 HELD_BACK = "held_back"
+ALIKE = "alike_phases"
 PHASE = "phase"
 VALUE_TEXT = "value_text"
 VERSUS_VALUE_TEXT = "versus_value_text"
@@ -248,6 +250,7 @@ EFFECT_FRAME = FrameContract(
         CONTRASTED: "bool: a difference or ratio may be shown (False: groups formed after "
         "treatment began, or arms treated alike during the endpoint's phase)",
         HELD_BACK: "why no difference or ratio is shown, in one sentence (None when one is)",
+        ALIKE: "the phases during which both arms were treated alike, comma-joined, or None",
         SETTING: "the setting's id",
         COHORT: "the cohort's id (the regimen arm)",
         COHORT_LABEL: "its label",
@@ -408,6 +411,7 @@ def _common(
         RANDOMISED: vocabulary.ALLOCATION.has_flag(allocation, "randomised"),
         ALLOCATION: allocation,
         CONTRASTED: True,
+        ALIKE: ", ".join(design.alike_phases(cohort.id, versus.id)) or None,
         VERSUS: versus.id,
         VERSUS_LABEL: versus.label,
         VERSUS_REGIMEN: versus.regimen,

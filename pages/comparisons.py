@@ -26,7 +26,9 @@ def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Compariso
     st.caption(
         f"{panels.md(chosen.cohort_label)} (the regimen) against "
         f"{panels.md(chosen.versus_label)} (the comparator), {panels.md(chosen.source_short)}. "
-        + panels.md(compare.allocation_sentence(chosen))
+        + panels.md(
+            " ".join(filter(None, [compare.allocation_sentence(chosen), chosen.alike_sentence]))
+        )
     )
     groups = state.memo(
         "summary of findings",

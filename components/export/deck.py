@@ -467,6 +467,7 @@ def _sof_slides(
     also = [_also_line(row) for _, group in others for _, row in group.iterrows()]
     notes = [
         f"Summary of findings: {comparison.label}.",
+        comparison.alike_sentence,
         *[
             f"{title}: "
             + " | ".join(
@@ -480,6 +481,7 @@ def _sof_slides(
     subtitle = (
         f"{comparison.cohort_label} vs {comparison.versus_label} · "
         f"{comparison.source_short} · randomised"
+        + (f" · treated alike during {comparison.alike}" if comparison.alike else "")
     )
     footnote = "‡ computed by us; the method and every column are in the notes."
     title_h = box_height([_Para(heading, 26, bold=True), _Para(subtitle, 14)], size=14)
