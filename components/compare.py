@@ -28,12 +28,21 @@ METHOD_NOTE = (
     "percent x n and rounded to whole patients, marked ≈): risk difference per 100 with "
     "Newcombe's hybrid score 95% CI, risk ratio with the Katz log 95% CI, NNT = 100 / "
     "difference, rounded up, with its CI only when the difference's CI excludes 0 (Altman). "
+    "Per 1000: the assumed risk (the comparator arm's, or the baseline you set) and the risk "
+    "with the regimen, assumed x risk ratio, with the ratio's 95% CI, capped at 1000. "
     "How the groups were formed decides what is shown: an NNT only for randomised groups; "
     "groups allocated at the start without randomisation get the difference and ratio, "
     "labelled not randomised; groups formed after treatment began (by response, continuing "
     "or stopping, toxicity) and arms treated alike during the phase an outcome covers get "
     "their two risks only. Reported effects are shown as the source states them and never "
     "recomputed."
+)
+CERTAINTY_NOTE = (
+    "Certainty (GRADE): randomised comparisons start high, others low. Imprecision is "
+    "computed: down one level when the 95% CI includes no effect, one when both arms have "
+    "fewer than 300 events in all. Inconsistency does not apply to one study. Risk of bias, "
+    "indirectness and publication bias count only where someone judged them; otherwise they "
+    "are 'not assessed' and the level is a ceiling ('at most')."
 )
 
 
@@ -212,13 +221,18 @@ def nnt_text(row: pd.Series) -> str:
 
 # --------------------------------------------------------------------------- summary of findings
 
+PER_1000 = "Per 1000: assumed → with regimen (95% CI)"
+CERTAINTY = "Certainty"
 SOF_COLUMNS = [
     "Outcome",
     "Risk with comparator",
     "Risk with regimen",
+    PER_1000,
     "Difference per 100 (95% CI)",
     "Relative effect (95% CI)",
+    CERTAINTY,
     "NNT (95% CI)",
+    "Why this certainty",
     "Participants",
     "Design",
     "Reported by",
@@ -244,8 +258,29 @@ def _design(row: pd.Series) -> str:
     return f"{vocabulary.DESIGN.label(row[fx.DESIGN])} ({how})"
 
 
+Baselines = tuple[tuple[str, float], ...]
+"""Baseline risks the reader set, in percent, by endpoint id (hashable: it keys memos)."""
+
+
+def per_1000_text(row: pd.Series) -> str:
+    """``199 → 610 (443 to 839)``: assumed and corresponding risk per 1000, with the CI."""
+    if not fr.present(row[fx.CORRESPONDING]):
+        return ""
+    text = f"{row[fx.ASSUMED]:.0f} → {row[fx.CORRESPONDING]:.0f}"
+    if fr.present(row[fx.CORRESPONDING_LOW]):
+        text += f" ({row[fx.CORRESPONDING_LOW]:.0f} to {row[fx.CORRESPONDING_HIGH]:.0f})"
+    if row[fx.ASSUMED_FROM] == fx.ASSUMED_BASELINE:
+        text += ", your baseline"
+    if row[fx.CAPPED]:
+        text += "; capped at 1000"
+    return text
+
+
 def sof_groups(
-    loaded: LoadedEvidence, effects: pd.DataFrame, comparison: Comparison
+    loaded: LoadedEvidence,
+    effects: pd.DataFrame,
+    comparison: Comparison,
+    baselines: Baselines = (),
 ) -> list[tuple[str, pd.DataFrame]]:
     """The summary of findings of one comparison, in the GRADE layout, as titled groups.
 
@@ -256,6 +291,8 @@ def sof_groups(
     """
     paired = with_pairs(effects)
     rows = paired[paired[PAIR] == comparison.key]
+    if baselines:
+        rows = fx.with_baseline(rows, dict(baselines))
     computed = rows[rows[fx.BASIS] != fx.BASIS_REPORTED]
     groups: list[tuple[str, pd.DataFrame]] = []
     for category in [*vocabulary.CATEGORY, *dict.fromkeys(computed[fx.CATEGORY])]:
@@ -284,12 +321,15 @@ def _sof_row(row: pd.Series) -> dict[str, str]:
         "Outcome": str(row[fx.ENDPOINT_LABEL]),
         "Risk with comparator": str(row[fx.VERSUS_VALUE_TEXT]),
         "Risk with regimen": str(row[fx.VALUE_TEXT]),
+        PER_1000: (per_1000_text(row) + computed) if per_1000_text(row) else "",
         "Difference per 100 (95% CI)": (difference_text(row) + computed).strip()
         if fr.present(row[fx.DIFFERENCE])
         else "not computed: "
         + str(row[fx.HELD_BACK] if fr.present(row[fx.HELD_BACK]) else row[fx.WHY]).split(". ")[0],
         "Relative effect (95% CI)": (ratio_text(row) + computed) if ratio_text(row) else "",
         "NNT (95% CI)": (nnt_text(row) + computed) if nnt_text(row) else "",
+        CERTAINTY: fx.certainty_words(row),
+        "Why this certainty": str(row[fx.CERTAINTY_NOTE]),
         "Participants": _participants(row),
         "Design": _design(row),
         "Reported by": _reporters(row[fx.VERSUS_REPORTED_BY], row[fx.REPORTED_BY]),
@@ -306,6 +346,8 @@ def _reported_row(row: pd.Series) -> dict[str, str]:
         "Outcome": str(row[fx.ENDPOINT_LABEL]),
         "As reported": f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]}",
         "Effect (95% CI)": ratio_text(row) or difference_text(row),
+        CERTAINTY: fx.certainty_words(row),
+        "Why this certainty": str(row[fx.CERTAINTY_NOTE]),
         "Design": _design(row),
         "Reported by": _reporters(row[fx.REPORTED_BY]),
         "Where in source": str(row[fx.LOCATOR]) if fr.present(row[fx.LOCATOR]) else "",

@@ -65,7 +65,9 @@ def _load(name: str) -> Evidence | None:
 
 
 def _summary(evidence: Evidence) -> str:
-    return ", ".join(f"{n} {kind}" for kind, n in count_ids(evidence).items())
+    # Appraisals are a journal club's own addition: named only when a file has some.
+    counts = count_ids(evidence)
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind != "appraisals")
 
 
 def _validate(files: list[str]) -> int:
@@ -114,6 +116,18 @@ def _with_ci(text: str, low: float, high: float, digits: int) -> str:
     return f"{text} ({float(low):.{digits}f} to {float(high):.{digits}f})"
 
 
+def _per_1000(row: Mapping[Any, Any]) -> str:
+    if fr.is_missing(row[fx.CORRESPONDING]):
+        return ""
+    text = _with_ci(
+        f"{float(row[fx.ASSUMED]):.0f} -> {float(row[fx.CORRESPONDING]):.0f}",
+        row[fx.CORRESPONDING_LOW],
+        row[fx.CORRESPONDING_HIGH],
+        0,
+    )
+    return text + (" capped at 1000" if row[fx.CAPPED] else "")
+
+
 def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
     """One row of the text table, every figure rounded for reading (the CSV keeps all)."""
 
@@ -153,6 +167,8 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         ratio,
         nnt,
         "" if fr.is_missing(row[fx.P]) else f"p {row[fx.P]}",
+        _per_1000(row),
+        "" if fr.is_missing(row[fx.CERTAINTY]) else fx.certainty_words(row),
     ]
 
 
@@ -169,6 +185,8 @@ _EFFECT_HEADER = [
     "ratio (95% CI)",
     "NNT (95% CI)",
     "p",
+    "per 1000: assumed -> with regimen (95% CI)",
+    "certainty",
 ]
 
 
@@ -199,11 +217,22 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _effects(name: str, *, csv: bool) -> int:
+def _percent(text: str) -> float:
+    """A baseline risk in percent, for argparse: a number from 0 to 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 100 or value != value:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+    return value
+
+
+def _effects(name: str, *, csv: bool, baseline: float | None = None) -> int:
     evidence = _load(name)
     if evidence is None:
         return 1
-    frame = fx.effect_table(evidence)
+    frame = fx.effect_table(evidence, baseline=baseline)
     try:
         if csv:
             frame.to_csv(sys.stdout, index=False, columns=fx.EFFECT_COLUMNS, lineterminator="\n")
@@ -248,11 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     effects.add_argument(
         "--csv", action="store_true", help="CSV with a header row instead of the text table"
     )
+    effects.add_argument(
+        "--baseline-risk",
+        type=_percent,
+        metavar="PCT",
+        help="the assumed risk (percent, 0-100) of your patients, applied to every risk ratio "
+        "for the absolute effects per 1000 (default: each study's comparator arm)",
+    )
     args = parser.parse_args(argv)  # exits 2 on usage errors
     if args.command == "validate":
         return _validate(args.files)
     if args.command == "effects":
-        return _effects(args.file, csv=args.csv)
+        return _effects(args.file, csv=args.csv, baseline=args.baseline_risk)
     if args.command == "convert":
         return _convert(args.source, args.target, convert)
     print(json.dumps(json_schema(), indent=2))

@@ -72,6 +72,7 @@ once), so the table grows linearly with the file.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -79,7 +80,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from evidence import vocabulary
+from evidence import grade, vocabulary
 from evidence.design import Design
 from evidence.frames import (
     BETTER,
@@ -113,24 +114,34 @@ from evidence.frames import (
     format_value,
     is_missing,
 )
-from evidence.models import Cohort, Comparison, Evidence, Result
+from evidence.models import Appraisal, Cohort, Comparison, Evidence, Result
 
 __all__ = [
     "ALIKE",
     "ALLOCATION",
     "ALPHA",
+    "ASSUMED",
+    "ASSUMED_FROM",
     "BASIS",
     "BASIS_EVENTS",
     "BASIS_PERCENT",
     "BASIS_PERCENT_N",
     "BASIS_REPORTED",
     "BETTER",
+    "CAPPED",
     "CATEGORY",
+    "CERTAINTY",
+    "CERTAINTY_AT_MOST",
+    "CERTAINTY_NOTE",
+    "CERTAINTY_REASONS",
     "COHORT",
     "COHORT_LABEL",
     "COHORT_ORDER",
     "COMPUTED_MEASURE",
     "CONTRASTED",
+    "CORRESPONDING",
+    "CORRESPONDING_HIGH",
+    "CORRESPONDING_LOW",
     "DESIGN",
     "DIFFERENCE",
     "DIFFERENCE_COLUMNS",
@@ -186,6 +197,7 @@ __all__ = [
     "N",
     "P",
     "arm_text",
+    "certainty_words",
     "effect_table",
     "round_half_up",
 ]
@@ -198,6 +210,18 @@ ALLOCATION = "allocation"
 CONTRASTED = "contrasted"
 HELD_BACK = "held_back"
 ALIKE = "alike_phases"
+ASSUMED = "assumed_per_1000"
+CORRESPONDING = "corresponding_per_1000"
+CORRESPONDING_LOW = "corresponding_low"
+CORRESPONDING_HIGH = "corresponding_high"
+CAPPED = "corresponding_capped"
+ASSUMED_FROM = "assumed_from"
+CERTAINTY = "certainty"
+CERTAINTY_AT_MOST = "certainty_at_most"
+CERTAINTY_REASONS = "certainty_reasons"
+CERTAINTY_NOTE = "certainty_note"
+ASSUMED_COMPARATOR = "comparator"
+ASSUMED_BASELINE = "baseline"
 PHASE = "phase"
 VALUE_TEXT = "value_text"
 VERSUS_VALUE_TEXT = "versus_value_text"
@@ -251,6 +275,21 @@ EFFECT_FRAME = FrameContract(
         "treatment began, or arms treated alike during the endpoint's phase)",
         HELD_BACK: "why no difference or ratio is shown, in one sentence (None when one is)",
         ALIKE: "the phases during which both arms were treated alike, comma-joined, or None",
+        CERTAINTY: "GRADE certainty of this outcome: high, moderate, low or very_low (None: "
+        "not rated, no contrast)",
+        CERTAINTY_AT_MOST: "bool: some judged domain was not assessed, so the certainty is a "
+        "ceiling",
+        CERTAINTY_REASONS: "each domain with its rating and whether it was computed, judged or "
+        "not assessed (evidence/grade.py)",
+        CERTAINTY_NOTE: "what moved the certainty and what was not assessed, short (a table's "
+        "footnote)",
+        ASSUMED: "assumed risk per 1000: the comparator arm's risk, or the baseline asked for "
+        "(computed risk ratios only)",
+        ASSUMED_FROM: "comparator or baseline",
+        CORRESPONDING: "corresponding risk per 1000 with the regimen: assumed x risk ratio",
+        CORRESPONDING_LOW: "its 95% CI, low end (from the ratio's CI)",
+        CORRESPONDING_HIGH: "its 95% CI, high end",
+        CAPPED: "bool: a corresponding value passed 1000 per 1000 and was capped there",
         SETTING: "the setting's id",
         COHORT: "the cohort's id (the regimen arm)",
         COHORT_LABEL: "its label",
@@ -319,6 +358,7 @@ _FLOAT_COLUMNS = (
     *DIFFERENCE_COLUMNS,
     *RATIO_COLUMNS,
     *(NNT, NNT_LOW, NNT_HIGH),
+    *(ASSUMED, CORRESPONDING, CORRESPONDING_LOW, CORRESPONDING_HIGH),
 )
 _ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
 
@@ -682,6 +722,16 @@ def _nnt_kind(difference: float, better: str) -> str | None:
     return None
 
 
+def certainty_words(row: Mapping[Any, Any] | pd.Series) -> str:
+    """``⊕⊕⊕◯ at most moderate`` (or without "at most" when every domain was assessed)."""
+    level = row[CERTAINTY]
+    if is_missing(level):
+        return "not rated"
+    mark = vocabulary.CERTAINTY.mark(level)
+    label = vocabulary.CERTAINTY.label(level).lower()
+    return f"{mark} {'at most ' if row[CERTAINTY_AT_MOST] else ''}{label}"
+
+
 def nnt_words(kind: object) -> str:
     """``NNTB`` for an NNT_KIND of benefit, ``NNTH`` of harm, else ``NNT``."""
     return {NNT_BENEFIT: "NNTB", NNT_HARM: "NNTH"}.get(str(kind), "NNT")
@@ -822,7 +872,74 @@ def _hold_back(row: dict[str, Any], why: list[str], design: Design) -> None:
     why.insert(0, reason)
 
 
-def effect_table(ev: Evidence) -> pd.DataFrame:
+def _certainty(row: dict[str, Any], appraisals: Sequence[Appraisal]) -> None:
+    """The row's GRADE certainty (evidence/grade.py): contrasted rows only."""
+    if not row[CONTRASTED] or all(is_missing(row.get(c)) for c in (DIFFERENCE, RATIO)):
+        why = row.get(HELD_BACK) or "no effect to rate"
+        row[CERTAINTY_REASONS] = row[CERTAINTY_NOTE] = f"not rated: {why}"
+        return
+    if not is_missing(row.get(DIFFERENCE)) and row[BASIS] != BASIS_REPORTED:
+        interval = (row[DIFFERENCE_LOW], row[DIFFERENCE_HIGH])
+        null = 0.0
+    elif not is_missing(row.get(RATIO)):
+        interval, null = (row[RATIO_LOW], row[RATIO_HIGH]), 1.0
+    else:
+        interval, null = (row[DIFFERENCE_LOW], row[DIFFERENCE_HIGH]), 0.0
+    events = None
+    if row[BASIS] in (BASIS_EVENTS, BASIS_PERCENT_N):
+        events = float(row[EVENTS]) + float(row[VERSUS_EVENTS])
+    rated = grade.rate(
+        randomised=bool(row[RANDOMISED]),
+        interval=(float(interval[0]), float(interval[1])),
+        null=null,
+        events=events,
+        appraisals=appraisals,
+        cohort=row[COHORT],
+        versus=row[VERSUS],
+        endpoint=row[ENDPOINT],
+    )
+    row[CERTAINTY] = rated.level
+    row[CERTAINTY_AT_MOST] = rated.at_most
+    row[CERTAINTY_REASONS] = rated.reasons()
+    row[CERTAINTY_NOTE] = rated.footnote()
+
+
+def with_baseline(
+    frame: pd.DataFrame, baseline: float | Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """The effects with their absolute columns for a baseline risk (percent).
+
+    ``baseline``: one percent for every ratio row, a percent per endpoint id, or None for the
+    comparator arm's risk in the study. Only computed risk ratios get absolute effects.
+    """
+    out = frame.copy()
+    has_ratio = (out[BASIS] != BASIS_REPORTED) & out[RATIO].notna() & out[CONTRASTED]
+    chosen = pd.Series(math.nan, index=out.index, dtype="float64")
+    if isinstance(baseline, Mapping):
+        chosen = out[ENDPOINT].map(dict(baseline)).astype("float64")
+    elif baseline is not None:
+        chosen[:] = float(baseline)
+    use_baseline = chosen.notna()
+    assumed_percent = chosen.where(use_baseline, out[VERSUS_RISK])
+    out[ASSUMED_FROM] = [
+        (ASSUMED_BASELINE if b else ASSUMED_COMPARATOR) if r else None
+        for b, r in zip(use_baseline, has_ratio, strict=True)
+    ]
+    values = [
+        grade.absolute(float(a), float(r), float(lo), float(hi)) if ok else None
+        for a, r, lo, hi, ok in zip(
+            assumed_percent, out[RATIO], out[RATIO_LOW], out[RATIO_HIGH], has_ratio, strict=True
+        )
+    ]
+    out[ASSUMED] = [v.assumed if v else math.nan for v in values]
+    out[CORRESPONDING] = [v.corresponding if v else math.nan for v in values]
+    out[CORRESPONDING_LOW] = [v.low if v else math.nan for v in values]
+    out[CORRESPONDING_HIGH] = [v.high if v else math.nan for v in values]
+    out[CAPPED] = [bool(v and v.capped) for v in values]
+    return out
+
+
+def effect_table(ev: Evidence, *, baseline: float | None = None) -> pd.DataFrame:
     """One row per within-study comparison: computed from proportions, or reported.
 
     See the module docstring for which pairs, which way round, and every method. Order:
@@ -835,6 +952,9 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
     """
     look = Labels(ev)
     design = Design(ev)
+    appraisals: dict[str, list[Appraisal]] = {}
+    for appraisal in ev.appraisals:
+        appraisals.setdefault(appraisal.source, []).append(appraisal)
     computed = [
         _pair_row(cohort, versus, look, design) for cohort, versus in _pairs(ev, look, design)
     ]
@@ -847,6 +967,7 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
     for kind, items in ((0, computed), (1, reported)):
         for row, why in items:
             _hold_back(row, why, design)
+            _certainty(row, appraisals.get(row[SOURCE], ()))
             notes = [*_alike_note(row, design), *_design_notes(row, row[DESIGN])]
             row[WHY] = " ".join([*why, *notes]) or None
             row["_kind"] = kind
@@ -859,6 +980,7 @@ def effect_table(ev: Evidence) -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     for column in _ORDER_COLUMNS:
         frame[column] = frame[column].astype("int64")
-    for column in (RANDOMISED, CONTRASTED):
-        frame[column] = frame[column].astype("bool")
-    return frame
+    for column in (RANDOMISED, CONTRASTED, CERTAINTY_AT_MOST):
+        frame[column] = [bool(v) if isinstance(v, bool) else False for v in frame[column]]
+    absolute = with_baseline(frame, baseline)
+    return absolute[list(EFFECT_COLUMNS)]

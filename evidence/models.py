@@ -290,6 +290,24 @@ class Verdict(Model):
     )
 
 
+class Appraisal(Model):
+    """One recorded certainty judgement (a GRADE domain) about within-study comparisons.
+
+    It covers every comparison of its source, or one comparison (``cohort`` and ``versus``),
+    on every outcome or one (``endpoint``); the most specific judgement of a domain wins.
+    Imprecision and inconsistency are computed, never recorded here.
+    """
+
+    source: Id
+    cohort: Id | None = Field(default=None, description="With versus: one comparison only")
+    versus: Id | None = None
+    endpoint: Id | None = Field(default=None, description="One outcome only; absent: all")
+    domain: Annotated[str, vocabulary.DOMAIN]
+    rating: Annotated[str, vocabulary.RATING]
+    reason: Text = Field(description="Why, in a sentence: what the judgement rests on")
+    by: Text | None = Field(default=None, description="Who judged (a journal club, a reviewer)")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One consistency problem found after the fields themselves validated."""
@@ -325,6 +343,7 @@ class Evidence(Model):
     comparisons: tuple[Comparison, ...] = ()
     findings: tuple[Finding, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
+    appraisals: tuple[Appraisal, ...] = ()
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Evidence:
@@ -609,11 +628,67 @@ def check_verdicts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
                 )
 
 
+def check_appraisals(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
+    """An appraisal names its source's comparison, a known endpoint, and a fitting rating."""
+    seen: set[tuple[object, ...]] = set()
+    for i, a in enumerate(ev.appraisals):
+        path: Path = ("appraisals", i)
+        yield from _ref((*path, "source"), a.source, ids.sources, "source")
+        if a.endpoint is not None:
+            yield from _ref((*path, "endpoint"), a.endpoint, ids.endpoints, "endpoint")
+        if (a.cohort is None) != (a.versus is None):
+            missing = "versus" if a.versus is None else "cohort"
+            yield Problem(
+                (*path, missing),
+                Code.MISSING_FIELD,
+                "an appraisal of one comparison names both its cohort and its versus",
+            )
+        for field in ("cohort", "versus"):
+            cohort_id = getattr(a, field)
+            if cohort_id is None:
+                continue
+            cohort = ids.cohorts.get(cohort_id)
+            if cohort is None:
+                yield from _ref((*path, field), cohort_id, ids.cohorts, "cohort")
+            elif cohort.source != a.source:
+                yield Problem(
+                    (*path, field),
+                    Code.CROSS_SOURCE_COMPARISON,
+                    f"'{cohort_id}' is from source '{cohort.source}', not '{a.source}'",
+                    cohort_id,
+                )
+        up = vocabulary.RATING.has_flag(a.rating, "up")
+        if up != (a.domain == "rate_up") and a.rating != "not_serious":
+            yield Problem(
+                (*path, "rating"),
+                Code.INVALID_VALUE,
+                f"'{a.rating}' does not fit the domain '{a.domain}': only rate_up takes "
+                "rate_up_one or rate_up_two, and rate_up takes no 'serious'",
+                a.rating,
+            )
+        key = (a.source, a.cohort, a.versus, a.endpoint, a.domain)
+        if key in seen:
+            yield Problem(
+                (*path, "domain"),
+                Code.DUPLICATE_RESULT,
+                f"a second judgement of '{a.domain}' for the same comparison and outcome",
+                a.domain,
+            )
+        seen.add(key)
+
+
 def consistency_problems(ev: Evidence) -> Iterator[Problem]:
     """Yield every rule of the format that spans more than one field, list by list."""
     ids = _Ids(ev)
     yield from check_ids(ev)
-    for check in (check_cohorts, check_results, check_comparisons, check_findings, check_verdicts):
+    for check in (
+        check_cohorts,
+        check_results,
+        check_comparisons,
+        check_findings,
+        check_verdicts,
+        check_appraisals,
+    ):
         yield from check(ev, ids)
 
 
@@ -627,6 +702,7 @@ LISTS = (
     "comparisons",
     "findings",
     "verdicts",
+    "appraisals",
 )
 """The list fields of Evidence, in file order."""
 

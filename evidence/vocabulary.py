@@ -193,6 +193,37 @@ ALLOCATION = _vocabulary(
         phrase="formed after treatment began (by response, by continuing or stopping, by toxicity)",
     ),
 )
+# GRADE certainty of evidence. The domains a person judges (the others, imprecision and
+# inconsistency, are computed: evidence/certainty.py). A rating's flags say how many levels it
+# moves the certainty: down1/down2 lower it, up1/up2 raise it (rate_up only).
+DOMAIN = _vocabulary(
+    "domain",
+    "Certainty domain (judged)",
+    risk_of_bias=Word("Risk of bias", phrase="risk of bias"),
+    indirectness=Word("Indirectness", phrase="indirectness"),
+    publication_bias=Word("Publication bias", phrase="publication bias"),
+    rate_up=Word("Reason to rate up", phrase="reasons to rate up (large effect, dose-response, "
+                 "plausible confounding)"),
+)  # fmt: skip
+RATING = _vocabulary(
+    "rating",
+    "Judgement",
+    not_serious=Word("Not serious", phrase="not serious"),
+    serious=Word("Serious", phrase="serious", mark="-1", flags=frozenset({"down1"})),
+    very_serious=Word("Very serious", phrase="very serious", mark="-2", flags=frozenset({"down2"})),
+    rate_up_one=Word("Rate up one level", phrase="up one level", mark="+1",
+                     flags=frozenset({"up1", "up"})),
+    rate_up_two=Word("Rate up two levels", phrase="up two levels", mark="+2",
+                     flags=frozenset({"up2", "up"})),
+)  # fmt: skip
+CERTAINTY = _vocabulary(
+    "certainty",
+    "Certainty of the evidence",
+    high=Word("High", mark="⊕⊕⊕⊕"),
+    moderate=Word("Moderate", mark="⊕⊕⊕◯"),
+    low=Word("Low", mark="⊕⊕◯◯"),
+    very_low=Word("Very low", mark="⊕◯◯◯"),
+)
 QUALIFIER = _vocabulary(
     "qualifier", "Qualifier", exact="Exact", approximately=Word("Approximately", mark="about"),
     up_to=Word("Up to", mark="up to", flags=frozenset({"ceiling"})),
@@ -242,6 +273,8 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     DESIGN,
     PHASE,
     ALLOCATION,
+    DOMAIN,
+    RATING,
     QUALIFIER,
     REPORTED_BY,
     MEASURE,

@@ -192,7 +192,7 @@ def test_vocabulary_and_reference_columns_carry_drop_downs() -> None:
                 assert rule.showErrorMessage != spec.many  # a list of ids cannot be checked
             else:
                 assert rule is None, (kind.name, spec.name)
-    assert expected == 21 + 16  # the vocabulary and reference columns of the format today
+    assert expected == 23 + 20  # the vocabulary and reference columns of the format today
     names = {n: book.defined_names[n].attr_text for n in book.defined_names}
     assert names == {
         f"{kind.name}_ids": f"'{kind.name}'!$A$2:$A${MAX_ROWS + 1}"
@@ -814,6 +814,9 @@ def test_the_workbook_knows_every_reference_the_models_check(list_name, spec):
 
     data = yaml.safe_load((FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8"))
     data = copy.deepcopy(data)
+    cohort = data["cohorts"][0]  # an appraisal of the minimal file's first source, whole
+    data.setdefault("appraisals", [{"source": cohort["source"], "domain": "risk_of_bias",
+                                    "rating": "serious", "reason": "Open label."}])  # fmt: skip
     data[list_name][0][spec.name] = ["zz_not_an_id_here"] if spec.many else "zz_not_an_id_here"
     with pytest.raises(loader.EvidenceError) as raised:
         loader.parse_evidence(yaml.safe_dump(data).encode("utf-8"))

@@ -1,0 +1,237 @@
+"""How sure, and for my patients: GRADE certainty per outcome and absolute effects per 1000.
+
+The rules, written once (the README's methods section explains them to users):
+
+Certainty of the evidence
+    A contrasted comparison starts at ``high`` when its groups were randomised and at ``low``
+    otherwise (GRADE). Five domains may rate it down, one (``rate_up``) up:
+
+    - **imprecision, computed.** Rated down one level when the 95% CI of the effect includes
+      no effect (a difference CI that includes 0, a ratio CI that includes 1), and one level
+      when both arms together have fewer than 300 events (the GRADE handbook's rule of thumb
+      for the optimal information size of a dichotomous outcome); two levels when both hold.
+      Without an interval (n not reported, or no CI reported) it cannot be judged, and counts
+      as not assessed.
+    - **inconsistency, computed.** Not applicable: every comparison here is one study.
+    - **risk of bias, indirectness, publication bias, reasons to rate up: judged.** Taken from
+      the file's ``appraisals`` (the most specific one of each domain: one comparison and one
+      outcome, then one comparison, then one outcome of the source, then the whole source).
+      A domain nobody judged is "not assessed": it never counts as "not serious", and the
+      rating then says it is a ceiling ("at most moderate; risk of bias not assessed").
+
+    Levels never go below ``very_low`` or above ``high``. Groups formed after treatment
+    began, and arms treated alike in the outcome's phase, have no contrast and no rating.
+
+Absolute effects
+    For a computed risk ratio: the assumed risk per 1000 (by default the comparator arm's risk
+    in the study, or a baseline risk the reader sets) and the corresponding risk with the
+    regimen, ``assumed x RR``, with its 95% CI from the ratio's CI. A corresponding risk above
+    1000 per 1000 is capped at 1000 and said so. Never for medians, landmarks, reported hazard
+    ratios or groups formed after treatment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from evidence import vocabulary
+from evidence.models import Appraisal
+
+__all__ = [
+    "EVENTS_THRESHOLD",
+    "JUDGED",
+    "Absolute",
+    "Certainty",
+    "DomainRating",
+    "absolute",
+    "rate",
+]
+
+EVENTS_THRESHOLD = 300
+"""Fewer events than this in both arms together rate imprecision down (GRADE rule of thumb)."""
+
+LEVELS = ("very_low", "low", "moderate", "high")
+"""The certainty words from lowest to highest (vocabulary.CERTAINTY holds their words)."""
+
+JUDGED = tuple(vocabulary.DOMAIN)
+"""The domains a person judges; imprecision and inconsistency are computed."""
+
+COMPUTED = "computed"
+AUTHORED = "judged"
+NOT_ASSESSED = "not assessed"
+NOT_APPLICABLE = "not applicable"
+NONE_RECORDED = "none recorded"  # no reason to rate up: a floor, never a ceiling
+
+_ORDER = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+
+
+@dataclass(frozen=True)
+class DomainRating:
+    """One domain's rating of one outcome, and where it comes from."""
+
+    domain: str
+    how: str  # computed, judged, not assessed or not applicable
+    rating: str = ""  # a vocabulary.RATING word when rated
+    reason: str = ""
+    by: str = ""
+
+    @property
+    def levels(self) -> int:
+        """How many levels it moves the certainty (down negative, up positive)."""
+        for flag, levels in (("down1", -1), ("down2", -2), ("up1", 1), ("up2", 2)):
+            if vocabulary.RATING.has_flag(self.rating, flag):
+                return levels
+        return 0
+
+    @property
+    def name(self) -> str:
+        """The domain in words."""
+        if self.domain in vocabulary.DOMAIN:
+            return vocabulary.DOMAIN.phrase(self.domain)
+        return self.domain.replace("_", " ")
+
+    def text(self) -> str:
+        """``imprecision: serious (computed: the 95% CI includes no effect)``."""
+        if self.how in (NOT_ASSESSED, NOT_APPLICABLE, NONE_RECORDED):
+            return f"{self.name}: {self.how}" + (f" ({self.reason})" if self.reason else "")
+        said = vocabulary.RATING.phrase(self.rating)
+        if self.domain == "rate_up" and not self.levels:
+            said = "none"
+        by = f" by {self.by}" if self.by else ""
+        return f"{self.name}: {said} ({self.how}{by}: {self.reason})"
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """The certainty of one outcome's evidence, domain by domain."""
+
+    start: str
+    level: str
+    domains: tuple[DomainRating, ...]
+
+    @property
+    def not_assessed(self) -> tuple[str, ...]:
+        """The domains nobody judged (or that could not be judged), in words."""
+        return tuple(d.name for d in self.domains if d.how == NOT_ASSESSED)
+
+    @property
+    def at_most(self) -> bool:
+        """Whether the level is only a ceiling: some domain was not assessed."""
+        return bool(self.not_assessed)
+
+    def symbols(self) -> str:
+        """``⊕⊕⊕◯``."""
+        return vocabulary.CERTAINTY.mark(self.level)
+
+    def words(self) -> str:
+        """``⊕⊕⊕◯ at most moderate; risk of bias, indirectness not assessed``."""
+        label = vocabulary.CERTAINTY.label(self.level).lower()
+        if not self.at_most:
+            return f"{self.symbols()} {label}"
+        missing = ", ".join(self.not_assessed)
+        return f"{self.symbols()} at most {label}; {missing} not assessed"
+
+    def footnote(self) -> str:
+        """What moved the level and what nobody assessed, short: a table's footnote."""
+        moved = [d.text() for d in self.domains if d.levels]
+        if self.not_assessed:
+            moved.append("not assessed: " + ", ".join(self.not_assessed))
+        return "; ".join(moved) or "no domain lowered it"
+
+    def reasons(self) -> str:
+        """Every domain with its rating and whether computed, judged or not assessed."""
+        start = "randomised" if self.start == "high" else "not randomised"
+        return f"starts {self.start.replace('_', ' ')} ({start}); " + "; ".join(
+            d.text() for d in self.domains
+        )
+
+
+def _imprecision(
+    interval: tuple[float, float] | None, null: float, events: float | None
+) -> DomainRating:
+    if interval is None or any(math.isnan(x) for x in interval):
+        return DomainRating("imprecision", NOT_ASSESSED, reason="no 95% CI")
+    low, high = interval
+    reasons = []
+    if low <= null <= high:
+        reasons.append("the 95% CI includes no effect")
+    if events is not None and not math.isnan(events) and events < EVENTS_THRESHOLD:
+        reasons.append(f"{int(events)} events in all, fewer than {EVENTS_THRESHOLD}")
+    rating = ("not_serious", "serious", "very_serious")[len(reasons)]
+    reason = " and ".join(reasons) or (
+        "the 95% CI excludes no effect"
+        + ("" if events is None or math.isnan(events) else f" and {int(events)} events in all")
+    )
+    return DomainRating("imprecision", COMPUTED, rating, reason)
+
+
+def _specificity(a: Appraisal) -> int:
+    return 2 * (a.cohort is not None) + (a.endpoint is not None)
+
+
+def _judged(
+    domain: str, appraisals: Sequence[Appraisal], pair: frozenset[str], endpoint: str
+) -> DomainRating:
+    fits = [
+        a
+        for a in appraisals
+        if a.domain == domain
+        and (a.cohort is None or frozenset({a.cohort, a.versus}) == pair)
+        and (a.endpoint is None or a.endpoint == endpoint)
+    ]
+    if not fits:
+        return DomainRating(domain, NONE_RECORDED if domain == "rate_up" else NOT_ASSESSED)
+    chosen = max(fits, key=_specificity)
+    return DomainRating(domain, AUTHORED, chosen.rating, chosen.reason, chosen.by or "")
+
+
+def rate(
+    *,
+    randomised: bool,
+    interval: tuple[float, float] | None,
+    null: float,
+    events: float | None,
+    appraisals: Sequence[Appraisal],
+    cohort: str,
+    versus: str,
+    endpoint: str,
+) -> Certainty:
+    """The certainty of one contrasted outcome (see the module docstring for the rules).
+
+    ``interval`` is the effect's 95% CI and ``null`` its no-effect value (0 for a difference,
+    1 for a ratio); ``events`` both arms' events together, None when unknown; ``appraisals``
+    those of the comparison's source.
+    """
+    start = "high" if randomised else "low"
+    pair = frozenset({cohort, versus})
+    judged = {d: _judged(d, appraisals, pair, endpoint) for d in JUDGED}
+    computed = {
+        "inconsistency": DomainRating("inconsistency", NOT_APPLICABLE, reason="one study"),
+        "imprecision": _imprecision(interval, null, events),
+    }
+    domains = (*(judged.get(d) or computed[d] for d in _ORDER), judged["rate_up"])
+    index = LEVELS.index(start) + sum(d.levels for d in domains)
+    level = LEVELS[max(0, min(len(LEVELS) - 1, index))]
+    return Certainty(start, level, domains)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """Assumed and corresponding risk per 1000 for one risk ratio."""
+
+    assumed: float
+    corresponding: float
+    low: float
+    high: float
+    capped: bool  # some value passed 1000 per 1000 and was cut there
+
+
+def absolute(assumed_percent: float, ratio: float, low: float, high: float) -> Absolute:
+    """Per 1000: the assumed risk, and ``assumed x RR`` with its CI from the ratio's CI."""
+    assumed = 10 * assumed_percent
+    values = [assumed * r if not math.isnan(r) else math.nan for r in (ratio, low, high)]
+    capped = any(v > 1000 for v in values if not math.isnan(v))
+    corresponding, lo, hi = (min(v, 1000.0) if not math.isnan(v) else v for v in values)
+    return Absolute(assumed, corresponding, lo, hi, capped)
