@@ -186,6 +186,11 @@ class Cohort(Model):
         description="The cohort of the same source this one is part of; the two are never "
         "compared as separate arms",
     )
+    allocation: Annotated[str, vocabulary.ALLOCATION] | None = Field(
+        default=None,
+        description="How the cohort was formed: randomised, non_randomised (allocated at the "
+        "start, not at random) or post_treatment (grouped after treatment began)",
+    )
     note: Text | None = None
 
 
@@ -218,6 +223,12 @@ class Comparison(Model):
     measure: Annotated[str, vocabulary.MEASURE]
     value: Number
     ci: tuple[Number, Number] | None = None
+    ci_level: Number = Field(
+        default=95.0, gt=0, lt=100, description="The ci's level in percent, as reported (90, 95)"
+    )
+    method: Text | None = Field(
+        default=None, description="The statistical method, as reported (e.g. logistic regression)"
+    )
     p: Text | None = None
     reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None

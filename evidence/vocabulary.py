@@ -164,6 +164,13 @@ ROLE = _vocabulary(
     comparator="Comparator",
 )  # fmt: skip
 RANDOMISED = frozenset({"randomised"})
+ALLOCATION = _vocabulary(
+    "allocation", "How the cohort was formed",
+    randomised=Word("Randomised", phrase="allocated at random"),
+    non_randomised=Word("Not randomised", phrase="allocated at the start, not at random"),
+    post_treatment=Word("Formed after treatment began",
+                        phrase="grouped after treatment began (response, extension, switch)"),
+)  # fmt: skip
 DESIGN = _vocabulary(
     "design", "Study design", randomized_phase3=Word("Randomised phase 3", flags=RANDOMISED),
     randomized_phase2=Word("Randomised phase 2", flags=RANDOMISED), phase2="Phase 2",
@@ -220,6 +227,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     UNIT,
     BETTER,
     ROLE,
+    ALLOCATION,
     DESIGN,
     PHASE,
     QUALIFIER,
