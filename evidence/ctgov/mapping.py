@@ -1,0 +1,492 @@
+"""A neutral registry Record -> a plain evidence document (format 1), and what was left out.
+
+Counts and percentages of participants become results with events and the analysed n;
+medians in months or years and means of scores stay as reported values; anything else is
+listed as skipped, with why. Adverse events become toxicity results per term ("serious: X",
+"other: X"). The record's own analyses become comparisons as reported, with their CI level
+and method: an adjusted ratio is never recomputed. A sentinel ("NA", "NR", a ratio of 0 with
+no upper limit) is never turned into a number: it is skipped, with the record's comment.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidence.ctgov.groups import CohortPlan, GroupBook, base_title, slug, title_key
+from evidence.ctgov.record import Analysis, Event, Outcome, Record
+
+STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
+_TEXT_LIMIT = 4000  # characters of the record's prose kept in one field (the format's is 5000)
+_MEASURES = (
+    (re.compile(r"risk ratio|relative risk", re.I), "risk_ratio"),
+    (re.compile(r"odds ratio", re.I), "odds_ratio"),
+    (re.compile(r"hazard ratio", re.I), "hazard_ratio"),
+    (re.compile(r"difference", re.I), "difference"),
+)
+_TOXICITY = re.compile(r"adverse event|toxicit|side effect", re.I)
+_QOL = re.compile(r"quality of life|\bqol\b|qlq", re.I)
+_RESPONSE = re.compile(r"respon|remission|achiev|improve", re.I)
+
+
+def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number(text: str) -> float | None:
+    """The record's text as a finite number, or None for a sentinel ("NA", "NR", "")."""
+    try:
+        value = float(text.replace(",", "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def back_calculated(percent_text: str, n: int) -> int | None:
+    """The whole count of ``n`` that the percentage, as rounded in the record, stands for.
+
+    None when no whole count rounds to it (the record's n for the percentage is another).
+    """
+    percent = number(percent_text)
+    if percent is None or n <= 0:
+        return None
+    events = round(percent * n / 100)
+    tolerance = 0.5 * 10 ** -_decimals(percent_text) + 1e-9
+    return events if abs(100 * events / n - percent) <= tolerance else None
+
+
+@dataclass
+class Mapped:
+    """The evidence document being built, and the list of what was skipped, with why."""
+
+    record: Record
+    prefix: str
+    book: GroupBook
+    doc: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    endpoints: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    outcome_endpoints: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def cohort_id(self, plan: CohortPlan) -> str:
+        return f"{self.prefix}-{slug(plan.key)}"
+
+    def skip(self, what: str, why: str) -> None:
+        self.skipped.append(f"{what}: {why}")
+
+
+def _kind(o: Outcome) -> str | None:
+    """How an outcome's values map: count, percent, time (months/years), score or None."""
+    unit = o.unit.lower()
+    if o.param == "COUNT_OF_PARTICIPANTS" or (o.param == "NUMBER" and unit == "participants"):
+        return "count"
+    if o.param == "NUMBER" and "percent" in unit:
+        return "percent"
+    if o.param == "MEDIAN" and unit in ("months", "years"):
+        return unit
+    if "MEAN" in o.param and ("score" in unit or "scale" in unit):
+        return "score"
+    return None
+
+
+def _endpoint_words(o: Outcome, kind: str) -> tuple[str, str, str]:
+    """(category, unit, better) for an outcome's endpoints."""
+    if kind in ("months", "years"):
+        return "time_to_event", kind, "none"
+    if kind == "score":
+        return ("quality_of_life" if _QOL.search(o.title) else "other"), "score", "none"
+    if _TOXICITY.search(o.title):
+        return "toxicity", "percent", "lower"
+    if _QOL.search(o.title):
+        return "quality_of_life", "percent", "none"
+    if _RESPONSE.search(o.title):
+        return "response", "percent", "higher"
+    return "other", "percent", "none"
+
+
+def _definition(o: Outcome, extra: str = "") -> str:
+    parts = [
+        f"Registry outcome measure {o.number} ({o.kind or 'outcome'}): {o.description}",
+        f"Time frame: {o.time_frame}." if o.time_frame else "",
+        f"Population: {o.population}" if o.population else "",
+        f"Reported as {o.param.lower().replace('_', ' ')} in {o.unit}." if o.unit else "",
+        extra,
+    ]
+    return _short(" ".join(p for p in parts if p))
+
+
+def _outcome_results(m: Mapped, o: Outcome) -> None:
+    kind = _kind(o)
+    label = f"outcome measure {o.number} '{_short(o.title, 90)}'"
+    if o.missing_reason or not o.classes:
+        m.skip(label, f"no values posted ({o.missing_reason or 'no classes'})")
+        return
+    if kind is None:
+        m.skip(label, f"{o.param.lower() or 'no parameter'} in '{o.unit}': no unit of the format")
+        return
+    category, unit, better = _endpoint_words(o, kind)
+    groups = {g.id: g for g in o.groups}
+    cells = [(c, k) for c in o.classes for k in range(len(c.categories))]
+    for cls, k in cells:
+        cat = cls.categories[k]
+        suffix = "".join(f" – {t}" for t in (cls.title, cat.title) if t)
+        eid = f"{m.prefix}-om{o.number}"
+        if len(o.classes) > 1:
+            eid += f"-{o.classes.index(cls) + 1}"
+        if len(cls.categories) > 1:
+            eid += f"-{k + 1}"
+        denoms = cls.denoms or o.denoms
+        sentinels: list[str] = []
+        added = 0
+        for gid, value in cat.measurements.items():
+            group = groups.get(gid)
+            if group is None:
+                m.skip(f"{label}{suffix}", f"group {gid} is not among the measure's groups")
+                continue
+            plan = m.book.of(group)
+            n = denoms.get(gid)
+            where = f"{label}{suffix}, {plan.title} ({gid})"
+            result = _result(m, kind, value.value, value.lower, value.upper, n, where)
+            if result is None:
+                note = f": {value.comment}" if value.comment else ""
+                sentinels.append(f"{plan.title}: '{value.value}' (not estimable{note})")
+                m.skip(where, f"'{value.value}' is kept out as not estimable{note}")
+                continue
+            result.update(
+                cohort=m.cohort_id(plan),
+                endpoint=eid,
+                locator=f"registry record, outcome measure {o.number}{suffix}",
+            )
+            result["note"] = _short(f"Group '{group.title}' ({gid}). {result.get('note', '')}")
+            m.results.append(result)
+            added += 1
+        if not added:
+            continue
+        extra = "Not estimable: " + "; ".join(sentinels) + "." if sentinels else ""
+        m.endpoints.append(
+            {
+                "id": eid,
+                "label": _short(f"{o.title}{suffix}", 300),
+                "category": category,
+                "unit": unit,
+                "better": better,
+                "definition": _definition(o, extra),
+            }
+        )
+        m.outcome_endpoints.setdefault(o.number, []).append((eid, cls.title))
+
+
+def _result(
+    m: Mapped, kind: str, text: str, low: str, high: str, n: int | None, where: str
+) -> dict[str, Any] | None:
+    """One result from a measurement, or None for a sentinel (the caller says why)."""
+    value = number(text)
+    if value is None:
+        return None
+    if kind in ("count", "percent") and not n:
+        m.skip(where, "no participants analysed (n 0 or not given)")
+        return None
+    result: dict[str, Any] = {"reported_by": "primary"}
+    if kind == "count":
+        if value != int(value) or value > (n or 0):
+            m.skip(where, f"count '{text}' is not a whole number of at most n {n}")
+            return None
+        result.update(value=round(100 * value / (n or 1), 2), events=int(value), n=n)
+        result["note"] = f"{int(value)} of {n} analysed; the percent is computed from the count."
+        return result
+    if kind == "percent":
+        result.update(value=value, n=n)
+        events = back_calculated(text, n or 0)
+        if events is not None:
+            result["events"] = events
+            result["note"] = f"{text}% of {n} analysed: events back-calculated from the percentage."
+        else:
+            result["note"] = f"{text}% of {n} analysed: no whole count gives it, so no events."
+        return result
+    result["value"] = value
+    if n:
+        result["n"] = n
+    bounds = number(low), number(high)
+    if bounds[0] is not None and bounds[1] is not None and bounds[0] <= value <= bounds[1]:
+        result["ci"] = [bounds[0], bounds[1]]
+    result["note"] = f"As reported ({kind})."
+    return result
+
+
+def _which_endpoint(m: Mapped, o: Outcome, a: Analysis) -> str | None:
+    found = m.outcome_endpoints.get(o.number, [])
+    if len(found) == 1:
+        return found[0][0]
+    wanted = title_key(a.class_title or a.text)
+    matches = [eid for eid, title in found if title and title_key(title) in wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _direction(m: Mapped, o: Outcome, a: Analysis) -> tuple[CohortPlan, CohortPlan, str]:
+    """(cohort, versus, how the direction was decided), from the record's words if it can."""
+    groups = {g.id: g for g in o.groups}
+    first, second = (m.book.of(groups[g]) for g in a.group_ids)
+    text = a.text.lower()
+
+    def position(plan: CohortPlan) -> int:
+        words = [plan.title.lower(), plan.title.lower().split()[0]]
+        spots = [text.find(w) for w in words if len(w) >= 3 and text.find(w) >= 0]
+        return min(spots) if spots else -1
+
+    p1, p2 = position(first), position(second)
+    if p1 >= 0 and p2 >= 0 and p1 != p2:
+        cohort, versus = (first, second) if p1 < p2 else (second, first)
+        return cohort, versus, "as the record's words order the groups"
+    if first.role != second.role:
+        cohort, versus = (first, second) if first.role == "investigational" else (second, first)
+        return cohort, versus, "not stated in the record: read as investigational vs comparator"
+    return first, second, "not stated in the record: in the record's group order"
+
+
+def _comparisons(m: Mapped, o: Outcome) -> None:
+    for number_, a in enumerate(o.analyses, start=1):
+        what = f"outcome measure {o.number}, analysis {number_} ({a.param_type or 'no estimate'})"
+        measure = next((w for rx, w in _MEASURES if rx.search(a.param_type)), None)
+        value = number(a.value)
+        if measure is None or not a.value:
+            p = f" (p {a.p}, {a.method})" if a.p else ""
+            m.skip(what, f"no estimate of a kind the format holds{p}")
+            continue
+        if value is None or (measure != "difference" and value <= 0):
+            note = f": {a.ci_comment}" if a.ci_comment else ""
+            m.skip(what, f"estimate '{a.value}' kept out as not estimable{note}")
+            continue
+        if len(a.group_ids) != 2 or any(g not in {x.id for x in o.groups} for g in a.group_ids):
+            m.skip(what, f"compares groups {', '.join(a.group_ids)}, not two of the measure's")
+            continue
+        endpoint = _which_endpoint(m, o, a)
+        if endpoint is None:
+            m.skip(what, "its measure is not imported, or the analysis names no class of it")
+            continue
+        cohort, versus, how = _direction(m, o, a)
+        comparison: dict[str, Any] = {
+            "cohort": m.cohort_id(cohort),
+            "versus": m.cohort_id(versus),
+            "endpoint": endpoint,
+            "measure": measure,
+            "value": value,
+        }
+        low, high = number(a.lower), number(a.upper)
+        notes = [f"Direction: {cohort.title} versus {versus.title} ({how})."]
+        level = number(a.ci_percent)
+        two_sided = not a.ci_sides or "two" in a.ci_sides.lower() or "2" in a.ci_sides
+        if low is not None and high is not None and two_sided and low <= value <= high:
+            comparison["ci"] = [low, high]
+            if level is not None and 0 < level < 100:
+                comparison["ci_level"] = level
+            else:
+                notes.append("The record does not state the CI level (95% assumed).")
+        elif a.lower or a.upper:
+            notes.append(
+                f"CI as recorded: {a.lower or 'NA'} to {a.upper or 'NA'} "
+                f"({a.ci_sides or 'sides not stated'}) {a.ci_comment}".strip()
+            )
+        if a.method:
+            comparison["method"] = _short(a.method, 300)
+        if a.p and a.p.upper() not in ("NA", "NR"):
+            comparison["p"] = a.p
+        if a.text:
+            notes.append(f"The record's words: {a.text}")
+        notes.append("As reported by the registry; not recomputed from counts.")
+        comparison.update(
+            reported_by="primary",
+            locator=f"registry record, outcome measure {o.number}, analysis {number_}",
+            note=_short(" ".join(notes)),
+        )
+        m.comparisons.append(comparison)
+
+
+def _event_endpoints(m: Mapped) -> Iterator[tuple[Event, str, str]]:
+    """(event, endpoint id, label) with unique ids: same term as serious and other, or twice."""
+    used: set[str] = set()
+    for e in m.record.events:
+        term = e.term.capitalize() if e.term.isupper() else e.term
+        short = "sae" if e.kind == "serious" else "oae"
+        if e.is_total:
+            yield e, f"{m.prefix}-{short}-any", f"{e.kind}: any {e.kind} adverse event"
+            continue
+        eid, label = f"{m.prefix}-{short}-{slug(term, 50)}", f"{e.kind}: {term}"
+        if eid in used:
+            eid, label = f"{eid}-{slug(e.organ_system, 20)}", f"{label} ({e.organ_system})"
+        base, i = eid, 2
+        while eid in used:
+            eid, i = f"{base}-{i}", i + 1
+        used.add(eid)
+        yield e, eid, label
+
+
+def _adverse_events(m: Mapped) -> None:
+    groups = {g.id: g for g in m.record.event_groups}
+    frame = m.record.event_time_frame
+    for e, eid, label in _event_endpoints(m):
+        added = 0
+        for gid, count in e.counts.items():
+            group = groups.get(gid)
+            what = f"{label}, group {gid}"
+            if group is None:
+                m.skip(what, "not among the adverse-event groups")
+                continue
+            if count.at_risk == 0 or count.affected > count.at_risk:
+                m.skip(what, f"{count.affected} affected of {count.at_risk} at risk")
+                continue
+            m.results.append(
+                {
+                    "cohort": m.cohort_id(m.book.of(group)),
+                    "endpoint": eid,
+                    "value": round(100 * count.affected / count.at_risk, 2),
+                    "events": count.affected,
+                    "n": count.at_risk,
+                    "reported_by": "primary",
+                    "locator": f"registry record, adverse events ({e.kind})",
+                    "note": f"{count.affected} affected of {count.at_risk} at risk, group "
+                    f"'{group.title}' ({gid}).",
+                }
+            )
+            added += 1
+        if added:
+            organ = f" Organ system: {e.organ_system}." if e.organ_system else ""
+            m.endpoints.append(
+                {
+                    "id": eid,
+                    "label": _short(label, 300),
+                    "category": "toxicity",
+                    "unit": "percent",
+                    "better": "lower",
+                    "definition": _short(
+                        f"{e.kind.capitalize()} adverse events in the registry record: "
+                        f"participants affected of those at risk.{organ} Time frame: {frame}"
+                    ),
+                }
+            )
+
+
+def _design(record: Record) -> str:
+    phases = {p.upper().replace(" ", "") for p in record.phases}
+    if record.allocation == "RANDOMIZED":
+        if "PHASE3" in phases:
+            return "randomized_phase3"
+        if "PHASE2" in phases:
+            return "randomized_phase2"
+        return "other"
+    if {"PHASE1", "PHASE2"} <= phases:
+        return "phase1_2"
+    return "phase2" if phases == {"PHASE2"} else "other"
+
+
+def _cohorts(m: Mapped) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    cohorts, regimens = [], []
+    at_risk: dict[str, int] = {}  # a group's participants at risk of adverse events
+    for e in m.record.events:
+        for g in m.record.event_groups:
+            if e.is_total and g.id in e.counts:
+                at_risk[m.book.of(g).key] = e.counts[g.id].at_risk
+    for plan in m.book.plans.values():
+        cid = m.cohort_id(plan)
+        where = "; ".join(
+            f"{gid} in {', '.join(sorted(set(used)))}" for gid, used in plan.ids.items()
+        )
+        notes = [f"Registry group '{plan.title}'. Its ids in the record: {where}."]
+        if not plan.is_arm:
+            notes.append(f"Kept apart from the randomised arms: {plan.why_apart}.")
+        n = plan.n if plan.is_arm else at_risk.get(plan.key)
+        cohort: dict[str, Any] = {
+            "id": cid,
+            "source": m.prefix,
+            "setting": m.prefix,
+            "regimen": cid,
+            "label": f"{m.record.nct}: {plan.title}",
+            "allocation": m.book.allocation(plan),
+            "note": _short(" ".join(notes)),
+        }
+        if n is not None:
+            cohort["n"] = n
+        if plan.subgroup_of is not None:
+            cohort["subgroup_of"] = m.cohort_id(m.book.plans[plan.subgroup_of])
+        cohorts.append(cohort)
+        agents = [a for a in (plan.arm.interventions if plan.arm else ()) if a]
+        regimen: dict[str, Any] = {
+            "id": cid,
+            "label": plan.title,
+            "short": _short(plan.title, 40),
+            "agents": [a for a in agents if plan.role == "investigational"] or [],
+            "role": plan.role,
+        }
+        dosing = plan.arm.description if plan.arm else plan.description
+        if dosing:
+            regimen["dosing"] = _short(dosing)
+        regimens.append(regimen)
+    return cohorts, regimens
+
+
+def map_record(record: Record) -> tuple[dict[str, Any], list[str]]:
+    """The evidence document (plain values, not yet validated) and the skipped list."""
+    prefix = record.nct.lower()
+    m = Mapped(record, prefix, GroupBook(record))
+    for o in record.outcomes:
+        _outcome_results(m, o)
+        _comparisons(m, o)
+    _adverse_events(m)
+    cohorts, regimens = _cohorts(m)
+    title = record.official_title or record.brief_title or record.nct
+    dates = f"last update posted {record.last_update or 'not stated'}"
+    if record.version:
+        dates += f", record version {record.version}"
+    conditions = ", ".join(record.conditions) or "Condition not stated"
+    source: dict[str, Any] = {
+        "id": prefix,
+        "citation": _short(f"{title}. ClinicalTrials.gov registry record {record.nct} ({dates})."),
+        "short": _short(f"{record.acronym or record.nct} (registry record)", 60),
+        "trial": record.acronym or record.org_study_id or record.nct,
+        "design": _design(record),
+        "nct": record.nct,
+        "url": STUDY_URL.format(nct=record.nct),
+        "note": _short(
+            f"Registry record ({record.format}, {dates}): the sponsor's own results, so "
+            "'primary'. Imported by python -m evidence import-ctgov; check the figures "
+            "against the publication."
+        ),
+    }
+    year = re.search(r"\b(19|20)\d\d\b", record.results_posted)
+    if year:
+        source["year"] = int(year.group())
+    doc: dict[str, Any] = {
+        "format": 1,
+        "title": _short(f"{record.brief_title or title} (registry record {record.nct})", 300),
+        "summary": _short(
+            f"Results of {record.nct} as posted on ClinicalTrials.gov ({dates}), imported "
+            "from the registry record: arms, outcome counts, adverse events and the "
+            "sponsor's own analyses, as reported."
+        ),
+        "settings": [
+            {
+                "id": prefix,
+                "label": _short(conditions, 300),
+                "short": _short(record.conditions[0] if record.conditions else record.nct, 40),
+                "disease": _short(conditions, 300),
+            }
+        ],
+        "regimens": regimens,
+        "endpoints": m.endpoints,
+        "sources": [source],
+        "cohorts": cohorts,
+        "results": m.results,
+        "comparisons": m.comparisons,
+    }
+    return doc, m.skipped
+
+
+__all__ = ["back_calculated", "base_title", "map_record", "number"]
