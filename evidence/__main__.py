@@ -13,6 +13,11 @@
     reported hazard ratios beside them) as a readable table, or as CSV with a header row of
     exactly the columns of ``evidence.effects.effect_table``; an invalid file prints its
     problems as ``validate`` does and exits 1.
+``python -m evidence import-ctgov RECORD [--into FILE] --out OUT``
+    a ClinicalTrials.gov results record (API v2 JSON or classic XML) as evidence, written
+    to OUT (.yaml or .xlsx); with ``--into``, added to an existing evidence file, which is
+    left as it is. Prints what was skipped and why, and where the record disagrees with a
+    source of the same trial in FILE; exits 1 on a bad record.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ import pandas as pd
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
-from evidence.loader import EvidenceError, load_evidence
+from evidence.ctgov import RECORD_MAX_BYTES, import_record
+from evidence.ctgov.merge import disagreements, merged
+from evidence.loader import EvidenceError, load_evidence, read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
 from evidence.workbook import (
     WORKBOOK_SUFFIXES,
@@ -217,6 +224,56 @@ def _effects(name: str, *, csv: bool) -> int:
     return 0
 
 
+def _write(target: str, evidence: Evidence) -> bool:
+    """Write the evidence as YAML or as a workbook (by the suffix); False after a message."""
+    try:
+        if Path(target).suffix.lower() == WORKBOOK_SUFFIX:
+            data = write_workbook(evidence)
+        else:
+            data = dump_yaml(evidence).encode("utf-8")
+        Path(target).write_bytes(data)
+    except EvidenceError as exc:
+        _report(target, exc)
+        return False
+    except OSError as exc:
+        print(f"{target}: cannot write it: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _import_ctgov(record: str, into: str | None, target: str) -> int:
+    """Import a registry record (into an existing file); 1 on a bad record or file."""
+    try:
+        imported = import_record(read_evidence_file(record, max_bytes=RECORD_MAX_BYTES), record)
+    except EvidenceError as exc:
+        _report(record, exc)
+        return 1
+    evidence = imported.evidence
+    differ: list[str] = []
+    if into is not None:
+        existing = _load(into)
+        if existing is None:
+            return 1
+        try:
+            evidence = merged(existing, imported.evidence, f"{into} + {record}")
+        except EvidenceError as exc:
+            _report(f"{into} + {record}", exc)
+            return 1
+        differ = disagreements(existing, imported.evidence)
+    if not _write(target, evidence):
+        return 1
+    added = _summary(imported.evidence)
+    where = f" into {into}" if into else ""
+    print(f"{target}: {imported.record.nct} imported from {record}{where}: {added}")
+    if imported.skipped:
+        print(f"skipped ({len(imported.skipped)}), with why:")
+        print("\n".join(f"  - {line}" for line in imported.skipped))
+    if differ:
+        print(f"the registry and {into} disagree ({len(differ)}):")
+        print("\n".join(f"  - {line}" for line in differ))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 invalid file, 2 usage)."""
     # openpyxl warns about workbook features it drops (extensions, styles): not the user's
@@ -250,7 +307,23 @@ def main(argv: list[str] | None = None) -> int:
     effects.add_argument(
         "--csv", action="store_true", help="CSV with a header row instead of the text table"
     )
+    ctgov = sub.add_parser(
+        "import-ctgov",
+        help="import a ClinicalTrials.gov results record (API v2 JSON or classic XML)",
+        description="A registry record as evidence: its arms as cohorts, outcome counts and "
+        "adverse events as results (with the analysed n), its own analyses as reported "
+        "comparisons. What does not fit the format is listed as skipped, with why.",
+    )
+    ctgov.add_argument("record", metavar="RECORD", help="the record: a .json or .xml file")
+    ctgov.add_argument(
+        "--into", metavar="FILE", help="an evidence file to add it to (left unchanged)"
+    )
+    ctgov.add_argument("--out", metavar="OUT", required=True, help="the .yaml or .xlsx to write")
     args = parser.parse_args(argv)  # exits 2 on usage errors
+    if args.command == "import-ctgov":
+        if Path(args.out).suffix.lower() not in (*YAML_SUFFIXES, WORKBOOK_SUFFIX):
+            ctgov.error(f"--out {args.out}: write a .yaml, .yml or .xlsx file")
+        return _import_ctgov(args.record, args.into, args.out)
     if args.command == "validate":
         return _validate(args.files)
     if args.command == "effects":
