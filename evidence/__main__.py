@@ -115,10 +115,13 @@ def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _with_ci(text: str, low: float, high: float, digits: int) -> str:
+def _with_ci(text: str, low: float, high: float, digits: int, level: object = 95) -> str:
+    """The value with its interval; a level other than 95 (a reported 90% CI) is named."""
     if fr.is_missing(low) or fr.is_missing(high):
         return text
-    return f"{text} ({float(low):.{digits}f} to {float(high):.{digits}f})"
+    words = fr.ci_words(level)
+    named = "" if words == fr.ci_words(95) else f"{words} "
+    return f"{text} ({named}{float(low):.{digits}f} to {float(high):.{digits}f})"
 
 
 def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
@@ -134,7 +137,9 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         sign = f"{float(row[fx.DIFFERENCE]):+.1f}"
         if row[fx.BASIS] == fx.BASIS_REPORTED:  # as reported: no unit is implied
             sign = f"diff {float(row[fx.DIFFERENCE]):g}"
-        difference = _with_ci(sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1)
+        difference = _with_ci(
+            sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1, row[fx.CI_LEVEL]
+        )
     ratio = ""
     if not fr.is_missing(row[fx.RATIO]):
         ratio = _with_ci(
@@ -142,6 +147,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
             row[fx.RATIO_LOW],
             row[fx.RATIO_HIGH],
             2,
+            row[fx.CI_LEVEL],
         )
     nnt = ""
     if not fr.is_missing(row[fx.NNT]):
