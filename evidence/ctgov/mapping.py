@@ -29,7 +29,7 @@ _MEASURES = (
 )
 _TOXICITY = re.compile(r"adverse event|toxicit|side effect", re.I)
 _QOL = re.compile(r"quality of life|\bqol\b|qlq", re.I)
-_RESPONSE = re.compile(r"respon|remission|achiev|improve", re.I)
+_RESPONSE = re.compile(r"respon|remission|achiev|improve|independen", re.I)
 
 
 def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
