@@ -465,3 +465,37 @@ def test_cli_effects_csv_of_an_import_holds_the_reported_and_computed_ratio(tmp_
         if r["endpoint"] == "nct07654321-om1" and r["measure"] == "risk_ratio"
     }
     assert ratios == {("events", 10.0), ("reported", 10.0)}
+
+
+def edited(change) -> bytes:
+    """The JSON fixture with one edit made by ``change(record)``."""
+    record = json.loads(JSON_RECORD.read_text())
+    change(record)
+    return json.dumps(record).encode()
+
+
+def test_bad_nct_id_is_refused_at_its_path():
+    def change(record):
+        record["protocolSection"]["identificationModule"]["nctId"] = "NCT 123"
+
+    with pytest.raises(EvidenceError) as caught:
+        import_record(edited(change), "x.json")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location) == (
+        "bad_nct",
+        "protocolSection.identificationModule.nctId",
+    )
+
+
+def test_values_the_format_cannot_hold_are_skipped_not_fatal():
+    def change(record):
+        measures = record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+        measures[0]["denoms"][0]["counts"][1]["value"] = "0"  # placebo: none analysed
+        measures[4]["classes"][0]["categories"][0]["measurements"][1]["value"] = "105.0"
+        measures[3]["groups"][0]["title"] = ""  # a group without a title
+
+    imported = import_record(edited(change), "x.json")
+    assert result(imported, "placebo-daily", "om1") is None
+    assert result(imported, "drug-a-10-mg", "om5") is None
+    assert any("Placebo daily (OG001): no participants analysed" in s for s in imported.skipped)
+    assert any("'105.0' is not a percentage" in s for s in imported.skipped)

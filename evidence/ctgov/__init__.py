@@ -7,6 +7,7 @@ with the project's loader. ``merge.py`` adds it to an existing evidence file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from evidence.codes import Code
@@ -68,6 +69,16 @@ def import_record(data: bytes, name: str, *, max_bytes: int = RECORD_MAX_BYTES) 
     Raises EvidenceError: the record's own problems, or no_results when nothing maps.
     """
     record = read_record(data, name, max_bytes=max_bytes)
+    if not re.fullmatch(r"NCT\d{8}", record.nct):  # every id of the import starts with it
+        raise record_error(
+            name,
+            Code.BAD_NCT,
+            "protocolSection.identificationModule.nctId"
+            if record.format.endswith("JSON")
+            else "clinical_study/id_info/nct_id",
+            f"'{record.nct[:40]}' is not a registry id like NCT00056160",
+            record.nct[:80],
+        )
     doc, skipped = map_record(record)
     if not doc["endpoints"]:
         raise record_error(

@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def base_title(title: str) -> str:
     """The group's title without its analysis-set suffix: "Placebo (FAS)" -> "Placebo"."""
-    return _SET_SUFFIX.sub("", title).strip() or title.strip()
+    return _SET_SUFFIX.sub("", title).strip() or title.strip() or "untitled group"
 
 
 def title_key(title: str) -> str:

@@ -128,7 +128,10 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
     kind = _kind(o)
     label = f"outcome measure {o.number} '{_short(o.title, 90)}'"
     if o.missing_reason or not o.classes:
-        m.skip(label, f"no values posted ({o.missing_reason or 'no classes'})")
+        none_analysed = bool(o.denoms) and not any(o.denoms.values())
+        why = o.missing_reason or ("no participants analysed" if none_analysed else "no values")
+        population = f"; population: {_short(o.population, 200)}" if o.population else ""
+        m.skip(label, f"no values posted ({why}{population})")
         return
     if kind is None:
         m.skip(label, f"{o.param.lower() or 'no parameter'} in '{o.unit}': no unit of the format")
@@ -155,7 +158,10 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
             plan = m.book.of(group)
             n = denoms.get(gid)
             where = f"{label}{suffix}, {plan.title} ({gid})"
-            result = _result(m, kind, value.value, value.lower, value.upper, n, where)
+            result = _result(kind, value.value, value.lower, value.upper, n)
+            if isinstance(result, str):  # why it is left out
+                m.skip(where, result)
+                continue
             if result is None:
                 note = f": {value.comment}" if value.comment else ""
                 sentinels.append(f"{plan.title}: '{value.value}' (not estimable{note})")
@@ -186,20 +192,20 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
 
 
 def _result(
-    m: Mapped, kind: str, text: str, low: str, high: str, n: int | None, where: str
-) -> dict[str, Any] | None:
-    """One result from a measurement, or None for a sentinel (the caller says why)."""
+    kind: str, text: str, low: str, high: str, n: int | None
+) -> dict[str, Any] | str | None:
+    """One result from a measurement; None for a sentinel, or why the value is left out."""
     value = number(text)
     if value is None:
         return None
     if kind in ("count", "percent") and not n:
-        m.skip(where, "no participants analysed (n 0 or not given)")
-        return None
+        return "no participants analysed (n 0 or not given)"
     result: dict[str, Any] = {"reported_by": "primary"}
+    if kind == "percent" and not 0 <= value <= 100:
+        return f"'{text}' is not a percentage between 0 and 100"
     if kind == "count":
-        if value != int(value) or value > (n or 0):
-            m.skip(where, f"count '{text}' is not a whole number of at most n {n}")
-            return None
+        if value != int(value) or not 0 <= value <= (n or 0):
+            return f"count '{text}' is not a whole number between 0 and n {n}"
         result.update(value=round(100 * value / (n or 1), 2), events=int(value), n=n)
         result["note"] = f"{int(value)} of {n} analysed; the percent is computed from the count."
         return result
@@ -238,7 +244,7 @@ def _direction(m: Mapped, o: Outcome, a: Analysis) -> tuple[CohortPlan, CohortPl
     text = a.text.lower()
 
     def position(plan: CohortPlan) -> int:
-        words = [plan.title.lower(), plan.title.lower().split()[0]]
+        words = [plan.title.lower(), *plan.title.lower().split()[:1]]
         spots = [text.find(w) for w in words if len(w) >= 3 and text.find(w) >= 0]
         return min(spots) if spots else -1
 
@@ -319,9 +325,10 @@ def _event_endpoints(m: Mapped) -> Iterator[tuple[Event, str, str]]:
         if e.is_total:
             yield e, f"{m.prefix}-{short}-any", f"{e.kind}: any {e.kind} adverse event"
             continue
-        eid, label = f"{m.prefix}-{short}-{slug(term, 50)}", f"{e.kind}: {term}"
+        # Ids stay under the format's 80 characters: 11 + 5 + 40 + 13 + a counter.
+        eid, label = f"{m.prefix}-{short}-{slug(term, 40)}", f"{e.kind}: {term}"
         if eid in used:
-            eid, label = f"{eid}-{slug(e.organ_system, 20)}", f"{label} ({e.organ_system})"
+            eid, label = f"{eid}-{slug(e.organ_system, 12)}", f"{label} ({e.organ_system})"
         base, i = eid, 2
         while eid in used:
             eid, i = f"{base}-{i}", i + 1
@@ -408,7 +415,7 @@ def _cohorts(m: Mapped) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "source": m.prefix,
             "setting": m.prefix,
             "regimen": cid,
-            "label": f"{m.record.nct}: {plan.title}",
+            "label": _short(f"{m.record.nct}: {plan.title}", 300),
             "allocation": m.book.allocation(plan),
             "note": _short(" ".join(notes)),
         }
@@ -420,7 +427,7 @@ def _cohorts(m: Mapped) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         agents = [a for a in (plan.arm.interventions if plan.arm else ()) if a]
         regimen: dict[str, Any] = {
             "id": cid,
-            "label": plan.title,
+            "label": _short(plan.title, 300),
             "short": _short(plan.title, 40),
             "agents": [a for a in agents if plan.role == "investigational"] or [],
             "role": plan.role,
