@@ -192,7 +192,7 @@ def test_vocabulary_and_reference_columns_carry_drop_downs() -> None:
                 assert rule.showErrorMessage != spec.many  # a list of ids cannot be checked
             else:
                 assert rule is None, (kind.name, spec.name)
-    assert expected == 17 + 14  # the vocabulary and reference columns of the format today
+    assert expected == 18 + 14  # the vocabulary and reference columns of the format today
     names = {n: book.defined_names[n].attr_text for n in book.defined_names}
     assert names == {
         f"{kind.name}_ids": f"'{kind.name}'!$A$2:$A${MAX_ROWS + 1}"
