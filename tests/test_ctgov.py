@@ -499,3 +499,17 @@ def test_values_the_format_cannot_hold_are_skipped_not_fatal():
     assert result(imported, "drug-a-10-mg", "om5") is None
     assert any("Placebo daily (OG001): no participants analysed" in s for s in imported.skipped)
     assert any("'105.0' is not a percentage" in s for s in imported.skipped)
+
+
+def test_two_groups_of_one_title_in_a_measure_keep_the_first_figure():
+    def change(record):
+        measure = record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
+        measure["groups"].append({"id": "OG002", "title": "Placebo daily (SS)"})
+        measure["denoms"][0]["counts"].append({"groupId": "OG002", "value": "80"})
+        values = measure["classes"][0]["categories"][0]["measurements"]
+        values.append({"groupId": "OG002", "value": "3"})
+
+    imported = import_record(edited(change), "x.json")
+    kept = result(imported, "placebo-daily", "om1")
+    assert (kept.events, kept.n) == (2, 79)
+    assert any("(OG002): a second group with the same title" in s for s in imported.skipped)

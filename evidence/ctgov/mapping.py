@@ -10,17 +10,15 @@ no upper limit) is never turned into a number: it is skipped, with the record's 
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from evidence.ctgov.groups import CohortPlan, GroupBook, base_title, slug, title_key
-from evidence.ctgov.record import Analysis, Event, Outcome, Record
+from evidence.ctgov.adverse import adverse_events
+from evidence.ctgov.groups import CohortPlan, GroupBook, base_title, title_key
+from evidence.ctgov.mapped import Mapped, back_calculated, number, short
+from evidence.ctgov.record import Analysis, Outcome, Record
 
 STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
-_TEXT_LIMIT = 4000  # characters of the record's prose kept in one field (the format's is 5000)
 _MEASURES = (
     (re.compile(r"risk ratio|relative risk", re.I), "risk_ratio"),
     (re.compile(r"odds ratio", re.I), "odds_ratio"),
@@ -30,58 +28,6 @@ _MEASURES = (
 _TOXICITY = re.compile(r"adverse event|toxicit|side effect", re.I)
 _QOL = re.compile(r"quality of life|\bqol\b|qlq", re.I)
 _RESPONSE = re.compile(r"respon|remission|achiev|improve|independen", re.I)
-
-
-def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def number(text: str) -> float | None:
-    """The record's text as a finite number, or None for a sentinel ("NA", "NR", "")."""
-    try:
-        value = float(text.replace(",", "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _decimals(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def back_calculated(percent_text: str, n: int) -> int | None:
-    """The whole count of ``n`` that the percentage, as rounded in the record, stands for.
-
-    None when no whole count rounds to it (the record's n for the percentage is another).
-    """
-    percent = number(percent_text)
-    if percent is None or n <= 0:
-        return None
-    events = round(percent * n / 100)
-    tolerance = 0.5 * 10 ** -_decimals(percent_text) + 1e-9
-    return events if abs(100 * events / n - percent) <= tolerance else None
-
-
-@dataclass
-class Mapped:
-    """The evidence document being built, and the list of what was skipped, with why."""
-
-    record: Record
-    prefix: str
-    book: GroupBook
-    doc: dict[str, Any] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    endpoints: list[dict[str, Any]] = field(default_factory=list)
-    results: list[dict[str, Any]] = field(default_factory=list)
-    comparisons: list[dict[str, Any]] = field(default_factory=list)
-    outcome_endpoints: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def cohort_id(self, plan: CohortPlan) -> str:
-        return f"{self.prefix}-{slug(plan.key)}"
-
-    def skip(self, what: str, why: str) -> None:
-        self.skipped.append(f"{what}: {why}")
 
 
 def _kind(o: Outcome) -> str | None:
@@ -121,16 +67,16 @@ def _definition(o: Outcome, extra: str = "") -> str:
         f"Reported as {o.param.lower().replace('_', ' ')} in {o.unit}." if o.unit else "",
         extra,
     ]
-    return _short(" ".join(p for p in parts if p))
+    return short(" ".join(p for p in parts if p))
 
 
 def _outcome_results(m: Mapped, o: Outcome) -> None:
     kind = _kind(o)
-    label = f"outcome measure {o.number} '{_short(o.title, 90)}'"
+    label = f"outcome measure {o.number} '{short(o.title, 90)}'"
     if o.missing_reason or not o.classes:
         none_analysed = bool(o.denoms) and not any(o.denoms.values())
         why = o.missing_reason or ("no participants analysed" if none_analysed else "no values")
-        population = f"; population: {_short(o.population, 200)}" if o.population else ""
+        population = f"; population: {short(o.population, 200)}" if o.population else ""
         m.skip(label, f"no values posted ({why}{population})")
         return
     if kind is None:
@@ -158,6 +104,9 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
             plan = m.book.of(group)
             n = denoms.get(gid)
             where = f"{label}{suffix}, {plan.title} ({gid})"
+            if not m.first(plan, eid):
+                m.skip(where, "a second group with the same title in one measure")
+                continue
             result = _result(kind, value.value, value.lower, value.upper, n)
             if isinstance(result, str):  # why it is left out
                 m.skip(where, result)
@@ -172,7 +121,7 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
                 endpoint=eid,
                 locator=f"registry record, outcome measure {o.number}{suffix}",
             )
-            result["note"] = _short(f"Group '{group.title}' ({gid}). {result.get('note', '')}")
+            result["note"] = short(f"Group '{group.title}' ({gid}). {result.get('note', '')}")
             m.results.append(result)
             added += 1
         if not added:
@@ -181,7 +130,7 @@ def _outcome_results(m: Mapped, o: Outcome) -> None:
         m.endpoints.append(
             {
                 "id": eid,
-                "label": _short(f"{o.title}{suffix}", 300),
+                "label": short(f"{o.title}{suffix}", 300),
                 "category": category,
                 "unit": unit,
                 "better": better,
@@ -302,7 +251,7 @@ def _comparisons(m: Mapped, o: Outcome) -> None:
                 f"({a.ci_sides or 'sides not stated'}) {a.ci_comment}".strip()
             )
         if a.method:
-            comparison["method"] = _short(a.method, 300)
+            comparison["method"] = short(a.method, 300)
         if a.p and a.p.upper() not in ("NA", "NR"):
             comparison["p"] = a.p
         if a.text:
@@ -311,74 +260,9 @@ def _comparisons(m: Mapped, o: Outcome) -> None:
         comparison.update(
             reported_by="primary",
             locator=f"registry record, outcome measure {o.number}, analysis {number_}",
-            note=_short(" ".join(notes)),
+            note=short(" ".join(notes)),
         )
         m.comparisons.append(comparison)
-
-
-def _event_endpoints(m: Mapped) -> Iterator[tuple[Event, str, str]]:
-    """(event, endpoint id, label) with unique ids: same term as serious and other, or twice."""
-    used: set[str] = set()
-    for e in m.record.events:
-        term = e.term.capitalize() if e.term.isupper() else e.term
-        short = "sae" if e.kind == "serious" else "oae"
-        if e.is_total:
-            yield e, f"{m.prefix}-{short}-any", f"{e.kind}: any {e.kind} adverse event"
-            continue
-        # Ids stay under the format's 80 characters: 11 + 5 + 40 + 13 + a counter.
-        eid, label = f"{m.prefix}-{short}-{slug(term, 40)}", f"{e.kind}: {term}"
-        if eid in used:
-            eid, label = f"{eid}-{slug(e.organ_system, 12)}", f"{label} ({e.organ_system})"
-        base, i = eid, 2
-        while eid in used:
-            eid, i = f"{base}-{i}", i + 1
-        used.add(eid)
-        yield e, eid, label
-
-
-def _adverse_events(m: Mapped) -> None:
-    groups = {g.id: g for g in m.record.event_groups}
-    frame = m.record.event_time_frame
-    for e, eid, label in _event_endpoints(m):
-        added = 0
-        for gid, count in e.counts.items():
-            group = groups.get(gid)
-            what = f"{label}, group {gid}"
-            if group is None:
-                m.skip(what, "not among the adverse-event groups")
-                continue
-            if count.at_risk == 0 or count.affected > count.at_risk:
-                m.skip(what, f"{count.affected} affected of {count.at_risk} at risk")
-                continue
-            m.results.append(
-                {
-                    "cohort": m.cohort_id(m.book.of(group)),
-                    "endpoint": eid,
-                    "value": round(100 * count.affected / count.at_risk, 2),
-                    "events": count.affected,
-                    "n": count.at_risk,
-                    "reported_by": "primary",
-                    "locator": f"registry record, adverse events ({e.kind})",
-                    "note": f"{count.affected} affected of {count.at_risk} at risk, group "
-                    f"'{group.title}' ({gid}).",
-                }
-            )
-            added += 1
-        if added:
-            organ = f" Organ system: {e.organ_system}." if e.organ_system else ""
-            m.endpoints.append(
-                {
-                    "id": eid,
-                    "label": _short(label, 300),
-                    "category": "toxicity",
-                    "unit": "percent",
-                    "better": "lower",
-                    "definition": _short(
-                        f"{e.kind.capitalize()} adverse events in the registry record: "
-                        f"participants affected of those at risk.{organ} Time frame: {frame}"
-                    ),
-                }
-            )
 
 
 def _design(record: Record) -> str:
@@ -415,9 +299,9 @@ def _cohorts(m: Mapped) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "source": m.prefix,
             "setting": m.prefix,
             "regimen": cid,
-            "label": _short(f"{m.record.nct}: {plan.title}", 300),
+            "label": short(f"{m.record.nct}: {plan.title}", 300),
             "allocation": m.book.allocation(plan),
-            "note": _short(" ".join(notes)),
+            "note": short(" ".join(notes)),
         }
         if n is not None:
             cohort["n"] = n
@@ -427,14 +311,14 @@ def _cohorts(m: Mapped) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         agents = [a for a in (plan.arm.interventions if plan.arm else ()) if a]
         regimen: dict[str, Any] = {
             "id": cid,
-            "label": _short(plan.title, 300),
-            "short": _short(plan.title, 40),
+            "label": short(plan.title, 300),
+            "short": short(plan.title, 40),
             "agents": [a for a in agents if plan.role == "investigational"] or [],
             "role": plan.role,
         }
         dosing = plan.arm.description if plan.arm else plan.description
         if dosing:
-            regimen["dosing"] = _short(dosing)
+            regimen["dosing"] = short(dosing)
         regimens.append(regimen)
     return cohorts, regimens
 
@@ -446,7 +330,7 @@ def map_record(record: Record) -> tuple[dict[str, Any], list[str]]:
     for o in record.outcomes:
         _outcome_results(m, o)
         _comparisons(m, o)
-    _adverse_events(m)
+    adverse_events(m)
     cohorts, regimens = _cohorts(m)
     title = record.official_title or record.brief_title or record.nct
     dates = f"last update posted {record.last_update or 'not stated'}"
@@ -455,13 +339,13 @@ def map_record(record: Record) -> tuple[dict[str, Any], list[str]]:
     conditions = ", ".join(record.conditions) or "Condition not stated"
     source: dict[str, Any] = {
         "id": prefix,
-        "citation": _short(f"{title}. ClinicalTrials.gov registry record {record.nct} ({dates})."),
-        "short": _short(f"{record.acronym or record.nct} (registry record)", 60),
+        "citation": short(f"{title}. ClinicalTrials.gov registry record {record.nct} ({dates})."),
+        "short": short(f"{record.acronym or record.nct} (registry record)", 60),
         "trial": record.acronym or record.org_study_id or record.nct,
         "design": _design(record),
         "nct": record.nct,
         "url": STUDY_URL.format(nct=record.nct),
-        "note": _short(
+        "note": short(
             f"Registry record ({record.format}, {dates}): the sponsor's own results, so "
             "'primary'. Imported by python -m evidence import-ctgov; check the figures "
             "against the publication."
@@ -472,8 +356,8 @@ def map_record(record: Record) -> tuple[dict[str, Any], list[str]]:
         source["year"] = int(year.group())
     doc: dict[str, Any] = {
         "format": 1,
-        "title": _short(f"{record.brief_title or title} (registry record {record.nct})", 300),
-        "summary": _short(
+        "title": short(f"{record.brief_title or title} (registry record {record.nct})", 300),
+        "summary": short(
             f"Results of {record.nct} as posted on ClinicalTrials.gov ({dates}), imported "
             "from the registry record: arms, outcome counts, adverse events and the "
             "sponsor's own analyses, as reported."
@@ -481,9 +365,9 @@ def map_record(record: Record) -> tuple[dict[str, Any], list[str]]:
         "settings": [
             {
                 "id": prefix,
-                "label": _short(conditions, 300),
-                "short": _short(record.conditions[0] if record.conditions else record.nct, 40),
-                "disease": _short(conditions, 300),
+                "label": short(conditions, 300),
+                "short": short(record.conditions[0] if record.conditions else record.nct, 40),
+                "disease": short(conditions, 300),
             }
         ],
         "regimens": regimens,
