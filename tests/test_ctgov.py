@@ -257,6 +257,18 @@ def test_comparison_hover_and_compare_text_name_the_ci_level(v2):
     assert "(90% CI " in difference_text(reported.iloc[0])
 
 
+def test_rests_on_lines_and_comparison_table_name_the_ci_level(v2):
+    from components import tables
+    from components.loaded import load
+
+    loaded = load(v2.evidence, "x.json", "v")
+    lines = tables.describe_key("nct01234567-drug-a-10-mg/nct01234567-om2-1", loaded)
+    (line,) = [x for x in lines if " vs " in x]  # the comparison's line, beside the result's
+    assert "difference -15, 90% CI -25–-5, p 0.03" in line
+    shown = tables.display(loaded.comparisons, tables.COMPARISON_DISPLAY)
+    assert sorted(shown["CI level (%)"]) == [90.0, 95.0, 95.0]
+
+
 def test_comparison_ci_level_defaults_to_95_and_must_be_a_percent():
     base = {"cohort": "a", "versus": "b", "endpoint": "e", "measure": "odds_ratio", "value": 2.0}
     assert Comparison(**base, reported_by="primary").ci_level == 95
