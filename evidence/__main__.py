@@ -214,19 +214,32 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _quiet_stdout() -> None:
+    """After ``... | head`` closed the pipe: the reader has what they wanted, no traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _print_lines(lines: list[str]) -> None:
+    try:
+        print("\n".join(lines))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+
+
 def _effects(name: str, *, csv: bool) -> int:
     evidence = _load(name)
     if evidence is None:
         return 1
     frame = fx.effect_table(evidence)
-    try:
-        if csv:
+    if csv:
+        try:
             frame.to_csv(sys.stdout, index=False, columns=fx.EFFECT_COLUMNS, lineterminator="\n")
-        else:
-            print("\n".join(effects_text(frame)))
-        sys.stdout.flush()
-    except BrokenPipeError:  # `... | head`: the reader has what they wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+    else:
+        _print_lines(effects_text(frame))
     return 0
 
 
@@ -268,15 +281,16 @@ def _import_ctgov(record: str, into: str | None, target: str) -> int:
         differ = disagreements(existing, imported.evidence)
     if not _write(target, evidence):
         return 1
-    added = _summary(imported.evidence)
     where = f" into {into}" if into else ""
-    print(f"{target}: {imported.record.nct} imported from {record}{where}: {added}")
+    lines = [f"{target}: {imported.record.nct} imported from {record}{where}: "
+             f"{_summary(imported.evidence)}"]  # fmt: skip
     if imported.skipped:
-        print(f"skipped ({len(imported.skipped)}), with why:")
-        print("\n".join(f"  - {line}" for line in imported.skipped))
+        lines.append(f"skipped ({len(imported.skipped)}), with why:")
+        lines.extend(f"  - {line}" for line in imported.skipped)
     if differ:
-        print(f"the registry and {into} disagree ({len(differ)}):")
-        print("\n".join(f"  - {line}" for line in differ))
+        lines.append(f"the registry and {into} disagree ({len(differ)}):")
+        lines.extend(f"  - {line}" for line in differ)
+    _print_lines(lines)
     return 0
 
 

@@ -525,3 +525,23 @@ def test_two_groups_of_one_title_in_a_measure_keep_the_first_figure():
     kept = result(imported, "placebo-daily", "om1")
     assert (kept.events, kept.n) == (2, 79)
     assert any("(OG002): a second group with the same title" in s for s in imported.skipped)
+
+
+def test_cli_import_piped_into_a_reader_that_stops_early_ends_without_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    # The reader closes the pipe before anything is written, as `| head -1` does.
+    out = tmp_path / "trial.yaml"
+    args = ["-m", "evidence", "import-ctgov", str(JSON_RECORD), "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0
+    assert b"Traceback" not in err
+    assert load_evidence(out).sources[0].nct == "NCT01234567"
