@@ -580,9 +580,10 @@ def _values(rows: pd.DataFrame, texts: list[str], look: Look) -> go.Scatter:
 def comparison_hover(row: pd.Series) -> str:
     """Hover text for a reported comparison: arms, measure, CI, p, source, who reported it."""
     ci = (
-        f"95% CI {_fmt(row[fr.CI_LOW])}–{_fmt(row[fr.CI_HIGH])}, as reported"
+        f"{fr.ci_words(row[fr.CI_LEVEL])} {_fmt(row[fr.CI_LOW])}–{_fmt(row[fr.CI_HIGH])}, "
+        "as reported"
         if fr.present(row[fr.CI_LOW])
-        else "95% CI not reported"
+        else "CI not reported"
     )
     lines = [
         f"<b>{esc(row[fr.COHORT_LABEL])}</b> vs {esc(row[fr.VERSUS_LABEL])}",

@@ -166,6 +166,12 @@ def more_or_fewer(difference: float) -> str:
     return f"{_num(abs(difference))} {'more' if difference >= 0 else 'fewer'}"
 
 
+def _level(row: pd.Series) -> str:
+    """The words "90% CI " before an interval that is not a 95% one; else nothing."""
+    words = fr.ci_words(row.get(fx.CI_LEVEL, 95))
+    return "" if words == fr.ci_words(95) else f"{words} "
+
+
 def difference_text(row: pd.Series) -> str:
     """Per 100 patients, with its CI: ``41.1 more (31.3 more to 49.8 more)``."""
     if not fr.present(row[fx.DIFFERENCE]):
@@ -173,7 +179,7 @@ def difference_text(row: pd.Series) -> str:
     text = more_or_fewer(float(row[fx.DIFFERENCE]))
     if fr.present(row[fx.DIFFERENCE_LOW]):
         low, high = float(row[fx.DIFFERENCE_LOW]), float(row[fx.DIFFERENCE_HIGH])
-        text += f" ({more_or_fewer(low)} to {more_or_fewer(high)})"
+        text += f" ({_level(row)}{more_or_fewer(low)} to {more_or_fewer(high)})"
     else:
         text += " (no interval: n not reported)"
     return text
@@ -191,7 +197,7 @@ def ratio_text(row: pd.Series) -> str:
     text = f"{measure} {fr.format_number(float(row[fx.RATIO]))}"
     if fr.present(row[fx.RATIO_LOW]):
         text += (
-            f" ({fr.format_number(float(row[fx.RATIO_LOW]))} to "
+            f" ({_level(row)}{fr.format_number(float(row[fx.RATIO_LOW]))} to "
             f"{fr.format_number(float(row[fx.RATIO_HIGH]))})"
         )
     if fr.present(row[fx.P]):

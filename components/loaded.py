@@ -6,6 +6,7 @@ exporter and the command line use it directly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -18,6 +19,7 @@ import pandas as pd
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import ChangeLog, changelog_path, load_changelog
+from evidence.ctgov import import_record, is_record
 from evidence.design import Design
 from evidence.effects import effect_table
 from evidence.loader import DEFAULT_MAX_BYTES, EvidenceError, parse_evidence, read_evidence_file
@@ -47,6 +49,8 @@ class LoadedEvidence:
     cohort_verdict: dict[str, str] = field(default_factory=dict)
     changelog: ChangeLog | None = None
     changelog_error: EvidenceError | None = None
+    skipped: tuple[str, ...] = ()
+    """For an imported registry record: what was left out of it, one line each, with why."""
 
     @functools.cached_property
     def design(self) -> Design:
@@ -93,10 +97,16 @@ def load(
 
 
 def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedEvidence:
-    """Validate evidence bytes, YAML or an .xlsx workbook, and build its frames.
+    """Validate evidence bytes, YAML, an .xlsx workbook or a registry record, with its frames.
 
-    Raises EvidenceError with every problem (a workbook's name their cells).
+    A ClinicalTrials.gov record (``.json`` / ``.xml``) is imported first (evidence.ctgov);
+    what it leaves out is kept in ``skipped``. Raises EvidenceError with every problem (a
+    workbook's name their cells, a record's its JSON path or XML element).
     """
+    if is_record(name):
+        imported = import_record(data, name, max_bytes=max_bytes)
+        loaded = load(imported.evidence, name, data_version(data, imported.evidence.updated))
+        return dataclasses.replace(loaded, skipped=imported.skipped)
     evidence = read_evidence_bytes(data, name=name, max_bytes=max_bytes)
     return load(evidence, name, data_version(data, evidence.updated))
 

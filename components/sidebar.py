@@ -17,6 +17,7 @@ from components.export.names import DECK_NAME, HTML_NAME, PPTX_MIME, ZIP_NAME
 from components.export.render import EXPORT_INSTALL, export_available
 from components.loaded import FILTERS, ROOT, Filters, LoadedEvidence
 from components.panels import md
+from evidence.ctgov import RECORD_SUFFIXES
 from evidence.models import json_schema
 from evidence.workbook import WORKBOOK_SUFFIXES, XLSX_MIME
 
@@ -91,6 +92,12 @@ def _as_yaml(loaded: LoadedEvidence) -> bytes:
     return dump_yaml(loaded.evidence).encode("utf-8")
 
 
+def _as_workbook(loaded: LoadedEvidence) -> bytes:
+    from evidence.workbook import write_workbook  # openpyxl loads on click, not per run
+
+    return write_workbook(loaded.evidence)
+
+
 # Where to start your own evidence; each file is built only when its button is clicked.
 _STARTERS = (
     ("Template", _template_bytes, "evidence-template.yaml", "application/x-yaml",
@@ -104,6 +111,23 @@ _STARTERS = (
      "download_schema", ":material/data_object:",
      "JSON Schema of the format, for editors that check YAML"),
 )  # fmt: skip
+
+
+def _render_imported(loaded: LoadedEvidence) -> None:
+    """For an imported registry record: the workbook download and what was left out."""
+    st.download_button(
+        "Download it as a workbook",
+        functools.partial(_as_workbook, loaded),
+        file_name=f"{Path(loaded.name).stem}.xlsx",
+        mime=XLSX_MIME,
+        key="download_as_workbook",
+        on_click="ignore",
+        icon=":material/table_view:",
+        help="The imported record as an evidence workbook (.xlsx), to check and correct",
+    )
+    if loaded.skipped:
+        with st.expander(f"Left out of the record ({len(loaded.skipped)})"):
+            st.markdown("\n".join(f"- {md(line)}" for line in loaded.skipped))
 
 
 def _render_evidence_picker(loaded: LoadedEvidence) -> None:
@@ -120,14 +144,20 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
     else:
         st.caption(f"{md(loaded.evidence.title)} · data {md(loaded.data_version)}")
     st.file_uploader(
-        "Use your own evidence: YAML or an Excel workbook (.xlsx), up to 2 MB",
+        "Use your own evidence: YAML, an Excel workbook (.xlsx) or a ClinicalTrials.gov "
+        "results record (.json or .xml), up to 2 MB",
         # .xlsm is taken so that it is refused with a reason (macros), not hidden by the picker.
-        type=["yaml", "yml", "xlsx", "xlsm"],
+        type=["yaml", "yml", "xlsx", "xlsm", "json", "xml"],
         key=state.uploader_key(),
         on_change=state.on_upload,
-        help="Checked against the evidence format; shown only to you, never stored.",
+        help="Checked against the evidence format (a registry record is imported first); "
+        "shown only to you, never stored.",
     )
-    if state.is_uploaded(loaded) and Path(loaded.name).suffix.lower() in WORKBOOK_SUFFIXES:
+    suffix = Path(loaded.name).suffix.lower()
+    uploaded = state.is_uploaded(loaded)
+    if uploaded and suffix in RECORD_SUFFIXES:
+        _render_imported(loaded)
+    if uploaded and suffix in (*WORKBOOK_SUFFIXES, *RECORD_SUFFIXES):
         st.download_button(
             "Download it as YAML",
             functools.partial(_as_yaml, loaded),
@@ -136,7 +166,7 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
             key="download_as_yaml",
             on_click="ignore",
             icon=":material/download:",
-            help="Your workbook in the evidence format, to keep under version control",
+            help="Your file in the evidence format, to keep under version control",
         )
     # One per row, the sidebar's width each: side by side, the labels were cut to "T...".
     for label, data, file_name, mime, key, icon, tip in _STARTERS:

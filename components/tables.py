@@ -48,8 +48,10 @@ COMPARISON_DISPLAY = {
     fr.ENDPOINT_LABEL: "Endpoint",
     fr.MEASURE: "Measure",
     fr.VALUE: "Value",
-    fr.CI_LOW: "95% CI low",
-    fr.CI_HIGH: "95% CI high",
+    # A reported CI keeps its level (a registry's 90% CI), so the level is its own column.
+    fr.CI_LOW: "CI low",
+    fr.CI_HIGH: "CI high",
+    fr.CI_LEVEL: "CI level (%)",
     fr.P: "p",
     fr.REPORTED_BY: "Reported by",
     fr.SOURCE_SHORT: "Source",
@@ -77,12 +79,13 @@ EFFECT_DISPLAY = {
     fx.VALUE_TEXT: "Cohort, as stated",
     fx.VERSUS_VALUE_TEXT: "Versus, as stated",
     fx.DIFFERENCE: "Difference per 100",
-    fx.DIFFERENCE_LOW: "Difference 95% CI low",
-    fx.DIFFERENCE_HIGH: "Difference 95% CI high",
+    fx.DIFFERENCE_LOW: "Difference CI low",
+    fx.DIFFERENCE_HIGH: "Difference CI high",
     fx.MEASURE: "Measure",
     fx.RATIO: "Ratio",
-    fx.RATIO_LOW: "Ratio 95% CI low",
-    fx.RATIO_HIGH: "Ratio 95% CI high",
+    fx.RATIO_LOW: "Ratio CI low",
+    fx.RATIO_HIGH: "Ratio CI high",
+    fx.CI_LEVEL: "CI level (%)",
     fx.NNT: "NNT",
     fx.NNT_KIND: "NNT kind",
     fx.P: "p",
@@ -119,7 +122,8 @@ def display(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
 def _ci_phrase(row: Mapping[Hashable, Any], *, reported_only: bool) -> str:
     if pd.isna(row[fr.CI_LOW]) or (reported_only and row.get(fr.CI_KIND) != fr.CI_REPORTED):
         return ""
-    return f", 95% CI {fr.format_number(row[fr.CI_LOW])}–{fr.format_number(row[fr.CI_HIGH])}"
+    low, high = fr.format_number(row[fr.CI_LOW]), fr.format_number(row[fr.CI_HIGH])
+    return f", {fr.ci_words(row.get(fr.CI_LEVEL, 95))} {low}–{high}"
 
 
 def _result_line(row: Mapping[Hashable, Any]) -> str:

@@ -13,6 +13,11 @@
     reported hazard ratios beside them) as a readable table, or as CSV with a header row of
     exactly the columns of ``evidence.effects.effect_table``; an invalid file prints its
     problems as ``validate`` does and exits 1.
+``python -m evidence import-ctgov RECORD [--into FILE] --out OUT``
+    a ClinicalTrials.gov results record (API v2 JSON or classic XML) as evidence, written
+    to OUT (.yaml or .xlsx); with ``--into``, added to an existing evidence file, which is
+    left as it is. Prints what was skipped and why, and where the record disagrees with a
+    source of the same trial in FILE; exits 1 on a bad record.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ import pandas as pd
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
-from evidence.loader import EvidenceError, load_evidence
+from evidence.ctgov import RECORD_MAX_BYTES, import_record
+from evidence.ctgov.merge import disagreements, merged
+from evidence.loader import EvidenceError, load_evidence, read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
 from evidence.workbook import (
     WORKBOOK_SUFFIXES,
@@ -110,10 +117,13 @@ def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _with_ci(text: str, low: float, high: float, digits: int) -> str:
+def _with_ci(text: str, low: float, high: float, digits: int, level: object = 95) -> str:
+    """The value with its interval; a level other than 95 (a reported 90% CI) is named."""
     if fr.is_missing(low) or fr.is_missing(high):
         return text
-    return f"{text} ({float(low):.{digits}f} to {float(high):.{digits}f})"
+    words = fr.ci_words(level)
+    named = "" if words == fr.ci_words(95) else f"{words} "
+    return f"{text} ({named}{float(low):.{digits}f} to {float(high):.{digits}f})"
 
 
 def _per_1000(row: Mapping[Any, Any]) -> str:
@@ -141,7 +151,9 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
         sign = f"{float(row[fx.DIFFERENCE]):+.1f}"
         if row[fx.BASIS] == fx.BASIS_REPORTED:  # as reported: no unit is implied
             sign = f"diff {float(row[fx.DIFFERENCE]):g}"
-        difference = _with_ci(sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1)
+        difference = _with_ci(
+            sign, row[fx.DIFFERENCE_LOW], row[fx.DIFFERENCE_HIGH], 1, row[fx.CI_LEVEL]
+        )
     ratio = ""
     if not fr.is_missing(row[fx.RATIO]):
         ratio = _with_ci(
@@ -149,6 +161,7 @@ def _effect_cells(row: Mapping[Any, Any]) -> list[str]:
             row[fx.RATIO_LOW],
             row[fx.RATIO_HIGH],
             2,
+            row[fx.CI_LEVEL],
         )
     nnt = ""
     if not fr.is_missing(row[fx.NNT]):
@@ -228,19 +241,83 @@ def _percent(text: str) -> float:
     return value
 
 
+def _quiet_stdout() -> None:
+    """After ``... | head`` closed the pipe: the reader has what they wanted, no traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _print_lines(lines: list[str]) -> None:
+    try:
+        print("\n".join(lines))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+
+
 def _effects(name: str, *, csv: bool, baseline: float | None = None) -> int:
     evidence = _load(name)
     if evidence is None:
         return 1
     frame = fx.effect_table(evidence, baseline=baseline)
-    try:
-        if csv:
+    if csv:
+        try:
             frame.to_csv(sys.stdout, index=False, columns=fx.EFFECT_COLUMNS, lineterminator="\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+    else:
+        _print_lines(effects_text(frame))
+    return 0
+
+
+def _write(target: str, evidence: Evidence) -> bool:
+    """Write the evidence as YAML or as a workbook (by the suffix); False after a message."""
+    try:
+        if Path(target).suffix.lower() == WORKBOOK_SUFFIX:
+            data = write_workbook(evidence)
         else:
-            print("\n".join(effects_text(frame)))
-        sys.stdout.flush()
-    except BrokenPipeError:  # `... | head`: the reader has what they wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            data = dump_yaml(evidence).encode("utf-8")
+        Path(target).write_bytes(data)
+    except EvidenceError as exc:
+        _report(target, exc)
+        return False
+    except OSError as exc:
+        print(f"{target}: cannot write it: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _import_ctgov(record: str, into: str | None, target: str) -> int:
+    """Import a registry record (into an existing file); 1 on a bad record or file."""
+    try:
+        imported = import_record(read_evidence_file(record, max_bytes=RECORD_MAX_BYTES), record)
+    except EvidenceError as exc:
+        _report(record, exc)
+        return 1
+    evidence = imported.evidence
+    differ: list[str] = []
+    if into is not None:
+        existing = _load(into)
+        if existing is None:
+            return 1
+        try:
+            evidence = merged(existing, imported.evidence, f"{into} + {record}")
+        except EvidenceError as exc:
+            _report(f"{into} + {record}", exc)
+            return 1
+        differ = disagreements(existing, imported.evidence)
+    if not _write(target, evidence):
+        return 1
+    where = f" into {into}" if into else ""
+    lines = [f"{target}: {imported.record.nct} imported from {record}{where}: "
+             f"{_summary(imported.evidence)}"]  # fmt: skip
+    if imported.skipped:
+        lines.append(f"skipped ({len(imported.skipped)}), with why:")
+        lines.extend(f"  - {line}" for line in imported.skipped)
+    if differ:
+        lines.append(f"the registry and {into} disagree ({len(differ)}):")
+        lines.extend(f"  - {line}" for line in differ)
+    _print_lines(lines)
     return 0
 
 
@@ -284,7 +361,23 @@ def main(argv: list[str] | None = None) -> int:
         help="the assumed risk (percent, 0-100) of your patients, applied to every risk ratio "
         "for the absolute effects per 1000 (default: each study's comparator arm)",
     )
+    ctgov = sub.add_parser(
+        "import-ctgov",
+        help="import a ClinicalTrials.gov results record (API v2 JSON or classic XML)",
+        description="A registry record as evidence: its arms as cohorts, outcome counts and "
+        "adverse events as results (with the analysed n), its own analyses as reported "
+        "comparisons. What does not fit the format is listed as skipped, with why.",
+    )
+    ctgov.add_argument("record", metavar="RECORD", help="the record: a .json or .xml file")
+    ctgov.add_argument(
+        "--into", metavar="FILE", help="an evidence file to add it to (left unchanged)"
+    )
+    ctgov.add_argument("--out", metavar="OUT", required=True, help="the .yaml or .xlsx to write")
     args = parser.parse_args(argv)  # exits 2 on usage errors
+    if args.command == "import-ctgov":
+        if Path(args.out).suffix.lower() not in (*YAML_SUFFIXES, WORKBOOK_SUFFIX):
+            ctgov.error(f"--out {args.out}: write a .yaml, .yml or .xlsx file")
+        return _import_ctgov(args.record, args.into, args.out)
     if args.command == "validate":
         return _validate(args.files)
     if args.command == "effects":

@@ -86,5 +86,16 @@ class Code(StrEnum):
     UNKNOWN_SHEET = "unknown_sheet", "A sheet the format does not have (often a typo)."
     NO_NAME = "no_name", "A value without a field name or column header."
     NOT_STORABLE = "not_storable", "Text with a character no .xlsx cell can hold (writing)."
+    # Registry records (python -m evidence import-ctgov, or an uploaded .json / .xml)
+    RECORD_SYNTAX = (
+        "record_syntax",
+        "A registry record that is not JSON or XML, or is cut short; the message says where.",
+    )
+    NOT_A_RECORD = (
+        "not_a_record",
+        "JSON or XML that is not a ClinicalTrials.gov study record (API v2 or classic XML).",
+    )
+    NO_RESULTS = "no_results", "A registry record without posted results, or none that maps."
+    UNSAFE_XML = "unsafe_xml", "XML with a DOCTYPE or entity declarations: refused unread."
     # Reporting
     TOO_MANY = "too_many", "More than 500 problems: the rest are counted, not listed."

@@ -85,6 +85,7 @@ from evidence.design import Design
 from evidence.frames import (
     BETTER,
     CATEGORY,
+    CI_LEVEL,
     COHORT,
     COHORT_LABEL,
     COHORT_ORDER,
@@ -134,6 +135,7 @@ __all__ = [
     "CERTAINTY_AT_MOST",
     "CERTAINTY_NOTE",
     "CERTAINTY_REASONS",
+    "CI_LEVEL",
     "COHORT",
     "COHORT_LABEL",
     "COHORT_ORDER",
@@ -332,6 +334,8 @@ EFFECT_FRAME = FrameContract(
         NNT: "100 / |difference|, unrounded",
         NNT_LOW: "its 95% CI, low end (only when the difference's CI excludes 0)",
         NNT_HIGH: "its 95% CI, high end",
+        CI_LEVEL: "the level of the row's intervals in percent: 95 when computed, a reported "
+        "row's as reported (e.g. 90)",
         NNT_KIND: "benefit (NNTB), harm (NNTH) or empty",
         P: "p as reported (text; reported rows only)",
         REPORTED_BY: "who reported the cohort's figure (a reported row's: the comparison's)",
@@ -359,6 +363,7 @@ _FLOAT_COLUMNS = (
     *RATIO_COLUMNS,
     *(NNT, NNT_LOW, NNT_HIGH),
     *(ASSUMED, CORRESPONDING, CORRESPONDING_LOW, CORRESPONDING_HIGH),
+    CI_LEVEL,
 )
 _ORDER_COLUMNS = (SOURCE_ORDER, ENDPOINT_ORDER, COHORT_ORDER, VERSUS_ORDER)
 
@@ -460,6 +465,7 @@ def _common(
         BETTER: endpoint.better,
         ENDPOINT_ORDER: endpoint_order,
         VERSUS_ORDER: versus_order,
+        CI_LEVEL: 100 * (1 - ALPHA),
     }
 
 
@@ -585,6 +591,7 @@ def _reported_row(
             BASIS: BASIS_REPORTED,
             MEASURE: cmp.measure,
             P: cmp.p,
+            CI_LEVEL: float(cmp.ci_level),
             REPORTED_BY: cmp.reported_by,
             VERSUS_REPORTED_BY: None,
             LOCATOR: cmp.locator,
@@ -597,6 +604,8 @@ def _reported_row(
     why = [f"Reported {measure}, shown as stated and never recomputed; no risks or NNT."]
     if cmp.ci is None:
         why.append("No CI reported.")
+    elif cmp.ci_level != 100 * (1 - ALPHA):
+        why.append(f"Its CI is a {cmp.ci_level:g}% interval, as reported.")
     return row, why
 
 

@@ -65,6 +65,7 @@ MEDIAN_AGE_REPORTED_BY = "median_age_reported_by"
 CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
 CI_KIND = "ci_kind"
+CI_LEVEL = "ci_level"
 REPORTED_BY = "reported_by"
 LOCATOR = "locator"
 NOTE = "note"
@@ -220,6 +221,7 @@ COMPARISON_FRAME = FrameContract(
         VALUE: "the effect as reported (float)",
         CI_LOW: "95% CI low end as reported (float; NaN = not reported)",
         CI_HIGH: "95% CI high end as reported (float; NaN = not reported)",
+        CI_LEVEL: "the CI's level in percent as reported (float; 95 unless stated)",
         P: "the p value as reported (text), or None",
         REPORTED_BY: "who reported the effect",
         LOCATOR: "where in the source, or None",
@@ -520,6 +522,15 @@ def result_table(ev: Evidence) -> pd.DataFrame:
     return _typed(RESULT_FRAME.frame(rows), counts=[EVENTS, N], floats=[VALUE, CI_LOW, CI_HIGH])
 
 
+def ci_words(level: object) -> str:
+    """How an interval is named: ``95% CI``, or a reported ``90% CI`` (95 when not known)."""
+    try:
+        value = float(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = 95.0
+    return f"{(value if value == value else 95.0):g}% CI"
+
+
 def comparison_table(ev: Evidence) -> pd.DataFrame:
     """One row per reported comparison (hazard ratios and the like); contract COMPARISON_FRAME."""
     labels = Labels(ev)
@@ -538,13 +549,14 @@ def comparison_table(ev: Evidence) -> pd.DataFrame:
                 VALUE: float(cmp.value),
                 CI_LOW: cmp.ci[0] if cmp.ci else None,
                 CI_HIGH: cmp.ci[1] if cmp.ci else None,
+                CI_LEVEL: float(cmp.ci_level),
                 P: cmp.p,
                 REPORTED_BY: cmp.reported_by,
                 LOCATOR: cmp.locator,
                 NOTE: cmp.note,
             }
         )
-    return _typed(COMPARISON_FRAME.frame(rows), floats=[VALUE, CI_LOW, CI_HIGH])
+    return _typed(COMPARISON_FRAME.frame(rows), floats=[VALUE, CI_LOW, CI_HIGH, CI_LEVEL])
 
 
 def finding_table(ev: Evidence) -> pd.DataFrame:

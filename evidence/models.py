@@ -252,6 +252,12 @@ class Comparison(Model):
     measure: Annotated[str, vocabulary.MEASURE]
     value: Number
     ci: tuple[Number, Number] | None = None
+    ci_level: Number = Field(
+        default=95.0, gt=0, lt=100, description="The ci's level in percent, as reported (90, 95)"
+    )
+    method: Text | None = Field(
+        default=None, description="The statistical method, as reported (e.g. logistic regression)"
+    )
     p: Text | None = None
     reported_by: Annotated[str, vocabulary.REPORTED_BY]
     locator: Text | None = None

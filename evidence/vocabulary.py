@@ -190,11 +190,12 @@ ALLOCATION = _vocabulary(
     ),
     post_treatment=Word(
         "Grouped after treatment began",
-        phrase="formed after treatment began (by response, by continuing or stopping, by toxicity)",
+        phrase="formed after treatment began (by response, by continuing or stopping, by "
+        "toxicity, an extension phase, a switch from placebo)",
     ),
 )
 # GRADE certainty of evidence. The domains a person judges (the others, imprecision and
-# inconsistency, are computed: evidence/certainty.py). A rating's flags say how many levels it
+# inconsistency, are computed: evidence/grade.py). A rating's flags say how many levels it
 # moves the certainty: down1/down2 lower it, up1/up2 raise it (rate_up only).
 DOMAIN = _vocabulary(
     "domain",

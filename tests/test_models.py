@@ -48,6 +48,7 @@ def test_evidence_valid_minimal_has_no_consistency_problems(minimal: Evidence) -
         "comparisons": 1,
         "findings": 1,
         "verdicts": 1,
+        "appraisals": 0,
     }
 
 

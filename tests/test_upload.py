@@ -218,3 +218,68 @@ def test_upload_problem_table_shows_markdown_in_the_file_as_typed(evidence_file)
     sent = at.table[0].value
     assert md(typed) in set(sent["Value"])
     assert typed in set(shown(sent)["Value"])
+
+
+CTGOV = FIXTURES / "ctgov"
+
+
+@pytest.mark.parametrize(
+    ("name", "nct"), [("v2_record.json", "NCT01234567"), ("classic_record.xml", "NCT07654321")]
+)
+def test_upload_registry_record_is_imported_and_offered_as_yaml_and_workbook(
+    evidence_file, name, nct
+):
+    at = app(evidence_file)
+    at.file_uploader[0].set_value((name, (CTGOV / name).read_bytes(), "application/json"))
+    at.run()
+    assert not at.exception
+    assert f"registry record {nct}" in title(at).replace("\\", "")
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_as_yaml", "download_as_workbook"} <= keys
+    from components.sidebar import _as_workbook, _as_yaml
+    from evidence.workbook import read_workbook
+
+    uploaded = at.session_state[state.SESSION_UPLOADED]
+    assert uploaded.skipped  # each fixture has something the format cannot hold
+    assert parse_evidence(_as_yaml(uploaded)) == uploaded.evidence
+    back = read_workbook(_as_workbook(uploaded), "x.xlsx", max_bytes=state.UPLOAD_MAX_BYTES)
+    assert back == uploaded.evidence
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_upload_registry_record_renders_every_page(evidence_file, page):
+    at = app(evidence_file)
+    data = (CTGOV / "v2_record.json").read_bytes()
+    at.file_uploader[0].set_value(("v2_record.json", data, "application/json"))
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("bad_truncated.json", "record_syntax"),
+        ("bad_no_results.xml", "no_results"),
+        ("bad_doctype.xml", "unsafe_xml"),
+        ("bad_wrong_type.json", "wrong_type"),
+    ],
+)
+def test_upload_bad_registry_record_shows_what_and_where(evidence_file, name, code):
+    at = app(evidence_file)
+    bundled_title = title(at)
+    at.file_uploader[0].set_value((name, (CTGOV / name).read_bytes(), "application/json"))
+    at.run()
+    assert not at.exception
+    assert title(at) == bundled_title
+    assert code in set(shown(at.table[0].value)["Code"])
+
+
+def test_upload_registry_record_over_two_megabytes_refused(evidence_file):
+    at = app(evidence_file)
+    data = b'{"x": "' + b"x" * (state.UPLOAD_MAX_BYTES + 10) + b'"}'
+    at.file_uploader[0].set_value(("big.json", data, "application/json"))
+    at.run()
+    assert not at.exception
+    assert shown(at.table[0].value)["Code"].tolist() == ["too_large"]

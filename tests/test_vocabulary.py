@@ -30,7 +30,7 @@ def test_every_word_has_its_human_words(name, word):
 def _vocabulary_fields() -> dict[str, list[tuple[type[BaseModel], str]]]:
     found: dict[str, list[tuple[type[BaseModel], str]]] = {}
     for model in (models.Endpoint, models.Regimen, models.Source, models.Cohort, models.Result,
-                  models.Comparison, models.Finding, models.Verdict):  # fmt: skip
+                  models.Comparison, models.Finding, models.Verdict, models.Appraisal):  # fmt: skip
         for name, field in model.model_fields.items():
             for meta in [*field.metadata, *typing.get_args(field.annotation)]:
                 for item in [meta, *getattr(meta, "__metadata__", ())]:
