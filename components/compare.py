@@ -426,6 +426,21 @@ def uncertainty_words(row: pd.Series) -> str:
     return f"{span} (95% CI), {how}"
 
 
+def _at_baseline(row: pd.Series) -> str:
+    """One outcome at the reader's baseline risk, per 100 (from the risk ratio)."""
+    assumed, corresponding = float(row[fx.ASSUMED]) / 10, float(row[fx.CORRESPONDING]) / 10
+    text = (
+        f"at your baseline risk of {fr.format_number(assumed)} in 100, "
+        f"{corresponding:.0f} instead of {assumed:.0f} have "
+        f"{str(row[fx.ENDPOINT_LABEL]).lower()}"
+    )
+    if fr.present(row[fx.CORRESPONDING_LOW]):
+        low, high = float(row[fx.CORRESPONDING_LOW]) / 10, float(row[fx.CORRESPONDING_HIGH]) / 10
+        text += f" ({low:.0f} to {high:.0f}, 95% CI from the risk ratio"
+        text += ", capped at 100)" if row[fx.CAPPED] else ")"
+    return text
+
+
 def pictograph_sentence(comparison: Comparison, rows: Sequence[pd.Series]) -> str:
     """The pictograph's sentence, with the uncertainty of each difference in words.
 
@@ -433,7 +448,9 @@ def pictograph_sentence(comparison: Comparison, rows: Sequence[pd.Series]) -> st
     response (...); and 36.7 more have grade 3-4 neutropenia (...).``
     """
     parts = [
-        f"{more_or_fewer(float(row[fx.DIFFERENCE]))} have "
+        _at_baseline(row)
+        if row.get(fx.ASSUMED_FROM) == fx.ASSUMED_BASELINE
+        else f"{more_or_fewer(float(row[fx.DIFFERENCE]))} have "
         f"{str(row[fx.ENDPOINT_LABEL]).lower()} ({uncertainty_words(row)})"
         for row in rows
     ]

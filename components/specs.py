@@ -692,13 +692,18 @@ def draw_pictograph(
     *,
     split: bool,
     outcomes: Sequence[str] = (),
+    baselines: compare.Baselines = (),
 ) -> list[_Drawn]:
     """Out of 100 patients, in pictographs with the sentence that reads them.
 
     The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen. Two
-    panels always fit: the chart is never cut, whatever ``split`` asks.
+    panels always fit: the chart is never cut, whatever ``split`` asks. An outcome with a
+    ``baselines`` risk (the reader's patients) shows that risk and the risk with the regimen
+    from the risk ratio, instead of the study's two arms.
     """
     rows = rows[rows[fx.QUALIFIER] == "exact"]
+    if baselines:
+        rows = fx.with_baseline(rows, dict(baselines))
     if outcomes:
         picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
     else:
@@ -715,12 +720,18 @@ def draw_pictograph(
         )
     )
     panels = [
-        (str(r[fx.ENDPOINT_LABEL]), float(r[fx.VERSUS_VALUE]), float(r[fx.VALUE]),
-         r[fx.BETTER] == "higher")
+        (str(r[fx.ENDPOINT_LABEL]), *_per_100(r), r[fx.BETTER] == "higher")
         for _, r in picked.iterrows()
-    ]  # fmt: skip
+    ]
     figure = charts.pictograph_figure(panels, **options)
     return [_Drawn(options["title"], figure, picked, sentence, sentence)]
+
+
+def _per_100(row: pd.Series) -> tuple[float, float]:
+    """(comparator, regimen) per 100: the study's arms as stated, or the reader's baseline."""
+    if row.get(fx.ASSUMED_FROM) == fx.ASSUMED_BASELINE:
+        return float(row[fx.ASSUMED]) / 10, float(row[fx.CORRESPONDING]) / 10
+    return float(row[fx.VERSUS_VALUE]), float(row[fx.VALUE])
 
 
 def profile_specs(
