@@ -267,6 +267,7 @@ def deck_pptx(
     images: Mapping[str, bytes] | None,
     exported: dt.date | None = None,
     scale: float = SLIDE_PNG_SCALE,
+    baselines: compare.Baselines = (),
 ) -> bytes:
     """A 16:9 journal-club deck: title, one slide per chart, per verdict in view, caveats.
 
@@ -303,7 +304,7 @@ def deck_pptx(
     for spec in specs:
         _chart_slide(_add_slide(deck), spec, (images or {}).get(spec.key), scale, scope, version)
 
-    for comparison, groups in summaries_of_findings(loaded, filters):
+    for comparison, groups in summaries_of_findings(loaded, filters, baselines):
         _sof_slides(deck, comparison, groups, version)
 
     verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
@@ -428,18 +429,30 @@ def _verdict_slide(
     _notes(slide, verdict_notes(verdict, loaded))
 
 
-SOF_SLIDE_COLUMNS = tuple(compare.SOF_COLUMNS[:6])
-"""The summary-of-findings columns a slide shows; the rest go to the speaker notes."""
-SOF_WIDTHS = (2.9, 1.75, 1.75, 2.5, 2.0, 1.6)  # inches, 12.5 in all
+SOF_SLIDE_COLUMNS = (
+    "Outcome",
+    "Risk with comparator",
+    "Risk with regimen",
+    compare.PER_1000,
+    "Difference per 100 (95% CI)",
+    "Relative effect (95% CI)",
+    compare.CERTAINTY,
+)
+"""The summary-of-findings columns a slide shows (GRADE's order: absolute effects, relative
+effect, certainty); the NNT, why each certainty and the rest go to the speaker notes."""
+SOF_WIDTHS = (2.0, 1.45, 1.45, 2.05, 2.0, 1.75, 1.8)  # inches, 12.5 in all
 
 
 def summaries_of_findings(
-    loaded: LoadedEvidence, filters: Filters
+    loaded: LoadedEvidence, filters: Filters, baselines: compare.Baselines = ()
 ) -> list[tuple[compare.Comparison, list[tuple[str, pd.DataFrame]]]]:
-    """The summary of findings of every randomised comparison in view, for the deck."""
+    """The summary of findings of every randomised comparison in view, for the deck.
+
+    ``baselines`` (percent by endpoint) set the assumed risk of the per-1000 column.
+    """
     effects = filters.apply(loaded.effects)
     return [
-        (found, compare.sof_groups(loaded, effects, found))
+        (found, compare.sof_groups(loaded, effects, found, baselines))
         for found in compare.comparisons(effects)
         if found.randomised
     ]
@@ -476,6 +489,7 @@ def _sof_slides(
             for title, group in groups
         ],
         compare.METHOD_NOTE,
+        compare.CERTAINTY_NOTE,
     ]
     heading = f"Summary of findings: {comparison.regimen} vs {comparison.versus_regimen}"
     subtitle = (
@@ -483,7 +497,10 @@ def _sof_slides(
         f"{comparison.source_short} · randomised"
         + (f" · treated alike during {comparison.alike}" if comparison.alike else "")
     )
-    footnote = "‡ computed by us; the method and every column are in the notes."
+    footnote = (
+        "‡ computed by us. Certainty 'at most': some domains not assessed; why, per outcome, "
+        "the NNT and the method are in the notes."
+    )
     title_h = box_height([_Para(heading, 26, bold=True), _Para(subtitle, 14)], size=14)
     note_h = box_height([footnote], size=12) if cells else 0.0
     room = _footer_top([version]) - note_h - _GAP - (8 + title_h + _GAP)
