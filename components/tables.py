@@ -89,6 +89,12 @@ EFFECT_DISPLAY = {
     fx.NNT: "NNT",
     fx.NNT_KIND: "NNT kind",
     fx.P: "p",
+    fx.ASSUMED: "Assumed risk per 1000",
+    fx.CORRESPONDING: "Risk with regimen per 1000",
+    fx.CORRESPONDING_LOW: "Per 1000, 95% CI low",
+    fx.CORRESPONDING_HIGH: "Per 1000, 95% CI high",
+    fx.CERTAINTY: "Certainty (GRADE)",
+    fx.CERTAINTY_NOTE: "Why this certainty",
     fx.WHY: "Why / caveats",
 }
 # Vocabulary-valued columns shown in words.
@@ -100,6 +106,14 @@ WORDS = {
     fr.MEASURE: vocabulary.MEASURE.label,
     fr.PHASE: vocabulary.PHASE.label,
     fx.ALLOCATION: vocabulary.ALLOCATION.label,
+    fx.CERTAINTY: lambda word: (
+        f"{vocabulary.CERTAINTY.mark(word)} {vocabulary.CERTAINTY.label(word)}"
+    ),
+    # Per 1000 is read in whole patients; the CSV of the effects command keeps every digit.
+    **dict.fromkeys(
+        (fx.ASSUMED, fx.CORRESPONDING, fx.CORRESPONDING_LOW, fx.CORRESPONDING_HIGH),
+        lambda value: f"{float(value):.0f}",
+    ),
     fr.DIRECTION: vocabulary.DIRECTION.label,
     fr.VERDICT: charts.verdict_label,
 }
