@@ -32,7 +32,9 @@ from evidence.models import Evidence
 
 # Local on purpose: tests/conftest.py belongs to the app tests and may change under us.
 
-# "Well under a second" for hostile input; generous so a busy CI box does not flake.
+# "Well under a second" of CPU time for hostile input: process time, not wall-clock time, so a
+# busy machine (another job beside the suite) cannot fail it; wall-clock targets live in
+# benchmarks/.
 HOSTILE_SECONDS = 1.0
 
 Row = tuple[str, int | None, str]
@@ -264,10 +266,10 @@ def billion_laughs(levels: int = 9, width: int = 9) -> bytes:
 def test_parse_evidence_alias_bomb_stops_at_alias_limit_quickly() -> None:
     data = billion_laughs()
     assert len(data) < 1024
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         parse_evidence(data)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     # The line is the anchor's (the expanded node's), the location the alias that overflowed.
     assert rows(info.value) == [("l4[0][2][0][6][7]", 2, "alias_limit")]
     assert elapsed < HOSTILE_SECONDS
@@ -277,12 +279,12 @@ def test_parse_evidence_long_text_repeated_by_alias_hits_alias_limit_quickly() -
     # A long scalar repeated by alias costs its length every time it is validated.
     refs = ", ".join(["*t"] * (MAX_ALIAS_NODES // 2))
     data = f"format: 1\ntitle: &t {'x' * 50_000}\nsummary: [{refs}]\n".encode()
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         parse_evidence(data)
     # 50,000 characters weigh 51 nodes: the 197th alias passes MAX_ALIAS_NODES.
     assert rows(info.value) == [("summary[196]", 2, "alias_limit")]
-    assert time.perf_counter() - start < HOSTILE_SECONDS
+    assert time.process_time() - start < HOSTILE_SECONDS
 
 
 def test_parse_evidence_aliases_within_the_limit_load() -> None:
@@ -314,11 +316,11 @@ def nested_block(depth: int) -> bytes:
     ids=["flow-65", "flow-100000", "flow-mapping-5000", "block-65", "block-3000"],
 )
 def test_parse_evidence_deep_nesting_is_too_deep_quickly(data: bytes) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         parse_evidence(data)
     assert [p.code for p in info.value.problems] == ["too_deep"]
-    assert time.perf_counter() - start < HOSTILE_SECONDS
+    assert time.process_time() - start < HOSTILE_SECONDS
 
 
 def test_parse_evidence_nesting_at_the_limit_is_not_too_deep() -> None:
@@ -347,11 +349,11 @@ def test_load_evidence_over_default_cap_is_refused_quickly(tmp_path: Path) -> No
     path = tmp_path / "huge.yaml"
     with path.open("wb") as file:
         file.truncate(DEFAULT_MAX_BYTES + 1)  # sparse: nothing is written, the size is real
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(EvidenceError) as info:
         load_evidence(path)
     assert rows(info.value) == [("", None, "too_large")]
-    assert time.perf_counter() - start < HOSTILE_SECONDS
+    assert time.process_time() - start < HOSTILE_SECONDS
 
 
 def test_load_evidence_at_max_bytes_is_read(tmp_path: Path) -> None:
