@@ -447,23 +447,37 @@ def check_cohorts(ev: Evidence, ids: _Ids) -> Iterator[Problem]:
             )
 
 
-def _check_treated_alike(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
-    """Cohorts treated alike are other cohorts of the same source, with the phases named."""
-    for j, other_id in enumerate(c.treated_alike_with):
-        path: Path = ("cohorts", i, "treated_alike_with", j)
+def _cohort_list(
+    i: int, c: Cohort, field: str, ids: _Ids, *, same_source: bool, itself: str, elsewhere: str
+) -> Iterator[Problem]:
+    """A cohort's list of cohort ids: each resolves, is another cohort, of the right source.
+
+    ``same_source``: they must be of the cohort's own source, else of another one;
+    ``elsewhere`` says why the other kind is wrong.
+    """
+    for j, other_id in enumerate(getattr(c, field)):
+        path: Path = ("cohorts", i, field, j)
         other = ids.cohorts.get(other_id)
         if other is None:
             yield from _ref(path, other_id, ids.cohorts, "cohort")
         elif other_id == c.id:
-            yield Problem(path, Code.SELF_COMPARISON, "a cohort is treated alike with itself", c.id)
-        elif other.source != c.source:
-            yield Problem(
-                path,
-                Code.CROSS_SOURCE_COMPARISON,
-                f"'{other_id}' is from source '{other.source}', not '{c.source}': only arms of "
-                "one study can have been treated alike",
-                other_id,
-            )
+            yield Problem(path, Code.SELF_COMPARISON, f"a cohort {itself}", c.id)
+        elif (other.source == c.source) != same_source:
+            code = Code.CROSS_SOURCE_COMPARISON if same_source else Code.INVALID_VALUE
+            yield Problem(path, code, f"'{other_id}' is from {elsewhere}", other_id)
+
+
+def _check_treated_alike(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
+    """Cohorts treated alike are other cohorts of the same source, with the phases named."""
+    yield from _cohort_list(
+        i,
+        c,
+        "treated_alike_with",
+        ids,
+        same_source=True,
+        itself="is treated alike with itself",
+        elsewhere="another source: only arms of one study can have been treated alike",
+    )
     if bool(c.treated_alike_with) != bool(c.treated_alike_during):
         named, missing = (
             ("treated_alike_with", "treated_alike_during")
@@ -480,24 +494,20 @@ def _check_treated_alike(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
 
 def _check_contains(i: int, c: Cohort, ids: _Ids) -> Iterator[Problem]:
     """A cohort contains cohorts of other sources (its own source's parts are subgroups)."""
+    yield from _cohort_list(
+        i,
+        c,
+        "contains",
+        ids,
+        same_source=False,
+        itself="contains itself",
+        elsewhere=f"the same source '{c.source}': a part of a cohort of the same source is "
+        "written as that part's subgroup_of",
+    )
     for j, other_id in enumerate(c.contains):
-        path: Path = ("cohorts", i, "contains", j)
-        other = ids.cohorts.get(other_id)
-        if other is None:
-            yield from _ref(path, other_id, ids.cohorts, "cohort")
-        elif other_id == c.id:
-            yield Problem(path, Code.SELF_COMPARISON, "a cohort contains itself", c.id)
-        elif other.source == c.source:
+        if other_id != c.id and c.id in contained_by(ids.cohorts, other_id):
             yield Problem(
-                path,
-                Code.INVALID_VALUE,
-                f"'{other_id}' is from the same source '{c.source}': a part of a cohort of the "
-                "same source is written as that part's subgroup_of",
-                other_id,
-            )
-        elif c.id in contained_by(ids.cohorts, other_id):
-            yield Problem(
-                path,
+                ("cohorts", i, "contains", j),
                 Code.INVALID_VALUE,
                 f"'{other_id}' already contains '{c.id}': two cohorts cannot each contain "
                 "the other",
