@@ -1,29 +1,39 @@
-"""The cached evidence loader, this session's state (filters, upload, slides) and its keys."""
+"""The cached evidence loader, this session's state and its keys.
+
+Filters, upload, slides, baseline risks and the journal-club appraisal.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from components import compare
+from components.compare import Comparison
 from components.loaded import (
     BUNDLED_EVIDENCE,
     FILTER_KEYS,
     Filters,
     LoadedEvidence,
+    data_version,
+    load,
     load_bytes,
     load_path,
 )
 from components.looks import SCREEN, Look
 from components.registry import Chart
 from components.specs import ChartSpec
+from evidence import effects as fx
+from evidence import vocabulary
 from evidence.loader import EvidenceError
+from evidence.models import Evidence
 
 EVIDENCE_ENV = "EVIDENCE_FILE"
 T = TypeVar("T")
@@ -241,3 +251,202 @@ def memo_specs(
         return chart.specs(loaded, filters, look=look, choices=chosen)
 
     return memo(f"{chart.key} in {look.name}", build, loaded, filters, **(choices or {}))
+
+
+# --------------------------------------------------------------------------- baseline risks
+
+# One URL parameter per outcome (``?baseline_orr=10``), bound to its number input: a copied
+# link reproduces the baseline risks; an empty input (the comparator's risk) leaves the URL.
+KEY_BASELINE_PREFIX = "baseline_"
+
+
+def baseline_key(endpoint: str) -> str:
+    """The widget key and URL parameter of one outcome's baseline risk."""
+    return f"{KEY_BASELINE_PREFIX}{endpoint}"
+
+
+def baseline_outcomes(
+    loaded: LoadedEvidence, comparison: Comparison
+) -> dict[str, tuple[str, float]]:
+    """The outcomes of a comparison that take a baseline risk: endpoint -> (label, comparator %).
+
+    Only computed risk ratios between contrasted groups: never medians, landmarks, reported
+    hazard ratios or groups formed after treatment (effects.with_baseline's rule).
+    """
+    rows = compare.with_pairs(loaded.effects)
+    rows = rows[
+        (rows[compare.PAIR] == comparison.key)
+        & (rows[fx.BASIS] != fx.BASIS_REPORTED)
+        & rows[fx.CONTRASTED]
+        & rows[fx.RATIO].notna()
+    ]
+    return {
+        str(row[fx.ENDPOINT]): (str(row[fx.ENDPOINT_LABEL]), float(row[fx.VERSUS_RISK]))
+        for row in rows.to_dict("records")
+    }
+
+
+# --------------------------------------------------------------------------- appraisal
+
+
+def comparison_outcomes(loaded: LoadedEvidence, comparison: Comparison) -> dict[str, str]:
+    """Every outcome of a comparison (computed or reported): endpoint id -> label."""
+    rows = compare.with_pairs(loaded.effects)
+    rows = rows[rows[compare.PAIR] == comparison.key]
+    return dict(
+        zip(rows[fx.ENDPOINT].astype(str), rows[fx.ENDPOINT_LABEL].astype(str), strict=True)
+    )
+
+
+# The journal-club form on the Compare regimens page: one rating and reason per judged domain
+# (vocabulary.DOMAIN), the outcome it is about and who judged.
+KEY_APPRAISAL_FORM = "appraisal_form"
+KEY_APPRAISAL_RATING = "appraisal_rating"  # + "_<domain>"
+KEY_APPRAISAL_REASON = "appraisal_reason"  # + "_<domain>"
+KEY_APPRAISAL_OUTCOME = "appraisal_outcome"
+KEY_APPRAISAL_BY = "appraisal_by"
+KEY_APPRAISAL_RECORD = "appraisal_record"
+KEY_APPRAISAL_YAML = "appraisal_yaml"
+KEY_APPRAISAL_WORKBOOK = "appraisal_workbook"
+SESSION_APPRAISAL_ERROR = "appraisal_error"
+APPRAISAL_SUFFIX = " + appraisal"
+REASON_MAX_CHARS = 300
+
+
+def appraisal_key(prefix: str, domain: str) -> str:
+    """The key of one domain's widget in the appraisal form (rating or reason)."""
+    return f"{prefix}_{domain}"
+
+
+def domain_ratings(domain: str) -> tuple[str, ...]:
+    """The rating words that fit a domain: up for rate_up, down for the others."""
+    up = domain == "rate_up"
+    return tuple(
+        word
+        for word in vocabulary.RATING
+        if word == "not_serious" or vocabulary.RATING.has_flag(word, "up") == up
+    )
+
+
+def _appraisal_key(a: Mapping[str, object]) -> tuple[object, ...]:
+    pair = frozenset({a.get("cohort"), a.get("versus")})
+    return (a.get("source"), pair, a.get("endpoint"), a.get("domain"))
+
+
+def with_appraisals(loaded: LoadedEvidence, new: Sequence[Mapping[str, object]]) -> LoadedEvidence:
+    """A copy of the evidence with ``new`` appraisals (plain fields), checked and loaded.
+
+    A new judgement replaces the one of the same source, comparison, outcome and domain. The
+    copy is validated as a whole (every consistency check); its data version is the hash of
+    its YAML, as if it had been uploaded. Raises EvidenceError with every problem.
+    """
+    from evidence.loader import document_problems, problems_error
+    from evidence.writer import dump_yaml
+
+    replaced = {_appraisal_key(a) for a in new}
+    kept = [
+        a.model_dump()
+        for a in loaded.evidence.appraisals
+        if _appraisal_key(a.model_dump()) not in replaced
+    ]
+    raw = loaded.evidence.model_dump()
+    raw["appraisals"] = [*kept, *(dict(a) for a in new)]
+    name = Path(loaded.name).name.removesuffix(APPRAISAL_SUFFIX) + APPRAISAL_SUFFIX
+    evidence, problems = document_problems(raw, {})
+    if evidence is None:
+        raise problems_error(problems, name)
+    text = dump_yaml(evidence).encode("utf-8")
+    return load(evidence, name, data_version(text, evidence.updated))
+
+
+def appraisal_form_values(source: str, cohort: str, versus: str) -> list[dict[str, object]]:
+    """The judgements the form holds, as appraisal fields (domains left not assessed: none).
+
+    Raises ValueError naming the rated domains that have no reason.
+    """
+    endpoint = st.session_state.get(KEY_APPRAISAL_OUTCOME) or None
+    by = str(st.session_state.get(KEY_APPRAISAL_BY) or "").strip() or None
+    new: list[dict[str, object]] = []
+    missing = []
+    for domain in vocabulary.DOMAIN:
+        rating = st.session_state.get(appraisal_key(KEY_APPRAISAL_RATING, domain))
+        if not rating:
+            continue
+        reason = str(st.session_state.get(appraisal_key(KEY_APPRAISAL_REASON, domain)) or "")
+        if not reason.strip():
+            missing.append(vocabulary.DOMAIN.phrase(domain).split(" (")[0])
+            continue
+        new.append(
+            {
+                "source": source,
+                "cohort": cohort,
+                "versus": versus,
+                "endpoint": endpoint,
+                "domain": domain,
+                "rating": rating,
+                "reason": reason.strip(),
+                "by": by,
+            }
+        )
+    if missing:
+        msg = f"Give a reason for each judgement: {', '.join(missing)} has none."
+        raise ValueError(msg)
+    return new
+
+
+def on_record_appraisal(loaded: LoadedEvidence, comparison: Comparison) -> None:
+    """Form callback: add the form's judgements to this session's copy of the evidence.
+
+    The copy is stored exactly as an upload is (this session's state only: never on disk,
+    never in a shared cache), so every page shows its ratings and the sidebar offers the way
+    back to the bundled evidence. Problems are kept for the page to show.
+    """
+    try:
+        new = appraisal_form_values(comparison.source, comparison.cohort, comparison.versus)
+        if not new:
+            msg = "Choose a rating for at least one domain (all are 'not assessed')."
+            raise ValueError(msg)
+        recorded = with_appraisals(loaded, new)
+    except (ValueError, EvidenceError) as error:
+        st.session_state[SESSION_APPRAISAL_ERROR] = error
+        return
+    st.session_state[SESSION_UPLOADED] = recorded
+    st.session_state.pop(SESSION_APPRAISAL_ERROR, None)
+
+
+def appraisal_error() -> ValueError | EvidenceError | None:
+    """Why the last recording was refused, if it was."""
+    error = st.session_state.get(SESSION_APPRAISAL_ERROR)
+    return error if isinstance(error, ValueError | EvidenceError) else None
+
+
+def appraisal_rows(evidence: Evidence, comparison: Comparison) -> list[dict[str, str]]:
+    """The judgements that apply to a comparison (its own and its source's), for a table."""
+    labels = {e.id: e.label for e in evidence.endpoints}
+    pair = {comparison.cohort, comparison.versus}
+    return [
+        {
+            "Domain": vocabulary.DOMAIN.label(a.domain),
+            "Outcome": labels.get(a.endpoint, a.endpoint) if a.endpoint else "all outcomes",
+            "Comparison": "this one" if a.cohort else "every one of its source",
+            "Judgement": vocabulary.RATING.label(a.rating),
+            "Reason": a.reason,
+            "By": a.by or "",
+        }
+        for a in evidence.appraisals
+        if a.source == comparison.source and (a.cohort is None or {a.cohort, a.versus} == pair)
+    ]
+
+
+def evidence_yaml(loaded: LoadedEvidence) -> bytes:
+    """The evidence as a YAML file (a download, built when clicked)."""
+    from evidence.writer import dump_yaml
+
+    return dump_yaml(loaded.evidence).encode("utf-8")
+
+
+def evidence_workbook(loaded: LoadedEvidence) -> bytes:
+    """The evidence as a workbook (a download; openpyxl loads on click, not per run)."""
+    from evidence.workbook import write_workbook
+
+    return write_workbook(loaded.evidence)

@@ -1,9 +1,15 @@
+import functools
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from components import compare, panels, state, tables
 from components.loaded import Filters, LoadedEvidence, unique_labels
 from evidence import frames as fr
+from evidence import vocabulary
+from evidence.loader import EvidenceError
+from evidence.workbook import XLSX_MIME
 
 
 def pick_comparison(found: list[compare.Comparison]) -> compare.Comparison:
@@ -20,8 +26,13 @@ def pick_comparison(found: list[compare.Comparison]) -> compare.Comparison:
     return next(c for c in ordered if c.key == key)
 
 
-def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Comparison) -> None:
-    """The GRADE-style summary of findings of one comparison, group by group, with its CSV."""
+def render_summary_of_findings(
+    loaded: LoadedEvidence, chosen: compare.Comparison
+) -> compare.Baselines:
+    """The summary of findings of one comparison, its baseline risks and the appraisal form.
+
+    Returns the baseline risks set, for the icon array.
+    """
     st.subheader("Summary of findings")
     st.caption(
         f"{panels.md(chosen.cohort_label)} (the regimen) against "
@@ -30,21 +41,170 @@ def render_summary_of_findings(loaded: LoadedEvidence, chosen: compare.Compariso
             " ".join(filter(None, [compare.allocation_sentence(chosen), chosen.alike_sentence]))
         )
     )
-    groups = state.memo(
-        "summary of findings",
-        lambda loaded, _filters, chosen: compare.sof_groups(loaded, loaded.effects, chosen),
+    # The table comes first on screen, but it needs the baseline risks set below it.
+    table_area = st.container()
+    baselines = pick_baselines(loaded, chosen)
+    with table_area:
+        groups = state.memo(
+            "summary of findings",
+            lambda loaded, _filters, chosen, baselines: compare.sof_groups(
+                loaded, loaded.effects, chosen, baselines
+            ),
+            loaded,
+            Filters(),  # the whole study, whatever the filters
+            chosen=chosen,
+            baselines=baselines,
+        )
+        for title, table in groups:
+            st.markdown(f"**{panels.md(title)}**")
+            panels.plain_table(table, alt=f"Summary of findings: {title}")
+        st.caption(panels.md(compare.METHOD_NOTE))
+        st.caption(panels.md(compare.CERTAINTY_NOTE))
+        everything = pd.concat(
+            [table.assign(Group=title) for title, table in groups], ignore_index=True
+        )
+        panels.csv_download(everything, filename=f"summary-of-findings-{chosen.key}", key="sof_csv")
+    render_appraisal(loaded, chosen)
+    return baselines
+
+
+def pick_baselines(loaded: LoadedEvidence, chosen: compare.Comparison) -> compare.Baselines:
+    """Your patients' baseline risk per outcome with a risk ratio; empty: the comparator's."""
+    outcomes = state.memo(
+        "baseline outcomes",
+        lambda loaded, _filters, chosen: state.baseline_outcomes(loaded, chosen),
         loaded,
-        Filters(),  # the whole study, whatever the filters
+        Filters(),
         chosen=chosen,
     )
-    for title, table in groups:
-        st.markdown(f"**{panels.md(title)}**")
-        panels.plain_table(table, alt=f"Summary of findings: {title}")
-    st.caption(panels.md(compare.METHOD_NOTE))
-    everything = pd.concat(
-        [table.assign(Group=title) for title, table in groups], ignore_index=True
+    if not outcomes:
+        return ()
+    with st.container(border=True):
+        st.markdown("**Your patients' baseline risk** (percent; empty: the study's comparator)")
+        columns = st.columns(3)
+        chosen_risks = [
+            (
+                endpoint,
+                columns[i % 3].number_input(
+                    f"{label} (%)",
+                    min_value=0.0,
+                    max_value=100.0,
+                    value=None,
+                    step=0.1,
+                    format="%.1f",
+                    placeholder=f"study's comparator: {risk:.1f}",
+                    key=state.baseline_key(endpoint),
+                    bind="query-params",
+                ),
+            )
+            for i, (endpoint, (label, risk)) in enumerate(outcomes.items())
+        ]
+    return tuple((e, float(v)) for e, v in chosen_risks if v is not None)
+
+
+def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None:
+    """The journal club's judgements of this comparison, recorded in this session's copy."""
+    if not vocabulary.ALLOCATION.has_flag(chosen.allocation, "contrast"):
+        return  # groups formed after treatment: no certainty to rate, nothing to appraise
+    with st.expander("Record your appraisal (this session only)"):
+        st.caption(
+            "Judge risk of bias, indirectness, publication bias and any reason to rate up, "
+            "for this comparison. The certainty above updates; your copy of the evidence lives "
+            "only in this browser session (download it to keep it). Recording a domain again "
+            "for the same outcome replaces the judgement."
+        )
+        outcomes = state.memo(
+            "comparison outcomes",
+            lambda loaded, _filters, chosen: state.comparison_outcomes(loaded, chosen),
+            loaded,
+            Filters(),
+            chosen=chosen,
+        )
+        with st.form(state.KEY_APPRAISAL_FORM, border=False):
+            for domain in vocabulary.DOMAIN:
+                name = vocabulary.DOMAIN.label(domain)
+                rating, reason = st.columns([1, 2])
+                rating.selectbox(
+                    name,
+                    [None, *state.domain_ratings(domain)],
+                    format_func=lambda w, d=domain: rating_words(d, w),
+                    key=state.appraisal_key(state.KEY_APPRAISAL_RATING, domain),
+                )
+                reason.text_input(
+                    f"Reason: {name.lower()}",
+                    max_chars=state.REASON_MAX_CHARS,
+                    placeholder="What the judgement rests on (required when rated)",
+                    key=state.appraisal_key(state.KEY_APPRAISAL_REASON, domain),
+                )
+            outcome, by = st.columns(2)
+            outcome.selectbox(
+                "Outcome",
+                [None, *outcomes],
+                format_func=lambda e: (
+                    "All outcomes of this comparison" if e is None else outcomes[e]
+                ),
+                key=state.KEY_APPRAISAL_OUTCOME,
+            )
+            by.text_input(
+                "By (optional)",
+                max_chars=state.REASON_MAX_CHARS,
+                placeholder="e.g. Haematology journal club",
+                key=state.KEY_APPRAISAL_BY,
+            )
+            st.form_submit_button(
+                "Record",
+                on_click=state.on_record_appraisal,
+                args=(loaded, chosen),
+                key=state.KEY_APPRAISAL_RECORD,
+                icon=":material/gavel:",
+            )
+        render_appraisal_result(loaded, chosen)
+
+
+def rating_words(domain: str, word: str | None) -> str:
+    """A rating as the form shows it."""
+    if word is None:
+        return "Not assessed"
+    if domain == "rate_up" and word == "not_serious":
+        return "No reason to rate up"
+    return vocabulary.RATING.label(word)
+
+
+def render_appraisal_result(loaded: LoadedEvidence, chosen: compare.Comparison) -> None:
+    """Why a recording was refused, or the judgements of this comparison and the downloads."""
+    error = state.appraisal_error()
+    if isinstance(error, EvidenceError):
+        st.error("The appraisal was not recorded: the evidence would not be valid.")
+        panels.render_problems(error)
+    elif error is not None:
+        st.error(f"The appraisal was not recorded. {panels.md(error)}")
+    recorded = state.appraisal_rows(loaded.evidence, chosen)
+    if not recorded:
+        return
+    st.markdown("**Judgements of this comparison**")
+    panels.plain_table(pd.DataFrame(recorded), alt="Judgements of this comparison")
+    if not state.is_uploaded(loaded):
+        return
+    stem = Path(loaded.name.removesuffix(state.APPRAISAL_SUFFIX)).stem + "-appraisal"
+    yaml_column, workbook_column = st.columns(2)
+    yaml_column.download_button(
+        "Download with the appraisal (YAML)",
+        functools.partial(state.evidence_yaml, loaded),
+        file_name=f"{stem}.yaml",
+        mime="application/x-yaml",
+        key=state.KEY_APPRAISAL_YAML,
+        on_click="ignore",
+        icon=":material/download:",
     )
-    panels.csv_download(everything, filename=f"summary-of-findings-{chosen.key}", key="sof_csv")
+    workbook_column.download_button(
+        "Download with the appraisal (workbook)",
+        functools.partial(state.evidence_workbook, loaded),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        key=state.KEY_APPRAISAL_WORKBOOK,
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
 
 
 def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
@@ -101,7 +261,7 @@ if not found:
     panels.render_empty("within-study comparisons (two arms of one study on one endpoint)", filters)
 else:
     chosen = pick_comparison(found)
-    render_summary_of_findings(loaded, chosen)
+    baselines = render_summary_of_findings(loaded, chosen)
     st.subheader("Benefit and harm")
     panels.render_chart(
         "benefit_harm",
@@ -110,5 +270,7 @@ else:
         what="differences with a direction to draw for this comparison",
         comparison=chosen.key,
     )
-    panels.render_chart("pictograph", loaded, filters, what=None, comparison=chosen.key)
+    panels.render_chart(
+        "pictograph", loaded, filters, what=None, comparison=chosen.key, baselines=baselines
+    )
 render_profiles(loaded, filters)
