@@ -19,12 +19,11 @@ import pandas as pd
 from evidence import frames as fr
 from evidence import vocabulary
 from evidence.changelog import ChangeLog, changelog_path, load_changelog
-from evidence.ctgov import import_record, is_record
 from evidence.design import Design
 from evidence.effects import effect_table
-from evidence.loader import DEFAULT_MAX_BYTES, EvidenceError, parse_evidence, read_evidence_file
+from evidence.loader import DEFAULT_MAX_BYTES, EvidenceError
 from evidence.models import Evidence
-from evidence.workbook import read_evidence_bytes
+from evidence.reader import Read, read_evidence, read_evidence_path
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository (or installed project) root."""
@@ -103,22 +102,29 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     what it leaves out is kept in ``skipped``. Raises EvidenceError with every problem (a
     workbook's name their cells, a record's its JSON path or XML element).
     """
-    if is_record(name):
-        imported = import_record(data, name, max_bytes=max_bytes)
-        loaded = load(imported.evidence, name, data_version(data, imported.evidence.updated))
-        return dataclasses.replace(loaded, skipped=imported.skipped)
-    evidence = read_evidence_bytes(data, name=name, max_bytes=max_bytes)
-    return load(evidence, name, data_version(data, evidence.updated))
+    return _loaded(read_evidence(data, name, max_bytes=max_bytes), name)
+
+
+def _loaded(
+    read: Read,
+    name: str,
+    changelog: ChangeLog | None = None,
+    changelog_error: EvidenceError | None = None,
+) -> LoadedEvidence:
+    version = data_version(read.data, read.evidence.updated)
+    loaded = load(
+        read.evidence, name, version, changelog=changelog, changelog_error=changelog_error
+    )
+    return dataclasses.replace(loaded, skipped=read.skipped) if read.skipped else loaded
 
 
 def load_path(path: str | Path) -> LoadedEvidence:
-    """Load an evidence file from disk, reading it once, and build its frames.
+    """Load an evidence file from disk (YAML, workbook or registry record) and its frames.
 
     The change log beside it (``X.changelog.yaml``), if any, comes too; a broken log keeps
     its problems for the Sources page and never stops the evidence from showing.
     """
-    data = read_evidence_file(path)
-    evidence = parse_evidence(data, str(path))
+    read = read_evidence_path(path)
     log: ChangeLog | None = None
     log_error: EvidenceError | None = None
     log_path = changelog_path(path)
@@ -127,13 +133,7 @@ def load_path(path: str | Path) -> LoadedEvidence:
             log = load_changelog(log_path)
         except EvidenceError as error:
             log_error = error
-    return load(
-        evidence,
-        str(path),
-        data_version(data, evidence.updated),
-        changelog=log,
-        changelog_error=log_error,
-    )
+    return _loaded(read, str(path), log, log_error)
 
 
 # --------------------------------------------------------------------------- filters

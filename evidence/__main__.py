@@ -38,12 +38,12 @@ from evidence import frames as fr
 from evidence import vocabulary
 from evidence.ctgov import RECORD_MAX_BYTES, import_record
 from evidence.ctgov.merge import disagreements, merged
-from evidence.loader import EvidenceError, load_evidence, read_evidence_file
+from evidence.loader import EvidenceError, read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
+from evidence.reader import read_evidence_path
 from evidence.workbook import (
     WORKBOOK_SUFFIXES,
     YAML_SUFFIXES,
-    load_evidence_file,
     write_workbook,
 )
 from evidence.writer import dump_yaml
@@ -65,7 +65,7 @@ def _load(name: str) -> Evidence | None:
     The file is YAML, or a workbook (told by its name or its content).
     """
     try:
-        return load_evidence_file(name)
+        return read_evidence_path(name).evidence
     except EvidenceError as exc:
         _report(name, exc)
         return None
@@ -99,12 +99,8 @@ def _convert(source: str, target: str, parser: argparse.ArgumentParser) -> int:
             "or .xlsx to .yaml or .yml"
         )
     try:
-        if to_workbook:
-            evidence = load_evidence(source)
-            data = write_workbook(evidence)
-        else:
-            evidence = load_evidence_file(source)
-            data = dump_yaml(evidence).encode("utf-8")
+        evidence = read_evidence_path(source).evidence
+        data = write_workbook(evidence) if to_workbook else dump_yaml(evidence).encode("utf-8")
     except EvidenceError as exc:
         _report(source, exc)
         return 1

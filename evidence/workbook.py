@@ -43,7 +43,6 @@ from evidence import fields
 from evidence.codes import Code
 from evidence.fields import FieldSpec, ListSpec
 from evidence.loader import (
-    DEFAULT_MAX_BYTES,
     EvidenceError,
     LoadProblem,
     Where,
@@ -54,7 +53,6 @@ from evidence.loader import (
     load_evidence_bytes,
     number_from_text,
     problems_error,
-    read_evidence_file,
     too_large_error,
     unknown_name_message,
 )
@@ -951,9 +949,3 @@ def read_evidence_bytes(data: bytes, *, name: str, max_bytes: int) -> Evidence:
     if is_workbook(name, data):
         return read_workbook(data, name, max_bytes=max_bytes)
     return load_evidence_bytes(data, name=name, max_bytes=max_bytes)
-
-
-def load_evidence_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
-    """Load the evidence file at ``path``, YAML or workbook (the size is checked first)."""
-    data = read_evidence_file(path, max_bytes=max_bytes)
-    return read_evidence_bytes(data, name=str(path), max_bytes=max_bytes)

@@ -19,7 +19,7 @@ from evidence.ctgov import import_record
 from evidence.ctgov.mapping import back_calculated
 from evidence.loader import EvidenceError, load_evidence
 from evidence.models import Comparison
-from evidence.workbook import load_evidence_file
+from evidence.reader import read_evidence_path
 
 CTGOV = FIXTURES / "ctgov"
 JSON_RECORD = CTGOV / "v2_record.json"
@@ -416,7 +416,7 @@ def test_cli_import_writes_a_workbook_equal_to_the_yaml(tmp_path, capsys):
     book, text = tmp_path / "trial.xlsx", tmp_path / "trial.yaml"
     assert main(["import-ctgov", str(XML_RECORD), "--out", str(book)]) == 0
     assert main(["import-ctgov", str(XML_RECORD), "--out", str(text)]) == 0
-    assert load_evidence_file(book) == load_evidence(text)
+    assert read_evidence_path(book).evidence == load_evidence(text)
 
 
 def test_cli_bad_record_prints_its_problem_and_exits_1(tmp_path, capsys):

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evidence import fields, vocabulary
 from evidence.loader import EvidenceError, LoadProblem, load_evidence
 from evidence.models import Evidence
+from evidence.reader import read_evidence_path
 from evidence.workbook import (
     FILE_SHEET,
     MAX_CELLS,
@@ -38,7 +39,6 @@ from evidence.workbook import (
     README_SHEET,
     is_workbook,
     join_items,
-    load_evidence_file,
     read_evidence_bytes,
     read_workbook,
     split_items,
@@ -734,9 +734,9 @@ def test_read_evidence_bytes_takes_yaml_or_a_workbook() -> None:
 def test_load_evidence_file_reads_a_workbook_from_disk(tmp_path: Path) -> None:
     path = tmp_path / "e.xlsx"
     path.write_bytes(good())
-    assert load_evidence_file(path) == load_evidence(MINIMAL)
+    assert read_evidence_path(path).evidence == load_evidence(MINIMAL)
     with pytest.raises(EvidenceError) as info:
-        load_evidence_file(path, max_bytes=100)
+        read_evidence_path(path, max_bytes=100)
     assert [p.code for p in info.value.problems] == ["too_large"]
 
 
