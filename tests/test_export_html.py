@@ -447,3 +447,12 @@ def test_offline_page_in_chromium(
     assert hostile_outside == []
     assert problems == []
     assert hostile_problems == []
+
+
+def test_offline_page_shows_stated_percents_never_the_counts_full_precision(own_markup: str):
+    # Back-calculated counts' risks (117/152 = 76.97%, 108/177 = 61.02%) are computations;
+    # people read the source's 77% and 61%, with the count marked approximate.
+    for digits in ("76.97", "61.02", "34.87", "67.97"):
+        assert digits not in own_markup
+    assert "77% (≈117/152)" in own_markup
+    assert "Why this certainty" in own_markup
