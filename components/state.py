@@ -258,6 +258,8 @@ def memo_specs(
 # One URL parameter per outcome (``?baseline_orr=10``), bound to its number input: a copied
 # link reproduces the baseline risks; an empty input (the comparator's risk) leaves the URL.
 KEY_BASELINE_PREFIX = "baseline_"
+KEY_SOF_TABLES = "sof_tables"  # the container of the summary-of-findings tables
+KEY_BASELINE_BOX = "your_baseline_risks"  # their container (not "baseline_": no endpoint's)
 
 
 def baseline_key(endpoint: str) -> str:
@@ -300,6 +302,7 @@ def comparison_outcomes(loaded: LoadedEvidence, comparison: Comparison) -> dict[
 
 # The journal-club form on the Compare regimens page: one rating and reason per judged domain
 # (vocabulary.DOMAIN), the outcome it is about and who judged.
+KEY_APPRAISAL_EXPANDER = "appraisal_expander"
 KEY_APPRAISAL_FORM = "appraisal_form"
 KEY_APPRAISAL_RATING = "appraisal_rating"  # + "_<domain>"
 KEY_APPRAISAL_REASON = "appraisal_reason"  # + "_<domain>"

@@ -42,7 +42,7 @@ def render_summary_of_findings(
         )
     )
     # The table comes first on screen, but it needs the baseline risks set below it.
-    table_area = st.container()
+    table_area = st.container(key=state.KEY_SOF_TABLES)
     baselines = pick_baselines(loaded, chosen)
     with table_area:
         groups = state.memo(
@@ -79,7 +79,7 @@ def pick_baselines(loaded: LoadedEvidence, chosen: compare.Comparison) -> compar
     )
     if not outcomes:
         return ()
-    with st.container(border=True):
+    with st.container(border=True, key=state.KEY_BASELINE_BOX):
         st.markdown("**Your patients' baseline risk** (percent; empty: the study's comparator)")
         columns = st.columns(3)
         chosen_risks = [
@@ -106,7 +106,7 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
     """The journal club's judgements of this comparison, recorded in this session's copy."""
     if not vocabulary.ALLOCATION.has_flag(chosen.allocation, "contrast"):
         return  # groups formed after treatment: no certainty to rate, nothing to appraise
-    with st.expander("Record your appraisal (this session only)"):
+    with st.expander("Record your appraisal (this session only)", key=state.KEY_APPRAISAL_EXPANDER):
         st.caption(
             "Judge risk of bias, indirectness, publication bias and any reason to rate up, "
             "for this comparison. The certainty above updates; your copy of the evidence lives "
@@ -131,7 +131,7 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
                     key=state.appraisal_key(state.KEY_APPRAISAL_RATING, domain),
                 )
                 reason.text_input(
-                    f"Reason: {name.lower()}",
+                    f"Why this judgement ({name.lower()})",
                     max_chars=state.REASON_MAX_CHARS,
                     placeholder="What the judgement rests on (required when rated)",
                     key=state.appraisal_key(state.KEY_APPRAISAL_REASON, domain),
