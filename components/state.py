@@ -134,6 +134,7 @@ def on_upload() -> None:
         return
     st.session_state[SESSION_UPLOADED] = loaded
     st.session_state.pop(SESSION_UPLOAD_ERROR, None)
+    st.session_state.pop(SESSION_APPRAISAL_ERROR, None)  # it was about the evidence replaced
     reset_filters()  # the old selections name settings the new file may not have
 
 
@@ -141,6 +142,7 @@ def clear_upload() -> None:
     """Return this session to the evidence file on disk."""
     st.session_state.pop(SESSION_UPLOADED, None)
     st.session_state.pop(SESSION_UPLOAD_ERROR, None)
+    st.session_state.pop(SESSION_APPRAISAL_ERROR, None)
     st.session_state[SESSION_UPLOAD_NONCE] = st.session_state.get(SESSION_UPLOAD_NONCE, 0) + 1
     reset_filters()
 

@@ -111,7 +111,7 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
             "Judge risk of bias, indirectness, publication bias and any reason to rate up, "
             "for this comparison. The certainty above updates; your copy of the evidence lives "
             "only in this browser session (download it to keep it). Recording a domain again "
-            "for the same outcome replaces the judgement."
+            "for the same outcome replaces the judgement; 'not assessed' records nothing."
         )
         outcomes = state.memo(
             "comparison outcomes",

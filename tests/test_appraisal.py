@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import compare, state
 from components.loaded import LoadedEvidence, load_bytes
+from evidence.loader import EvidenceError
 
 MM009 = "mm009_rd~mm009_dex"
 ORR = "Overall response rate (myeloma)"
@@ -246,3 +247,55 @@ def test_recording_writes_nothing_to_disk(bundled_app, tmp_path, monkeypatch):
     assert _snapshot(ROOT / "data") == data_before
     assert sorted(p.name for p in ROOT.iterdir()) == root_before
     assert list(spare.iterdir()) == []
+
+
+def _judgement(**fields: str | None) -> dict[str, str | None]:
+    return {
+        "source": "weber2007",
+        "cohort": "mm009_rd",
+        "versus": "mm009_dex",
+        "endpoint": None,
+        "domain": "risk_of_bias",
+        "rating": "serious",
+        "reason": REASON,
+        "by": None,
+    } | fields
+
+
+def test_with_appraisals_replaces_a_judgement_stated_the_other_way_round(bundled):
+    # A file's judgement of the same comparison names its arms the other way round.
+    first = state.with_appraisals(bundled, [_judgement(cohort="mm009_dex", versus="mm009_rd")])
+    second = state.with_appraisals(first, [_judgement(rating="not_serious", reason="Blinded")])
+    assert [(a.cohort, a.rating) for a in second.evidence.appraisals] == [
+        ("mm009_rd", "not_serious")
+    ]
+    assert second.name == "evidence.yaml + appraisal"  # not "+ appraisal + appraisal"
+    assert second.data_version != bundled.data_version
+    assert bundled.evidence.appraisals == ()  # the bundled evidence itself is untouched
+
+
+def test_with_appraisals_refuses_what_the_format_refuses_with_every_problem(bundled):
+    wrong = [
+        _judgement(rating="rate_up_one"),  # a rating up for a domain that rates down
+        _judgement(domain="indirectness", endpoint="no_such_endpoint"),
+    ]
+    with pytest.raises(EvidenceError) as refused:
+        state.with_appraisals(bundled, wrong)
+    found = {(p.location, str(p.code)) for p in refused.value.problems}
+    assert found == {
+        ("appraisals[0].rating", "invalid_value"),
+        ("appraisals[1].endpoint", "unknown_reference"),
+    }
+
+
+def test_refused_recording_shows_its_problems_not_a_traceback(bundled_app, bundled):
+    with pytest.raises(EvidenceError) as refused:
+        state.with_appraisals(bundled, [_judgement(rating="rate_up_one")])
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/comparisons.py")
+    at.session_state[state.SESSION_APPRAISAL_ERROR] = refused.value
+    at.run()
+    assert not at.exception
+    assert "the evidence would not be valid" in " ".join(e.value for e in at.error)
+    problems = shown(next(t.value for t in at.table if "Problem" in t.value.columns))
+    assert problems["Location"].tolist() == ["appraisals[0].rating"]
