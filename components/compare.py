@@ -244,6 +244,10 @@ SOF_COLUMNS = [
     "Reported by",
     "Where in source",
 ]
+SOF_ON_SCREEN = SOF_COLUMNS[:8]
+"""The columns a page's summary table shows (up to the NNT): the rest read as its footnotes."""
+SOF_FOOTNOTES = ["Outcome", *SOF_COLUMNS[8:]]
+"""Why each certainty, and who and where each figure comes from: beneath the table."""
 
 
 def _reporters(*words: object) -> str:

@@ -57,7 +57,14 @@ def render_summary_of_findings(
         )
         for title, table in groups:
             st.markdown(f"**{panels.md(title)}**")
-            panels.plain_table(table, alt=f"Summary of findings: {title}")
+            if list(table.columns) != compare.SOF_COLUMNS:
+                panels.plain_table(table, alt=f"Summary of findings: {title}")
+                continue
+            # Thirteen columns do not fit a screen: the figures first, their footnotes below.
+            panels.plain_table(table[compare.SOF_ON_SCREEN], alt=f"Summary of findings: {title}")
+            panels.plain_table(
+                table[compare.SOF_FOOTNOTES], alt=f"{title}: why this certainty, and sources"
+            )
         st.caption(panels.md(compare.METHOD_NOTE))
         st.caption(panels.md(compare.CERTAINTY_NOTE))
         everything = pd.concat(

@@ -31,7 +31,12 @@ def open_compare(query: dict[str, str] | None = None) -> AppTest:
 def sof(at: AppTest, group: str = "Efficacy") -> dict[str, dict[str, str]]:
     """One group of the summary of findings, by outcome (the page draws groups in order)."""
     titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
-    tables = [shown(t.value) for t in at.table]
+    tables, shown_tables = [], [shown(t.value) for t in at.table]
+    while shown_tables:  # a computed group's footnotes are the table beneath it
+        table = shown_tables.pop(0)
+        if shown_tables and "Why this certainty" in shown_tables[0].columns:
+            table = table.merge(shown_tables.pop(0), on="Outcome")
+        tables.append(table)
     groups = dict(zip(titles[: len(tables)], tables, strict=False))
     return groups[group].set_index("Outcome").to_dict("index")
 
