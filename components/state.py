@@ -201,6 +201,10 @@ def route_through_shell() -> None:
         st.rerun()
 
 
+SESSION_EXPORTS = "view_exports"
+"""The last deck, offline page and ZIP built in this session, each with the view it shows."""
+SESSION_EXPORT_ASKED = "view_export_asked"
+"""Which of them a click asked to build (set by the button's callback, taken by the build)."""
 SESSION_MEMO = "view_memo"
 MEMO_ENTRIES = 32
 

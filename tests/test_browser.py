@@ -264,3 +264,44 @@ def test_chart_downloads_are_the_files_they_name(page: Page, app_url: str) -> No
         assert image.format == "PNG"
         assert image.width == 1920
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -> None:
+    """The sidebar's ZIP, clicked: a status line and a moving progress bar, then the download.
+
+    Built on the bundled evidence (60 images and the deck's 39) the ZIP takes seconds; the
+    bar must be seen with at least two different steps before its download button appears,
+    and the deck built after it must be offered at once (its images come from the cache).
+    """
+    import zipfile
+
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(app_url)
+    expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    build = sidebar.get_by_role("button", name="All (ZIP)")
+    build.scroll_into_view_if_needed()
+    build.click()
+    bar = sidebar.get_by_test_id("stProgress")
+    expect(bar).to_be_visible(timeout=30_000)
+    steps: set[str] = set()
+    ready = sidebar.get_by_role("button", name="Download all (ZIP)")
+    for _ in range(600):  # up to 60 s, a look every 100 ms
+        if ready.count():
+            break
+        with contextlib.suppress(PlaywrightTimeoutError):
+            steps.add(bar.inner_text(timeout=100).strip())
+        page.wait_for_timeout(100)
+    assert len(steps - {""}) >= 2, steps  # the bar moved while the ZIP was built
+    assert any(step.startswith("Rendering images") for step in steps), steps
+    with page.expect_download(timeout=30_000) as download:
+        ready.click()
+    assert download.value.suggested_filename == "evidence-export.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert "journal-club.pptx" in archive.namelist()
+    sidebar.get_by_role("button", name="Deck").click()
+    expect(sidebar.get_by_role("button", name="Download the deck (PPTX)")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -60,6 +60,7 @@ def _view_specs(
     use: str,
     look: Look,
     each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
 ) -> list[ChartSpec]:
     """registry.view_specs, kept per process for the SPEC_CACHE_SIZE views used last.
 
@@ -68,10 +69,11 @@ def _view_specs(
     ``each`` is called with each chart's specs as soon as they are drawn (all at once when
     they were kept), so that their images can render while the next chart is drawn. The
     specs are shared: callers copy a figure before changing it (dress.with_footer does).
+    ``keep=False`` neither reads nor fills the cache: a session's upload stays its own.
     """
     key = (loaded.data_version, loaded.name, filters, use, look.name)
     with _spec_lock:
-        found = _spec_cache.get(key)
+        found = _spec_cache.get(key) if keep else None
         if found is not None:
             _spec_cache.move_to_end(key)
     if found is not None:
@@ -84,6 +86,8 @@ def _view_specs(
         built += drawn
         if each is not None and drawn:
             each(drawn)
+    if not keep:
+        return built
     with _spec_lock:
         _spec_cache[key] = built
         while len(_spec_cache) > SPEC_CACHE_SIZE:
@@ -96,12 +100,13 @@ def file_specs(
     filters: Filters,
     *,
     each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
 ) -> list[ChartSpec]:
     """Every chart of the view that goes into the file exports, drawn for a file.
 
-    ``each`` hears each chart's specs as they are drawn (see _view_specs).
+    ``each`` hears each chart's specs as they are drawn; ``keep``: see _view_specs.
     """
-    return _view_specs(loaded, filters, "exports", FILE, each)
+    return _view_specs(loaded, filters, "exports", FILE, each, keep)
 
 
 def deck_specs(
@@ -109,12 +114,13 @@ def deck_specs(
     filters: Filters,
     *,
     each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
 ) -> list[ChartSpec]:
     """Every chart of the view that goes into the deck, drawn for a slide and split to fit.
 
-    ``each`` hears each chart's specs as they are drawn (see _view_specs).
+    ``each`` hears each chart's specs as they are drawn; ``keep``: see _view_specs.
     """
-    return _view_specs(loaded, filters, "deck", SLIDE, each)
+    return _view_specs(loaded, filters, "deck", SLIDE, each, keep)
 
 
 def _deck_jobs(specs: Sequence[ChartSpec]) -> list[RenderJob]:
@@ -129,8 +135,9 @@ class _Renders:
     every image in order.
     """
 
-    def __init__(self, engine: ExportServer) -> None:
+    def __init__(self, engine: ExportServer, *, keep: bool = True) -> None:
         self.engine = engine
+        self.keep = keep
         self._pending: list[RenderJob] = []
         self._batches: list[Batch] = []
 
@@ -141,7 +148,7 @@ class _Renders:
 
     def flush(self) -> None:
         if self._pending:
-            self._batches.append(self.engine.submit(self._pending))
+            self._batches.append(self.engine.submit(self._pending, keep=self.keep))
             self._pending = []
 
     def wait(self, say: Say, start: float, end: float) -> list[bytes]:
@@ -207,21 +214,25 @@ def view_deck(
     server: ExportServer | None = None,
     exported: dt.date | None = None,
     say: Say = _quiet,
+    keep: bool = True,
 ) -> bytes:
     """The journal-club deck of the view; ``images=False`` makes it without Chromium.
 
     With images (the default) ExportUnavailable is raised when Chromium is missing; a deck
-    without them says on each chart slide how to add them. ``say`` hears the progress.
+    without them says on each chart slide how to add them. ``say`` hears the progress;
+    ``keep=False`` keeps nothing in the process's caches (a session's upload).
     """
     say(0.0, "Drawing the charts for the slides")
     if not images:
-        specs = deck_specs(loaded, filters)
+        specs = deck_specs(loaded, filters, keep=keep)
         say(0.9, "Writing the deck")
         return deck.deck_pptx(loaded, filters, specs, images=None, exported=exported)
     engine = server or default_server()
     engine.start_in_background()  # Chromium starts while the slides' charts are drawn
-    renders = _Renders(engine)
-    specs = deck_specs(loaded, filters, each=lambda drawn: renders.add(_deck_jobs(drawn)))
+    renders = _Renders(engine, keep=keep)
+    specs = deck_specs(
+        loaded, filters, each=lambda drawn: renders.add(_deck_jobs(drawn)), keep=keep
+    )
     engine.start()  # raises ExportUnavailable
     pngs = renders.wait(say, 0.2, 0.9)
     say(0.9, "Writing the deck")
@@ -311,6 +322,7 @@ def export_all(
     server: ExportServer | None = None,
     exported: dt.date | None = None,
     say: Say = _quiet,
+    keep: bool = True,
 ) -> list[Path]:
     """Write every chart of the view in ``formats``, the deck, the page, the CSVs, a README.txt.
 
@@ -321,7 +333,7 @@ def export_all(
     need none. Only what ``formats`` need is drawn: the file look's charts for images, CSVs
     and the page, the slide look's for the deck. Every image is handed to Chromium in one
     batch as soon as its figure exists, and rendered while the next figures are drawn.
-    ``say`` hears the progress.
+    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches.
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
@@ -330,8 +342,8 @@ def export_all(
         engine = server or default_server()
         engine.start_in_background()  # Chromium starts while the charts are drawn
     image_formats = [fmt for fmt in IMAGE_FORMATS if fmt in chosen]
-    file_renders = _Renders(engine) if engine is not None and image_formats else None
-    deck_renders = _Renders(engine) if engine is not None and "pptx" in chosen else None
+    file_renders = _Renders(engine, keep=keep) if engine is not None and image_formats else None
+    deck_renders = _Renders(engine, keep=keep) if engine and "pptx" in chosen else None
 
     def file_images(drawn: list[ChartSpec]) -> None:
         if file_renders is not None:
@@ -344,11 +356,12 @@ def export_all(
             deck_renders.add(_deck_jobs(drawn))
 
     say(0.0, "Drawing the charts")
-    specs = file_specs(loaded, filters, each=file_images) if chosen & NEEDS_FILE_SPECS else []
+    needs_specs = chosen & NEEDS_FILE_SPECS
+    specs = file_specs(loaded, filters, each=file_images, keep=keep) if needs_specs else []
     slides: list[ChartSpec] = []
     if deck_renders is not None:
         say(0.1, "Drawing the charts for the slides")
-        slides = deck_specs(loaded, filters, each=slide_images)
+        slides = deck_specs(loaded, filters, each=slide_images, keep=keep)
     if engine is not None:
         engine.start()  # raises ExportUnavailable before anything is written
     file_share = 0.5 if file_renders and deck_renders else 0.7
@@ -393,10 +406,16 @@ def everything_zip(
     server: ExportServer | None = None,
     exported: dt.date | None = None,
     say: Say = _quiet,
+    keep: bool = True,
 ) -> bytes:
-    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt."""
+    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt.
+
+    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches.
+    """
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as tmp:
-        paths = export_all(loaded, filters, tmp, server=server, exported=exported, say=say)
+        paths = export_all(
+            loaded, filters, tmp, server=server, exported=exported, say=say, keep=keep
+        )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:

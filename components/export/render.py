@@ -241,28 +241,29 @@ class ExportServer:
         return self.render_many([RenderJob(fig, fmt, scale)])[0]
 
     def render_many(
-        self, jobs: Sequence[RenderJob], *, progress: Progress | None = None
+        self, jobs: Sequence[RenderJob], *, progress: Progress | None = None, keep: bool = True
     ) -> list[bytes]:
         """The image of each job, in order: one batch, drawn by all tabs at once.
 
         Images made before (ImageCache) are not rendered again, and a figure that occurs
         twice in ``jobs`` is rendered once. ``progress(done, total)`` is called in this thread
         after each image. Raises ExportUnavailable when Chromium is missing or fails.
+        ``keep=False``: neither read nor fill the cache (a session's own upload).
         """
-        return self.submit(jobs).wait(progress)
+        return self.submit(jobs, keep=keep).wait(progress)
 
-    def submit(self, jobs: Sequence[RenderJob]) -> Batch:
+    def submit(self, jobs: Sequence[RenderJob], *, keep: bool = True) -> Batch:
         """Hand a batch to Chromium and return at once; ``Batch.wait`` collects the images.
 
         The caller can build the next figures while these render. Starts Chromium if needed
-        (raises ExportUnavailable).
+        (raises ExportUnavailable). ``keep`` as for render_many.
         """
         opts = [render_options(job) for job in jobs]  # ValueError on an unknown format first
         keys = [_cache_key(job.figure.to_json(), o) for job, o in zip(jobs, opts, strict=True)]
         results: dict[str, bytes] = {}
         todo: dict[str, tuple[RenderJob, dict[str, Any]]] = {}
         for key, job, o in zip(keys, jobs, opts, strict=True):
-            found = self.cache.get(key)
+            found = self.cache.get(key) if keep else None
             if found is not None:
                 results[key] = found
             else:
@@ -280,13 +281,14 @@ class ExportServer:
                 ): key
                 for key, (job, o) in todo.items()
             }
-        return Batch(self, keys, results, futures)
+        return Batch(self, keys, results, futures, keep=keep)
 
     def _finish(
         self,
         futures: dict[concurrent.futures.Future[Any], str],
         results: dict[str, bytes],
         report: Callable[[], None],
+        keep: bool,
     ) -> None:
         """Collect a batch's images as they come (see Batch.wait)."""
         from kaleido.errors import BrowserClosedError, BrowserFailedError
@@ -297,7 +299,8 @@ class ExportServer:
             for future in concurrent.futures.as_completed(futures, timeout=timeout):
                 key = futures[future]
                 data = bytes(future.result())
-                self.cache.put(key, data)
+                if keep:
+                    self.cache.put(key, data)
                 results[key] = data
                 self.rendered += 1
                 report()
@@ -397,8 +400,11 @@ class Batch:
         keys: list[str],
         results: dict[str, bytes],
         futures: dict[concurrent.futures.Future[Any], str],
+        *,
+        keep: bool = True,
     ) -> None:
         self._server = server
+        self._keep = keep
         self._keys = keys
         self._results = results
         self._futures = futures
@@ -418,7 +424,7 @@ class Batch:
         report()
         pending = {f: k for f, k in self._futures.items() if k not in self._results}
         if pending:
-            self._server._finish(pending, self._results, report)
+            self._server._finish(pending, self._results, report, self._keep)
         self._futures = {}
         return [self._results[key] for key in self._keys]
 
