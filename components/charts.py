@@ -706,6 +706,11 @@ def ratio_forest_figure(
     return fig
 
 
+GRID_CELL_PX = 92
+"""The narrowest a grid column may be on a page: '5 cohorts', 'Heme resp.' and 'up to 77%'
+at 12 px, and a setting's short name wrapped to two level lines."""
+
+
 def _cell_headline(cell: pd.Series, chars: int) -> str:
     """Write a grid cell's headline: its endpoint, then its value as stated.
 
@@ -728,14 +733,27 @@ def coverage_figure(
     regimens = frame.drop_duplicates(fr.REGIMEN).sort_values(fr.REGIMEN_ORDER)
     has_any = frame.groupby(fr.REGIMEN)[fr.COHORTS].sum()
     regimens = regimens[regimens[fr.REGIMEN].map(has_any) > 0] if has_any.sum() else regimens
-    x = [esc(s) for s in settings[fr.SETTING_SHORT]]
     y = [esc(r) for r in regimens[fr.REGIMEN_SHORT]]
     lookup = frame.set_index([fr.REGIMEN, fr.SETTING])
     # Characters per line of a cell, from the cell's width (the look's fixed or assumed
     # width). Rows are as tall as the cell with the most lines needs.
     label_px = max((len(r) for r in y), default=0) * 0.6 * look.tick + 24
-    cell_px = ((look.width or look.assumed_width) - label_px) / max(len(x), 1) - 3
+    width = look.width or look.assumed_width
+    narrow = look.width is None and look.fit_width is not None
+    if narrow:
+        # A page may be a phone's width, too narrow for a column per setting: the grid is
+        # laid out min_width wide (GRID_CELL_PX a column) and a narrower page scrolls it
+        # sideways in its own frame (panels.render_spec); its column labels wrap, level.
+        width = min_width = round(label_px + GRID_CELL_PX * len(settings) + 40)
+    cell_px = (width - label_px) / max(len(settings), 1) - 3
     cell_chars = max(8, int(cell_px / (0.58 * look.value)))
+    label_chars = max(6, int(cell_px / (0.58 * look.tick)))
+    x = [
+        "<br>".join(esc(line) for line in textwrap.wrap(s, label_chars, break_on_hyphens=False))
+        if narrow
+        else esc(s)
+        for s in settings[fr.SETTING_SHORT].astype(str)
+    ]
     z, text, hover = [], [], []
     for regimen, regimen_label in zip(
         regimens[fr.REGIMEN], regimens[fr.REGIMEN_LABEL], strict=True
@@ -799,6 +817,15 @@ def coverage_figure(
         look=look,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
+    if narrow:
+        label_lines = max((label.count("<br>") for label in x), default=0)
+        room = round(1.3 * look.tick * label_lines)
+        fig.update_xaxes(tickangle=0)
+        fig.update_layout(
+            height=fig.layout.height + room,
+            margin={"t": fig.layout.margin.t + room},
+            meta={"min_width": min_width},
+        )
     return fig
 
 
