@@ -18,7 +18,6 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from components import registry, tables
-from components.export import deck
 from components.export.dress import with_footer
 from components.export.html import view_html
 from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
@@ -121,6 +120,20 @@ def deck_specs(
     ``each`` hears each chart's specs as they are drawn; ``keep``: see _view_specs.
     """
     return _view_specs(loaded, filters, "deck", SLIDE, each, keep)
+
+
+def _deck_pptx(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    specs: Sequence[ChartSpec],
+    *,
+    images: Mapping[str, bytes] | None,
+    exported: dt.date | None,
+) -> bytes:
+    # python-pptx is imported only for a deck (0.14 s): the offline page alone needs none.
+    from components.export import deck
+
+    return deck.deck_pptx(loaded, filters, specs, images=images, exported=exported)
 
 
 def _deck_jobs(specs: Sequence[ChartSpec]) -> list[RenderJob]:
@@ -226,7 +239,7 @@ def view_deck(
     if not images:
         specs = deck_specs(loaded, filters, keep=keep)
         say(0.9, "Writing the deck")
-        return deck.deck_pptx(loaded, filters, specs, images=None, exported=exported)
+        return _deck_pptx(loaded, filters, specs, images=None, exported=exported)
     engine = server or default_server()
     engine.start_in_background()  # Chromium starts while the slides' charts are drawn
     renders = _Renders(engine, keep=keep)
@@ -237,7 +250,7 @@ def view_deck(
     pngs = renders.wait(say, 0.2, 0.9)
     say(0.9, "Writing the deck")
     by_key = {spec.key: png for spec, png in zip(specs, pngs, strict=True)}
-    data = deck.deck_pptx(loaded, filters, specs, images=by_key, exported=exported)
+    data = _deck_pptx(loaded, filters, specs, images=by_key, exported=exported)
     say(1.0, "Deck ready")
     return data
 
@@ -386,7 +399,7 @@ def export_all(
         pngs = deck_renders.wait(say, 0.2 + file_share if file_renders else 0.2, 0.9)
         say(0.9, "Writing the deck")
         by_key = {spec.key: png for spec, png in zip(slides, pngs, strict=True)}
-        write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=by_key, exported=exported))
+        write(DECK_NAME, _deck_pptx(loaded, filters, slides, images=by_key, exported=exported))
     if "html" in chosen:
         say(0.95, "Writing the offline page")
         write(HTML_NAME, view_html(loaded, filters, exported=exported, specs=specs))
