@@ -847,3 +847,13 @@ def test_view_specs_kept_per_view_and_bounded(minimal: LoadedEvidence):
     files.deck_specs(minimal, Filters())  # the oldest views make room
     assert len(files._spec_cache) == files.SPEC_CACHE_SIZE
     assert files.file_specs(minimal, Filters()) is not first  # dropped, drawn again
+
+
+def test_zip_after_the_deck_renders_only_the_file_images(minimal: LoadedEvidence):
+    # The ZIP holds the deck: its slide PNGs come from the deck's renders, not new ones.
+    with render.ExportServer() as engine:
+        files.view_deck(minimal, Filters(), server=engine, exported=DAY)
+        after_deck = engine.rendered
+        files.everything_zip(minimal, Filters(), server=engine, exported=DAY)
+        file_images = len(files.file_specs(minimal, Filters())) * len(render.IMAGE_FORMATS)
+        assert engine.rendered - after_deck == file_images
