@@ -180,12 +180,16 @@ def _title_block(
         lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
+    # The title wraps to the look's width (a phone's, where the width follows the page):
+    # plotly never wraps it and cuts it at the figure's edge.
+    heading = _wrap(title, look.chars(look.title, bold=True, less=20)) if title else ""
+    extra = heading.count("<br>")
     # No title of its own (a slide titles it): the subtitle takes the title's place, and
     # no room is kept for a title line.
-    title_room = round(look.title * 1.4) if title else round(look.subtitle * 0.4)
+    title_room = round(look.title * (1.4 + 1.3 * extra)) if title else round(look.subtitle * 0.4)
     fig.update_layout(
         title={
-            "text": esc(title) or " ",
+            "text": heading or " ",
             "subtitle": {"text": sub},
             "x": 0.01,
             "xanchor": "left",
@@ -215,8 +219,10 @@ def _layout(
     with no rows to split (a plane) gives up plot height to stay within ``look.height``.
     """
     top = _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
+    if legend:
+        _wrap_legend_names(fig, look)
     rows = legend_rows(fig, look) if legend else 0
-    bottom = round((2.2 + 1.7 * rows) * look.font) + 8
+    bottom = round((2.2 + 1.7 * rows + 1.3 * _wrap_axis_titles(fig, look)) * look.font) + 8
     total = max(look.min_height, plot_height + top + bottom)
     if shrink and look.height is not None:
         total = min(total, look.height)
@@ -238,12 +244,47 @@ def _layout(
             "x": 0,
         },
     )
-    # The title's offset from the top in pixels: Streamlit crops the first few.
-    fig.update_layout(title={"y": 1 - 12 / total})
+    # The title's offset from the top in pixels: Streamlit crops the first few. plotly
+    # anchors a wrapped title by its first line and draws the others above it.
+    extra = str(fig.layout.title.text or "").count("<br>")
+    fig.update_layout(title={"y": 1 - (12 + round(1.3 * look.title * extra)) / total})
 
 
 LEGEND_WIDTH = 700
-"""The width a screen figure's legend is laid out for, in pixels (the page's is unknown)."""
+"""The width a legend is laid out for where the look has no width to fit (a projector)."""
+
+
+def _wrap_escaped(text: str, chars: int) -> str:
+    """Already escaped text without line breaks, wrapped at ``chars`` (entities have no spaces)."""
+    if "<br>" in text or len(text) <= chars:
+        return text
+    return "<br>".join(textwrap.wrap(text, chars))
+
+
+def _wrap_axis_titles(fig: go.Figure, look: Look) -> int:
+    """Wrap long axis titles to the look's width; the lines the bottom x-axis title gained.
+
+    plotly draws an axis title on one line and cuts it at the figure's edges.
+    """
+    extra = 0
+    for axis in fig.select_xaxes():
+        text = axis.title.text
+        if text:
+            axis.title.text = _wrap_escaped(str(text), look.chars(look.font, less=40))
+            extra = max(extra, str(axis.title.text).count("<br>"))
+    for axis in fig.select_yaxes():
+        text = axis.title.text
+        if text:
+            axis.title.text = _wrap_escaped(str(text), look.chars(look.font, less=80))
+    return extra
+
+
+def _wrap_legend_names(fig: go.Figure, look: Look) -> None:
+    """Wrap long legend entries to the look's width (plotly never wraps a legend entry)."""
+    chars = look.chars(look.font, less=60)
+    for trace in fig.data:
+        if trace.name and trace.showlegend is not False:
+            trace.name = _wrap_escaped(str(trace.name), chars)
 
 
 def legend_rows(fig: go.Figure, look: Look) -> int:
@@ -252,23 +293,27 @@ def legend_rows(fig: go.Figure, look: Look) -> int:
     plotly flows ungrouped entries left to right; each takes its marker (about 40 px) and
     its name at about 0.55 x font per character.
     """
-    widths = [
-        40 + 0.55 * look.font * len(str(trace.name or ""))
+    names = [
+        str(trace.name)
         for trace in fig.data
         if trace.showlegend is not False and trace.name and trace.legend in (None, "legend")
     ]
+    widths = [
+        40 + 0.55 * look.font * max(len(line) for line in name.split("<br>")) for name in names
+    ]
+    wrapped = sum(name.count("<br>") for name in names)  # a wrapped entry's extra lines
     # plotly lays a horizontal legend out within the plot's width: with row labels beside
     # the rows (a slide, a file) that is the figure's width less the longest label.
     ticks = [str(t) for t in fig.layout.yaxis.ticktext or ()]
     longest = max((len(line) for t in ticks for line in t.split("<br>")), default=0)
     label_px = 0.55 * look.tick * longest + 20 if longest else 0
-    available = (look.width or LEGEND_WIDTH) - label_px - 40
+    available = (look.width or look.fit_width or LEGEND_WIDTH) - label_px - 40
     rows, used = 1, 0.0
     for width in widths:
         if used and used + width > available:
             rows, used = rows + 1, 0.0
         used += width
-    return rows if widths else 0
+    return rows + wrapped if widths else 0
 
 
 def legend_entry(fig: go.Figure, name: str, **style: object) -> None:
@@ -662,6 +707,11 @@ def ratio_forest_figure(
     return fig
 
 
+GRID_CELL_PX = 92
+"""The narrowest a grid column may be on a page: '5 cohorts', 'Heme resp.' and 'up to 77%'
+at 12 px, and a setting's short name wrapped to two level lines."""
+
+
 def _cell_headline(cell: pd.Series, chars: int) -> str:
     """Write a grid cell's headline: its endpoint, then its value as stated.
 
@@ -684,14 +734,27 @@ def coverage_figure(
     regimens = frame.drop_duplicates(fr.REGIMEN).sort_values(fr.REGIMEN_ORDER)
     has_any = frame.groupby(fr.REGIMEN)[fr.COHORTS].sum()
     regimens = regimens[regimens[fr.REGIMEN].map(has_any) > 0] if has_any.sum() else regimens
-    x = [esc(s) for s in settings[fr.SETTING_SHORT]]
     y = [esc(r) for r in regimens[fr.REGIMEN_SHORT]]
     lookup = frame.set_index([fr.REGIMEN, fr.SETTING])
     # Characters per line of a cell, from the cell's width (the look's fixed or assumed
     # width). Rows are as tall as the cell with the most lines needs.
     label_px = max((len(r) for r in y), default=0) * 0.6 * look.tick + 24
-    cell_px = ((look.width or look.assumed_width) - label_px) / max(len(x), 1) - 3
+    width = look.width or look.assumed_width
+    narrow = look.width is None and look.fit_width is not None
+    if narrow:
+        # A page may be a phone's width, too narrow for a column per setting: the grid is
+        # laid out min_width wide (GRID_CELL_PX a column) and a narrower page scrolls it
+        # sideways in its own frame (panels.render_spec); its column labels wrap, level.
+        width = min_width = round(label_px + GRID_CELL_PX * len(settings) + 40)
+    cell_px = (width - label_px) / max(len(settings), 1) - 3
     cell_chars = max(8, int(cell_px / (0.58 * look.value)))
+    label_chars = max(6, int(cell_px / (0.58 * look.tick)))
+    x = [
+        "<br>".join(esc(line) for line in textwrap.wrap(s, label_chars, break_on_hyphens=False))
+        if narrow
+        else esc(s)
+        for s in settings[fr.SETTING_SHORT].astype(str)
+    ]
     z, text, hover = [], [], []
     for regimen, regimen_label in zip(
         regimens[fr.REGIMEN], regimens[fr.REGIMEN_LABEL], strict=True
@@ -761,6 +824,15 @@ def coverage_figure(
         look=look,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
+    if narrow:
+        label_lines = max((label.count("<br>") for label in x), default=0)
+        room = round(1.3 * look.tick * label_lines)
+        fig.update_xaxes(tickangle=0)
+        fig.update_layout(
+            height=fig.layout.height + room,
+            margin={"t": fig.layout.margin.t + room},
+            meta={"min_width": min_width},
+        )
     return fig
 
 
@@ -875,6 +947,15 @@ def plane_figure(
         shrink=True,
     )
     fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
+    if look.width is None:
+        # On a page (a phone's width, perhaps) the legend's title sits above its entries:
+        # beside them it took a third of the width, and the longest entry was cut.
+        room = round(1.7 * look.font)
+        fig.update_layout(
+            legend={"title": {"side": "top"}},
+            height=fig.layout.height + room,
+            margin={"b": fig.layout.margin.b + room},
+        )
     return fig
 
 
@@ -1027,12 +1108,26 @@ def pictograph_figure(
     vermillion when worse); pale: patients who have it with neither.
     """
     count = len(panels)
-    fig = make_subplots(
-        rows=1,
-        cols=count,
-        subplot_titles=[_wrap(label, 34) for label, _, _, _ in panels],
-        horizontal_spacing=0.08,
-    )
+    # Where the width follows the page (a phone's is 360 px) the panels stand one above the
+    # other, each square, with titles and captions wrapped to the width: side by side each
+    # got 41% of a phone's width and their titles and captions ran into each other. A look
+    # of fixed width (a file, a slide) or meant for a projector keeps them side by side.
+    stacked = look.width is None and look.fit_width is not None
+    chars = look.chars(look.font, less=40) if stacked else 34
+    titles = [_wrap(label, chars) for label, _, _, _ in panels]
+    panel_px = round(16.5 * look.font)
+    gap = round(6 * look.font)
+    if stacked:
+        plot_height = count * panel_px + (count - 1) * gap
+        fig = make_subplots(
+            rows=count,
+            cols=1,
+            subplot_titles=titles,
+            vertical_spacing=gap / plot_height if count > 1 else 0.0,
+        )
+    else:
+        plot_height = 26 * look.font
+        fig = make_subplots(rows=1, cols=count, subplot_titles=titles, horizontal_spacing=0.08)
     seen: set[str] = set()
     for c, (_, base, treated, higher_better) in enumerate(panels, start=1):
         both, more = round(min(base, treated)), round(treated) - round(base)
@@ -1071,14 +1166,22 @@ def pictograph_figure(
                     showlegend=legend not in seen,
                     hovertemplate=f"{len(cells)} of 100 patients {what}<extra></extra>",
                 ),
-                row=1,
-                col=c,
+                row=c if stacked else 1,
+                col=1 if stacked else c,
             )
             seen.add(legend)
-        fig.update_xaxes(visible=False, range=[-0.7, 9.7], row=1, col=c)
-        fig.update_yaxes(visible=False, range=[9.7, -0.7], row=1, col=c)
+        cell = {"row": c, "col": 1} if stacked else {"row": 1, "col": c}
+        fig.update_xaxes(visible=False, range=[-0.7, 9.7], **cell)
+        fig.update_yaxes(visible=False, range=[9.7, -0.7], **cell)
+        if stacked:  # square icons: the panel narrows to its height, centred
+            fig.update_xaxes(scaleanchor=f"y{c if c > 1 else ''}", constrain="domain", **cell)
+        caption = [
+            f"{esc(versus)}: {round(base)} of 100",
+            f"{esc(regimen)}: {round(treated)} of 100",
+        ]
+        joined = " · ".join(caption)
         fig.add_annotation(
-            text=f"{esc(versus)}: {round(base)} of 100 · {esc(regimen)}: {round(treated)} of 100",
+            text="<br>".join(caption) if stacked and len(joined) > chars else joined,
             xref=f"x{c if c > 1 else ''} domain",
             yref=f"y{c if c > 1 else ''} domain",
             x=0.5,
@@ -1086,6 +1189,12 @@ def pictograph_figure(
             yanchor="top",
             showarrow=False,
         )
-    _layout(fig, title=title, subtitle=subtitle, plot_height=26 * look.font, look=look, legend=True)
+    _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
     _panel_titles_clear(fig, count, look, left=False)
+    more = max(t.count("<br>") for t in titles) if titles else 0
+    if (
+        stacked and more
+    ):  # the first panel's title takes more lines than _panel_titles_clear leaves room for
+        room = round(1.3 * look.font * more)
+        fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
     return fig

@@ -44,10 +44,23 @@ class Look:
     # Where the width follows the page, the width to assume when text must be fitted to it
     # (a grid cell's text): the main column of the wide layout on a laptop.
     assumed_width: int = 900
+    # Where the width follows the page, the narrowest it may be: titles, axis titles and
+    # legend entries wrap to fit it (a phone's 390 px viewport leaves a chart about 360 px).
+    # None: the look is not meant for phones (a projector); its assumed width is used.
+    fit_width: int | None = None
     min_height: int = 0
     height: int | None = None  # the most a figure may take (a slide's chart box); None: any
     titled: bool = True  # figures print their own title and filter line (slides: the slide does)
     labels_above: bool = False  # forest row labels above their rows (phones), else beside
+
+    @property
+    def text_width(self) -> int:
+        """Pixels the chart's text must fit in: the fixed width, else fit_width or assumed."""
+        return self.width or self.fit_width or self.assumed_width
+
+    def chars(self, size: int, *, bold: bool = False, less: int = 0) -> int:
+        """Characters of ``size`` px text per line across text_width less ``less`` px."""
+        return max(12, int((self.text_width - less) / ((0.6 if bold else 0.55) * size)))
 
     @property
     def line(self) -> int:
@@ -92,7 +105,7 @@ def _template(look: Look) -> go.layout.Template:
 # wrap to fit a phone (about 360 px), and the data keep the width (labels sit above rows).
 SCREEN = Look(
     "screen", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
-    label_width=46, wrap=55, labels_above=True,
+    label_width=46, wrap=55, labels_above=True, fit_width=360,
 )  # fmt: skip
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,

@@ -193,9 +193,26 @@ def render_spec(
     The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
     """
     st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
-    st.plotly_chart(
-        spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
-    )
+    min_width = (spec.figure.layout.meta or {}).get("min_width")
+    if min_width:  # wider than a phone (the overview grid): it scrolls in its own frame
+        frame = f"{spec.key}_frame"
+        # Streamlit sizes a chart to its element's box, whatever the figure's width: the
+        # element is made at least min_width wide, and the frame around it scrolls.
+        st.html(
+            f"<style>.st-key-{frame} {{ overflow-x: auto; }} "
+            f".st-key-{frame} > * {{ min-width: {int(min_width)}px; }}</style>"
+        )
+        with st.container(key=frame):
+            st.plotly_chart(
+                spec.figure,
+                key=f"{spec.key}_chart",
+                theme=None,
+                config=plotly_config(spec.filename),
+            )
+    else:
+        st.plotly_chart(
+            spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
+        )
     if spec.caption():
         st.caption(md(spec.caption()))
     image = functools.partial(

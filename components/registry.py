@@ -180,6 +180,11 @@ SPLIT_USES = frozenset({"deck"})
 """The uses whose charts split to fit their look's height: a slide holds one setting."""
 
 
+def view_charts(use: str) -> list[Chart]:
+    """The charts that go into one use ("presentation", "deck" or "exports"), in page order."""
+    return [decl for decl in CHARTS if getattr(decl, use)]
+
+
 def view_specs(
     loaded: LoadedEvidence, filters: Filters, *, use: str, look: Look = SCREEN
 ) -> list[ChartSpec]:
@@ -191,7 +196,6 @@ def view_specs(
     split = use in SPLIT_USES
     return [
         spec
-        for decl in CHARTS
-        if getattr(decl, use)
+        for decl in view_charts(use)
         for spec in decl.specs(loaded, filters, look=look, split=split)
     ]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import streamlit as st
 
 from components import state
 from components.export.names import DECK_NAME, HTML_NAME, PPTX_MIME, ZIP_NAME
-from components.export.render import EXPORT_INSTALL, export_available
+from components.export.render import EXPORT_INSTALL, ExportUnavailable, export_available
 from components.loaded import FILTERS, ROOT, Filters, LoadedEvidence
 from components.panels import md
 from evidence.ctgov import RECORD_SUFFIXES
@@ -184,58 +186,135 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
     st.divider()
 
 
-def _deck(loaded: LoadedEvidence, filters: Filters, images: bool) -> bytes:
+def _deck(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
     from components.export import files  # imported on click: python-pptx stays off page runs
 
-    return files.view_deck(loaded, filters, images=images)
+    return files.view_deck(loaded, filters, images=export_available(), say=say, keep=keep)
 
 
-def _page(loaded: LoadedEvidence, filters: Filters) -> bytes:
-    from components.export import html  # imported on click: plotly.js stays off page runs
+def _page(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
+    from components.export import files, html  # imported on click: plotly.js stays off page runs
 
-    return html.view_html(loaded, filters)
+    say(0.0, "Drawing the charts")
+    specs = files.file_specs(loaded, filters, keep=keep)
+    say(0.8, "Writing the page")
+    return html.view_html(loaded, filters, specs=specs)
 
 
-def _zip(loaded: LoadedEvidence, filters: Filters) -> bytes:
+def _zip(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
     from components.export import files  # imported on click: kaleido stays off page runs
 
-    return files.everything_zip(loaded, filters)
+    return files.everything_zip(loaded, filters, say=say, keep=keep)
+
+
+Say = Callable[[float, str], None]
+
+
+class _Export(NamedTuple):
+    """A download of the whole view, built when its button is clicked, with progress."""
+
+    label: str
+    build: Callable[[LoadedEvidence, Filters, Say, bool], bytes]
+    file_name: str
+    mime: str
+    key: str  # the buttons are "build_" + key, then "download_" + key
+    ready: str  # the download button's label
+    icon: str
+    needs_chromium: bool
+    help: str
+
+
+_EXPORTS = (
+    _Export("Deck", _deck, DECK_NAME, PPTX_MIME, "deck", "Download the deck (PPTX)",
+            ":material/slideshow:", False,
+            "Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
+            "sources, a summary of findings per randomised comparison, one per verdict, "
+            "caveats, speaker notes"),
+    _Export("Offline page", _page, HTML_NAME, "text/html", "html",
+            "Download the page (HTML)", ":material/wifi_off:", False,
+            "The filtered view as one HTML file: every chart interactive with its sources, the "
+            "verdicts, caveats and sources. Opens in any browser with no network; prints one "
+            "section per page"),
+    _Export("All (ZIP)", _zip, ZIP_NAME, "application/zip", "zip", "Download all (ZIP)",
+            ":material/folder_zip:", True,
+            "Every figure as PNG, SVG and PDF, the CSV behind each, the effects table, the "
+            "deck, the offline page and a README with citations"),
+)  # fmt: skip
 
 
 def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
-    """Downloads of the whole filtered view: the deck, the offline page, everything as a ZIP."""
+    """Downloads of the whole filtered view: the deck, the offline page, everything as a ZIP.
+
+    Each is built when its button is clicked, in that run, with a progress bar under a
+    status line (a download built on click, Streamlit's deferred data, can show none); then
+    its download button takes the build button's place at once, and stays while the view is
+    the same. When the view changes the build button comes back; the process keeps what it
+    drew (specs, images), so building a view again costs little.
+    """
     st.markdown("**Export this view**")
     available = export_available()
-    # (label, bytes, file name, media type, key, icon, needs Chromium, help); each is built
-    # only when clicked.
-    exports = (
-        ("Deck", functools.partial(_deck, loaded, filters, available), DECK_NAME, PPTX_MIME,
-         "download_deck", ":material/slideshow:", False,
-         "Journal-club deck (PPTX) of the filtered view: title, one slide per chart with "
-         "sources, a summary of findings per randomised comparison, one per verdict, caveats, "
-         "speaker notes"),
-        ("Offline page", functools.partial(_page, loaded, filters), HTML_NAME, "text/html",
-         "download_html", ":material/wifi_off:", False,
-         "The filtered view as one HTML file: every chart interactive with its sources, the "
-         "verdicts, caveats and sources. Opens in any browser with no network; prints one "
-         "section per page"),
-        ("All (ZIP)", functools.partial(_zip, loaded, filters), ZIP_NAME,
-         "application/zip", "download_zip", ":material/folder_zip:", True,
-         "Every figure as PNG, SVG and PDF, the CSV behind each, the effects table, the deck, "
-         "the offline page and a README with citations"),
-    )  # fmt: skip
-    for label, data, name, mime, key, icon, needs, tip in exports:
+    view = (loaded.data_version, loaded.name, filters, available)
+    built: dict[str, tuple[object, bytes]] = st.session_state.setdefault(state.SESSION_EXPORTS, {})
+    for export in _EXPORTS:
+        disabled = export.needs_chromium and not available
+        kept = built.get(export.key)
+        if kept is None or kept[0] != view:
+            st.button(
+                export.label,
+                key=f"build_{export.key}",
+                icon=export.icon,
+                disabled=disabled,
+                help=f"{export.help}. Click to build it; a download button follows.",
+                width="stretch",
+                # A callback, not the button's value: the request survives a rerun that
+                # routes a page through the shell before the sidebar is drawn.
+                on_click=_ask_for_build,
+                args=(export.key,),
+            )
+            if st.session_state.get(state.SESSION_EXPORT_ASKED) != export.key:
+                continue
+            del st.session_state[state.SESSION_EXPORT_ASKED]
+            data = _build_with_progress(export, loaded, filters)
+            if data is None:
+                continue
+            built[export.key] = (view, data)
         st.download_button(
-            label,
-            data,
-            file_name=name,
-            mime=mime,
-            key=key,
+            export.ready,
+            built[export.key][1],
+            file_name=export.file_name,
+            mime=export.mime,
+            key=f"download_{export.key}",
             on_click="ignore",
-            icon=icon,
-            disabled=needs and not available,
-            help=tip,
+            icon=":material/download:",
+            type="primary",
+            help=export.help,
             width="stretch",
         )
     if not available:
         st.caption(EXPORT_INSTALL)
+
+
+def _ask_for_build(key: str) -> None:
+    st.session_state[state.SESSION_EXPORT_ASKED] = key
+
+
+def _build_with_progress(export: _Export, loaded: LoadedEvidence, filters: Filters) -> bytes | None:
+    """Build an export under a status line and a progress bar that follow its steps.
+
+    None, with the reason in the status, when Chromium is missing or fails.
+    """
+    with st.status(f"Building {export.label.lower()}…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def say(fraction: float, text: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+        try:
+            data = export.build(loaded, filters, say, not state.is_uploaded(loaded))
+        except ExportUnavailable as exc:  # Chromium missing, or it failed while rendering
+            status.update(label=f"{export.label} not built", state="error")
+            st.error(str(exc))
+            return None
+        bar.progress(1.0, text=f"{len(data) / 1e6:.1f} MB")
+        status.update(label=f"{export.label} ready", state="complete", expanded=False)
+    return data

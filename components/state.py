@@ -213,6 +213,10 @@ def route_through_shell() -> None:
         st.rerun()
 
 
+SESSION_EXPORTS = "view_exports"
+"""The last deck, offline page and ZIP built in this session, each with the view it shows."""
+SESSION_EXPORT_ASKED = "view_export_asked"
+"""Which of them a click asked to build (set by the button's callback, taken by the build)."""
 SESSION_MEMO = "view_memo"
 MEMO_ENTRIES = 32
 
@@ -247,7 +251,17 @@ def memo_specs(
     look: Look = SCREEN,
     choices: Mapping[str, object] | None = None,
 ) -> list[ChartSpec]:
-    """A chart's specs, built once per (evidence, filters, look, choices) in this session."""
+    """A chart's specs, built once per (evidence, filters, look, choices).
+
+    The file on disk's are shared by every session (its landing chart then waits on no
+    figure); an upload's are built once in its own session only.
+    """
+    if not is_uploaded(loaded):
+        chosen = tuple(sorted((choices or {}).items()))
+        return _shared_specs(
+            chart.key, look.name, loaded.data_version, loaded.name, filters.chosen, chosen,
+            _chart=chart, _loaded=loaded, _filters=filters, _look=look,
+        )  # fmt: skip
 
     def build(loaded: LoadedEvidence, filters: Filters, **chosen: object) -> list[ChartSpec]:
         return chart.specs(loaded, filters, look=look, choices=chosen)
@@ -455,3 +469,25 @@ def evidence_workbook(loaded: LoadedEvidence) -> bytes:
     from evidence.workbook import write_workbook
 
     return write_workbook(loaded.evidence)
+
+
+# Measured (issue 19): a new session's landing page waited about 170 ms on its grid's figure
+# before its first chart could be sent, in every session. The bundled file's specs are the
+# same for everyone, so they are kept once per process, read-only like the evidence itself;
+# an upload's never enter this cache (memo_specs keeps them in the session).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_specs(
+    chart_key: str,
+    look_name: str,
+    data_version: str,
+    name: str,
+    chosen_filters: tuple[tuple[str, tuple[str, ...]], ...],
+    choices: tuple[tuple[str, object], ...],
+    *,
+    _chart: Chart,
+    _loaded: LoadedEvidence,
+    _filters: Filters,
+    _look: Look,
+) -> list[ChartSpec]:
+    del chart_key, look_name, data_version, name, chosen_filters  # the key only
+    return _chart.specs(_loaded, _filters, look=_look, choices=dict(choices))

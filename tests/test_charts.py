@@ -188,8 +188,8 @@ def test_coverage_cells_keep_each_value_whole_and_cut_only_the_endpoint(look):
     frame = fr.coverage_table(load_evidence(BUNDLED))
     long_name = frame[fr.HEADLINE_ENDPOINT].dropna().map(len).max()
     fig = charts.coverage_figure(frame, title="Grid", look=look)
-    cells = {
-        (y, x): text
+    cells = {  # column labels wrap on a page (they may stand two lines high)
+        (y, x.replace("<br>", " ")): text
         for y, row in zip(fig.data[0].y, fig.data[0].text, strict=True)
         for x, text in zip(fig.data[0].x, row, strict=True)
     }
@@ -205,6 +205,17 @@ def test_coverage_cells_keep_each_value_whole_and_cut_only_the_endpoint(look):
         assert len(lines) <= 4
     assert long_name > 20
     assert cut  # the bundled grid has a name too long for its cell
+
+
+def test_coverage_on_a_page_is_wide_enough_for_its_columns_with_level_labels():
+    frame = fr.coverage_table(load_evidence(BUNDLED))
+    columns = frame[fr.SETTING].nunique()
+    page = charts.coverage_figure(frame, title="Grid", look=looks.SCREEN)
+    assert page.layout.meta["min_width"] >= charts.GRID_CELL_PX * columns
+    assert page.layout.xaxis.tickangle == 0
+    assert any("<br>" in label for label in page.data[0].x)
+    file = charts.coverage_figure(frame, title="Grid", look=looks.FILE)
+    assert file.layout.meta is None  # a file has its own width and no frame to scroll in
 
 
 def test_plane_figure_colour_by_verdict(results):

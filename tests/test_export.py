@@ -712,3 +712,148 @@ def test_cli_has_every_sidebar_filter(tmp_path: Path, monkeypatch):
         chosen[spec.key] = (first,)
     assert cli.main(argv) == 0
     assert asked["filters"] == Filters.of(**chosen)
+
+
+# -- batch rendering and the image cache (issue 19) ----------------------------------------------
+
+
+def _svg_shape(data: bytes) -> list[tuple[str, list[tuple[str, str]], str | None]]:
+    """An SVG's elements with their attributes, plotly's random 6-hex ids and order aside."""
+    import re
+
+    root = ET.fromstring(re.sub(rb"[0-9a-f]{6}(?=[^0-9a-f])", b"X", data))
+    return [(e.tag, sorted(e.attrib.items()), e.text) for e in root.iter()]
+
+
+def test_reused_tab_draws_the_same_images_as_a_fresh_one(specs, minimal: LoadedEvidence):
+    # The server does not reload its tab after each image (RELOAD_EVERY); a tab reloaded
+    # every time (kaleido's own way) must draw the same PNGs and the same SVG elements.
+    fig = dress.with_footer(specs[0], data_version=minimal.data_version, exported=DAY)
+    other = dress.with_footer(specs[-1], data_version=minimal.data_version, exported=DAY)
+    jobs = [render.RenderJob(f, fmt) for f in (fig, other, fig) for fmt in ("png", "svg")]
+    jobs[4:] = [render.RenderJob(fig, "png", 1.0), render.RenderJob(fig, "svg", 1.01)]
+    with render.ExportServer() as reusing:
+        reused = reusing.render_many(jobs)
+    old = render.RELOAD_EVERY
+    try:
+        render.RELOAD_EVERY = 1
+        with render.ExportServer() as reloading:
+            fresh = reloading.render_many(jobs)
+    finally:
+        render.RELOAD_EVERY = old
+    for job, a, b in zip(jobs, reused, fresh, strict=True):
+        if job.fmt == "png":
+            assert a == b
+        else:
+            assert _svg_shape(a) == _svg_shape(b)
+
+
+def test_render_many_keeps_order_and_renders_each_figure_once(specs, minimal: LoadedEvidence):
+    figs = [dress.with_footer(s, data_version=minimal.data_version, exported=DAY) for s in specs]
+    jobs = [render.RenderJob(fig, "svg") for fig in figs]
+    seen: list[tuple[int, int]] = []
+    with render.ExportServer() as engine:
+        first = engine.render_many(jobs + jobs[:1], progress=lambda d, t: seen.append((d, t)))
+        assert engine.rendered == len(figs)  # the repeated figure once
+        again = engine.render_many(list(reversed(jobs)))
+        assert engine.rendered == len(figs)  # all from the cache
+    assert first[-1] == first[0]
+    assert again == list(reversed(first[:-1]))
+    for fig, svg in zip(figs, first, strict=False):  # each image is its own figure's
+        assert ET.fromstring(svg).get("height") == str(fig.layout.height)
+    assert seen[0] == (0, len(figs))
+    assert seen[-1] == (len(figs), len(figs))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_image_cache_is_bounded_and_drops_the_least_recently_used():
+    cache = render.ImageCache(max_bytes=10)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    assert cache.get("a") == b"1234"  # a is now the most recent
+    cache.put("c", b"1234")
+    assert cache.get("b") is None
+    assert cache.get("a") == b"1234"
+    assert cache.get("c") == b"1234"
+    assert len(cache) == 2
+
+
+def test_cache_key_changes_with_the_figure_format_and_scale(specs):
+    fig = go.Figure(specs[0].figure)
+    base = render._cache_key(fig.to_json(), render.render_options(render.RenderJob(fig, "png")))
+    fig2 = go.Figure(fig).update_layout(title={"text": "other"})
+    for job in (
+        render.RenderJob(fig, "svg"),
+        render.RenderJob(fig, "png", 2.0),
+        render.RenderJob(fig2, "png"),
+    ):
+        assert render._cache_key(job.figure.to_json(), render.render_options(job)) != base
+
+
+def test_second_deck_of_the_same_view_renders_nothing(minimal: LoadedEvidence):
+    with render.ExportServer() as engine:
+        first = files.view_deck(minimal, Filters(), server=engine, exported=DAY)
+        count = engine.rendered
+        assert count == len(files.deck_specs(minimal, Filters()))
+        second = files.view_deck(minimal, Filters(), server=engine, exported=DAY)
+        assert engine.rendered == count
+    assert _pptx_parts(first) == _pptx_parts(second)
+
+
+def _pptx_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # core.xml holds the save time
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+
+def test_export_pptx_alone_draws_no_file_figures(
+    tmp_path: Path, minimal: LoadedEvidence, monkeypatch: pytest.MonkeyPatch
+):
+    looks: list[str] = []
+    real = registry.Chart.specs
+
+    def spy(self: registry.Chart, *args: object, **kwargs: object) -> list[ChartSpec]:
+        looks.append(kwargs["look"].name)  # type: ignore[union-attr]
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry.Chart, "specs", spy)
+    files._spec_cache.clear()
+    steps: list[tuple[float, str]] = []
+    with render.ExportServer() as engine:
+        written = files.export_all(
+            minimal,
+            Filters(),
+            tmp_path,
+            formats="pptx",
+            server=engine,
+            exported=DAY,
+            say=lambda f, t: steps.append((f, t)),
+        )
+    assert [p.name for p in written] == [names.DECK_NAME, names.README_NAME]
+    assert set(looks) == {SLIDE.name}
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert any(t.startswith("Rendering images") for _, t in steps)
+
+
+def test_view_specs_kept_per_view_and_bounded(minimal: LoadedEvidence):
+    files._spec_cache.clear()
+    first = files.file_specs(minimal, Filters())
+    assert files.file_specs(minimal, Filters()) is first
+    other = files.file_specs(minimal, Filters.of(setting=("relapsed",)))
+    assert other is not first
+    for i in range(files.SPEC_CACHE_SIZE):  # older views than the next one drawn
+        files._spec_cache[("filler", i)] = []
+    files.deck_specs(minimal, Filters())  # the oldest views make room
+    assert len(files._spec_cache) == files.SPEC_CACHE_SIZE
+    assert files.file_specs(minimal, Filters()) is not first  # dropped, drawn again
+
+
+def test_zip_after_the_deck_renders_only_the_file_images(minimal: LoadedEvidence):
+    # The ZIP holds the deck: its slide PNGs come from the deck's renders, not new ones.
+    with render.ExportServer() as engine:
+        files.view_deck(minimal, Filters(), server=engine, exported=DAY)
+        after_deck = engine.rendered
+        files.everything_zip(minimal, Filters(), server=engine, exported=DAY)
+        file_images = len(files.file_specs(minimal, Filters())) * len(render.IMAGE_FORMATS)
+        assert engine.rendered - after_deck == file_images

@@ -344,10 +344,9 @@ def test_sidebar_offers_the_offline_page_without_chromium(
     at.switch_page("pages/response.py")
     at.run()
     assert not at.exception
-    buttons = {b.key: b for b in at.get("download_button")}
-    assert "download_html" in buttons
-    assert buttons["download_html"].proto.disabled is False
-    assert buttons["download_zip"].proto.disabled is True
+    buttons = {b.key: b for b in at.button}
+    assert buttons["build_html"].disabled is False
+    assert buttons["build_zip"].disabled is True
 
 
 # -- in a browser, offline ----------------------------------------------------------------------

@@ -253,7 +253,9 @@ def test_chart_offers_server_side_image_downloads(evidence_file):
     at = open_page("pages/response.py")
     keys = {b.key for b in at.get("download_button")}
     assert {"response_forest_png", "response_forest_svg", "response_forest_pdf"} <= keys
-    assert {"download_deck", "download_zip", "response_forest_csv"} <= keys
+    assert "response_forest_csv" in keys
+    builds = {b.key for b in at.button}
+    assert {"build_deck", "build_html", "build_zip"} <= builds
 
 
 def test_chart_csv_is_built_on_click_and_holds_the_rows_of_its_data_table(evidence_file):
@@ -381,3 +383,23 @@ def test_memo_builds_once_per_view_and_keeps_the_newest(monkeypatch):
     state.memo("other", build, loaded, Filters(), endpoint="orr")
     assert len(built) == 5 + state.MEMO_ENTRIES
     assert state.memo("table", build, loaded, Filters(), endpoint="orr") == first
+
+
+def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py")
+    assert "download_html" not in {b.key for b in at.get("download_button")}
+    at.button(key="build_html").click().run()
+    assert not at.exception
+    bars = at.get("progress")
+    assert bars  # the bar drawn under the status line while it was built
+    assert bars[-1].proto.value == 100  # finished
+    ready = {b.key: b for b in at.get("download_button")}
+    assert "download_html" in ready  # in the same run, under the finished status
+    assert ready["download_html"].proto.disabled is False
+    at.run()  # the next run offers it in the button's place, without building again
+    assert "download_html" in {b.key for b in at.get("download_button")}
+    assert "build_html" not in {b.key for b in at.button}
+    assert not at.get("progress")
+    at.multiselect(key="setting").select(at.multiselect(key="setting").options[0]).run()
+    assert "build_html" in {b.key for b in at.button}  # another view: build it again

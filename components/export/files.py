@@ -11,12 +11,13 @@ import io
 import os
 import tempfile
 import textwrap
+import threading
 import zipfile
-from collections.abc import Collection, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from components import registry, tables
-from components.export import deck
 from components.export.dress import with_footer
 from components.export.html import view_html
 from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
@@ -24,32 +25,171 @@ from components.export.render import (
     DEFAULT_WIDTH,
     IMAGE_FORMATS,
     PNG_SCALE,
+    Batch,
     ExportServer,
+    RenderJob,
     default_server,
 )
 from components.loaded import Filters, LoadedEvidence
-from components.looks import FILE, SLIDE, SLIDE_PNG_SCALE
+from components.looks import FILE, SLIDE, SLIDE_PNG_SCALE, Look
 from components.specs import ChartSpec
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS
 
 ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
+NEEDS_FILE_SPECS = frozenset({*IMAGE_FORMATS, "csv", "html"})
+"""The formats drawn from the file look's specs (the deck draws its own)."""
+
+Say = Callable[[float, str], None]
+"""``say(fraction_done, what_now)``: an export's progress, called in the caller's thread."""
+
+SPEC_CACHE_SIZE = 8  # views kept (each look and use counts once): about 2 MB each
+_spec_cache: OrderedDict[tuple[object, ...], list[ChartSpec]] = OrderedDict()
+_spec_lock = threading.Lock()
 
 
-def file_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
-    """Every chart of the view that goes into the file exports, drawn for a file."""
-    return registry.view_specs(loaded, filters, use="exports", look=FILE)
+def _quiet(fraction: float, text: str) -> None:
+    """The progress of an export nobody watches."""
 
 
-def deck_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
-    """Every chart of the view that goes into the deck, drawn for a slide and split to fit."""
-    return registry.view_specs(loaded, filters, use="deck", look=SLIDE)
+def _view_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    use: str,
+    look: Look,
+    each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
+) -> list[ChartSpec]:
+    """registry.view_specs, kept per process for the SPEC_CACHE_SIZE views used last.
+
+    Keyed by the data version (a hash of the file's content), the file's name, the filters,
+    the use and the look: an export after a download of the same view draws nothing again.
+    ``each`` is called with each chart's specs as soon as they are drawn (all at once when
+    they were kept), so that their images can render while the next chart is drawn. The
+    specs are shared: callers copy a figure before changing it (dress.with_footer does).
+    ``keep=False`` neither reads nor fills the cache: a session's upload stays its own.
+    """
+    key = (loaded.data_version, loaded.name, filters, use, look.name)
+    with _spec_lock:
+        found = _spec_cache.get(key) if keep else None
+        if found is not None:
+            _spec_cache.move_to_end(key)
+    if found is not None:
+        if each is not None:
+            each(found)
+        return found
+    built: list[ChartSpec] = []
+    for decl in registry.view_charts(use):
+        drawn = decl.specs(loaded, filters, look=look, split=use in registry.SPLIT_USES)
+        built += drawn
+        if each is not None and drawn:
+            each(drawn)
+    if not keep:
+        return built
+    with _spec_lock:
+        _spec_cache[key] = built
+        while len(_spec_cache) > SPEC_CACHE_SIZE:
+            _spec_cache.popitem(last=False)
+    return built
 
 
-def deck_images(specs: Sequence[ChartSpec], engine: ExportServer) -> dict[str, bytes]:
-    """The PNG of each slide figure at SLIDE_PNG_SCALE; the slide prints its context."""
-    return {spec.key: engine.render(spec.figure, "png", scale=SLIDE_PNG_SCALE) for spec in specs}
+def file_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
+) -> list[ChartSpec]:
+    """Every chart of the view that goes into the file exports, drawn for a file.
+
+    ``each`` hears each chart's specs as they are drawn; ``keep``: see _view_specs.
+    """
+    return _view_specs(loaded, filters, "exports", FILE, each, keep)
+
+
+def deck_specs(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    each: Callable[[list[ChartSpec]], None] | None = None,
+    keep: bool = True,
+) -> list[ChartSpec]:
+    """Every chart of the view that goes into the deck, drawn for a slide and split to fit.
+
+    ``each`` hears each chart's specs as they are drawn; ``keep``: see _view_specs.
+    """
+    return _view_specs(loaded, filters, "deck", SLIDE, each, keep)
+
+
+def _deck_pptx(
+    loaded: LoadedEvidence,
+    filters: Filters,
+    specs: Sequence[ChartSpec],
+    *,
+    images: Mapping[str, bytes] | None,
+    exported: dt.date | None,
+) -> bytes:
+    # python-pptx is imported only for a deck (0.14 s): the offline page alone needs none.
+    from components.export import deck
+
+    return deck.deck_pptx(loaded, filters, specs, images=images, exported=exported)
+
+
+def _deck_jobs(specs: Sequence[ChartSpec]) -> list[RenderJob]:
+    return [RenderJob(spec.figure, "png", SLIDE_PNG_SCALE) for spec in specs]
+
+
+class _Renders:
+    """Images asked for while figures are still being drawn, in the order asked.
+
+    Jobs wait here until Chromium runs (it starts in the background meanwhile), then go to
+    it in batches, one per chart: a chart renders while the next is drawn. ``wait`` returns
+    every image in order.
+    """
+
+    def __init__(self, engine: ExportServer, *, keep: bool = True) -> None:
+        self.engine = engine
+        self.keep = keep
+        self._pending: list[RenderJob] = []
+        self._batches: list[Batch] = []
+
+    def add(self, jobs: Sequence[RenderJob]) -> None:
+        self._pending += jobs
+        if self.engine.running:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._batches.append(self.engine.submit(self._pending, keep=self.keep))
+            self._pending = []
+
+    def wait(self, say: Say, start: float, end: float) -> list[bytes]:
+        """Every image, in the order asked; progress from ``start`` to ``end`` of the export."""
+        self.flush()
+        total = sum(batch.total for batch in self._batches)
+        out: list[bytes] = []
+        before = 0
+        for batch in self._batches:
+
+            def progress(done: int, _: int, before: int = before) -> None:
+                count = before + done
+                share = count / total if total else 1.0
+                say(start + (end - start) * share, f"Rendering images: {count} of {total}")
+
+            out += batch.wait(progress)
+            before += batch.total
+        return out
+
+
+def deck_images(
+    specs: Sequence[ChartSpec], engine: ExportServer, *, say: Say = _quiet
+) -> dict[str, bytes]:
+    """The PNG of each slide figure at SLIDE_PNG_SCALE (one batch); the slide prints its context."""
+    renders = _Renders(engine)
+    renders.add(_deck_jobs(specs))
+    pngs = renders.wait(say, 0.0, 1.0)
+    return {spec.key: png for spec, png in zip(specs, pngs, strict=True)}
 
 
 def spec_image(
@@ -69,7 +209,11 @@ def spec_image(
     and ``choices`` the page's widget choices, so the image shows what the page shows.
     Raises ExportUnavailable without Chromium.
     """
-    drawn = registry.chart(chart).specs(loaded, filters, look=FILE, choices=choices)
+    decl = registry.chart(chart)
+    if not choices and decl.exports:  # the view's own specs, drawn once for all its downloads
+        drawn = [s for s in file_specs(loaded, filters) if s.chart == chart]
+    else:
+        drawn = decl.specs(loaded, filters, look=FILE, choices=choices)
     found = next(s for s in drawn if s.key == spec)
     fig = with_footer(found, data_version=loaded.data_version, exported=exported)
     return (server or default_server()).render(fig, fmt)
@@ -82,15 +226,33 @@ def view_deck(
     images: bool = True,
     server: ExportServer | None = None,
     exported: dt.date | None = None,
+    say: Say = _quiet,
+    keep: bool = True,
 ) -> bytes:
     """The journal-club deck of the view; ``images=False`` makes it without Chromium.
 
     With images (the default) ExportUnavailable is raised when Chromium is missing; a deck
-    without them says on each chart slide how to add them.
+    without them says on each chart slide how to add them. ``say`` hears the progress;
+    ``keep=False`` keeps nothing in the process's caches (a session's upload).
     """
-    specs = deck_specs(loaded, filters)
-    pngs = deck_images(specs, server or default_server()) if images else None
-    return deck.deck_pptx(loaded, filters, specs, images=pngs, exported=exported)
+    say(0.0, "Drawing the charts for the slides")
+    if not images:
+        specs = deck_specs(loaded, filters, keep=keep)
+        say(0.9, "Writing the deck")
+        return _deck_pptx(loaded, filters, specs, images=None, exported=exported)
+    engine = server or default_server()
+    engine.start_in_background()  # Chromium starts while the slides' charts are drawn
+    renders = _Renders(engine, keep=keep)
+    specs = deck_specs(
+        loaded, filters, each=lambda drawn: renders.add(_deck_jobs(drawn)), keep=keep
+    )
+    engine.start()  # raises ExportUnavailable
+    pngs = renders.wait(say, 0.2, 0.9)
+    say(0.9, "Writing the deck")
+    by_key = {spec.key: png for spec, png in zip(specs, pngs, strict=True)}
+    data = _deck_pptx(loaded, filters, specs, images=by_key, exported=exported)
+    say(1.0, "Deck ready")
+    return data
 
 
 def parse_formats(text: str | Collection[str]) -> frozenset[str]:
@@ -172,6 +334,8 @@ def export_all(
     formats: Collection[str] = ALL_FORMATS,
     server: ExportServer | None = None,
     exported: dt.date | None = None,
+    say: Say = _quiet,
+    keep: bool = True,
 ) -> list[Path]:
     """Write every chart of the view in ``formats``, the deck, the page, the CSVs, a README.txt.
 
@@ -179,15 +343,42 @@ def export_all(
     journal-club.html (the offline page) and README.txt (always written). Returns the paths
     written, in order. When a format that needs Chromium (png, svg, pdf, pptx) is asked for
     and none can start, ExportUnavailable is raised before anything is written; csv and html
-    need none.
+    need none. Only what ``formats`` need is drawn: the file look's charts for images, CSVs
+    and the page, the slide look's for the deck. Every image is handed to Chromium in one
+    batch as soon as its figure exists, and rendered while the next figures are drawn.
+    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches.
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
-    specs = file_specs(loaded, filters)
     engine: ExportServer | None = None
     if chosen & NEEDS_CHROMIUM:
         engine = server or default_server()
-        engine.start()
+        engine.start_in_background()  # Chromium starts while the charts are drawn
+    image_formats = [fmt for fmt in IMAGE_FORMATS if fmt in chosen]
+    file_renders = _Renders(engine, keep=keep) if engine is not None and image_formats else None
+    deck_renders = _Renders(engine, keep=keep) if engine and "pptx" in chosen else None
+
+    def file_images(drawn: list[ChartSpec]) -> None:
+        if file_renders is not None:
+            for spec in drawn:
+                fig = with_footer(spec, data_version=loaded.data_version, exported=exported)
+                file_renders.add([RenderJob(fig, fmt) for fmt in image_formats])
+
+    def slide_images(drawn: list[ChartSpec]) -> None:
+        if deck_renders is not None:
+            deck_renders.add(_deck_jobs(drawn))
+
+    say(0.0, "Drawing the charts")
+    needs_specs = chosen & NEEDS_FILE_SPECS
+    specs = file_specs(loaded, filters, each=file_images, keep=keep) if needs_specs else []
+    slides: list[ChartSpec] = []
+    if deck_renders is not None:
+        say(0.1, "Drawing the charts for the slides")
+        slides = deck_specs(loaded, filters, each=slide_images, keep=keep)
+    if engine is not None:
+        engine.start()  # raises ExportUnavailable before anything is written
+    file_share = 0.5 if file_renders and deck_renders else 0.7
+    images = iter(file_renders.wait(say, 0.2, 0.2 + file_share) if file_renders else [])
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
@@ -197,24 +388,27 @@ def export_all(
         written.append(path)
 
     for spec in specs:
-        if engine is not None:
-            fig = with_footer(spec, data_version=loaded.data_version, exported=exported)
-            for fmt in IMAGE_FORMATS:
-                if fmt in chosen:
-                    write(f"{spec.filename}.{fmt}", engine.render(fig, fmt))
+        for fmt in image_formats:
+            write(f"{spec.filename}.{fmt}", next(images))
         if "csv" in chosen:
             write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
     if "csv" in chosen:
         effects = filters.apply(loaded.effects)
         write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())
-    if "pptx" in chosen and engine is not None:
-        slides = deck_specs(loaded, filters)
-        images = deck_images(slides, engine)
-        write(DECK_NAME, deck.deck_pptx(loaded, filters, slides, images=images, exported=exported))
+    if deck_renders is not None:
+        pngs = deck_renders.wait(say, 0.2 + file_share if file_renders else 0.2, 0.9)
+        say(0.9, "Writing the deck")
+        by_key = {spec.key: png for spec, png in zip(slides, pngs, strict=True)}
+        write(DECK_NAME, _deck_pptx(loaded, filters, slides, images=by_key, exported=exported))
     if "html" in chosen:
+        say(0.95, "Writing the offline page")
         write(HTML_NAME, view_html(loaded, filters, exported=exported, specs=specs))
     names = [path.name for path in written] + [README_NAME]
-    write(README_NAME, readme_text(loaded, filters, specs, names, exported=exported).encode())
+    # Without the file look's charts, the deck's name the same sources (the deck splits the
+    # charts but keeps every row) and are drawn already.
+    cited = specs if chosen & NEEDS_FILE_SPECS else slides
+    write(README_NAME, readme_text(loaded, filters, cited, names, exported=exported).encode())
+    say(1.0, "Files ready")
     return written
 
 
@@ -224,10 +418,17 @@ def everything_zip(
     *,
     server: ExportServer | None = None,
     exported: dt.date | None = None,
+    say: Say = _quiet,
+    keep: bool = True,
 ) -> bytes:
-    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt."""
+    """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt.
+
+    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches.
+    """
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as tmp:
-        paths = export_all(loaded, filters, tmp, server=server, exported=exported)
+        paths = export_all(
+            loaded, filters, tmp, server=server, exported=exported, say=say, keep=keep
+        )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:
