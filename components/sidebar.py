@@ -189,7 +189,14 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
 def _deck(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
     from components.export import files  # imported on click: python-pptx stays off page runs
 
-    return files.view_deck(loaded, filters, images=export_available(), say=say, keep=keep)
+    return files.view_deck(
+        loaded,
+        filters,
+        images=export_available(),
+        say=say,
+        keep=keep,
+        baselines=state.url_baselines(),
+    )
 
 
 def _page(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
@@ -204,7 +211,9 @@ def _page(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> byt
 def _zip(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
     from components.export import files  # imported on click: kaleido stays off page runs
 
-    return files.everything_zip(loaded, filters, say=say, keep=keep)
+    return files.everything_zip(
+        loaded, filters, say=say, keep=keep, baselines=state.url_baselines()
+    )
 
 
 Say = Callable[[float, str], None]
@@ -253,7 +262,7 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
     """
     st.markdown("**Export this view**")
     available = export_available()
-    view = (loaded.data_version, loaded.name, filters, available)
+    view = (loaded.data_version, loaded.name, filters, available, state.url_baselines())
     built: dict[str, tuple[object, bytes]] = st.session_state.setdefault(state.SESSION_EXPORTS, {})
     for export in _EXPORTS:
         disabled = export.needs_chromium and not available

@@ -283,6 +283,24 @@ def baseline_key(endpoint: str) -> str:
     return f"{KEY_BASELINE_PREFIX}{endpoint}"
 
 
+def url_baselines() -> tuple[tuple[str, float], ...]:
+    """The baseline risks in the URL, by endpoint (the view's; the exports follow them).
+
+    A value that is not a percentage from 0 to 100 is ignored, as the page's input does.
+    """
+    found = []
+    for key in st.query_params:
+        if not key.startswith(KEY_BASELINE_PREFIX):
+            continue
+        try:
+            value = float(st.query_params[key])
+        except ValueError:
+            continue
+        if 0 <= value <= 100:
+            found.append((key.removeprefix(KEY_BASELINE_PREFIX), value))
+    return tuple(sorted(found))
+
+
 def baseline_outcomes(
     loaded: LoadedEvidence, comparison: Comparison
 ) -> dict[str, tuple[str, float]]:

@@ -311,3 +311,40 @@ def test_an_appraisal_round_trips_through_yaml_and_the_workbook():
     assert book.appraisals == ev.appraisals
     assert row_of(book)[fx.CERTAINTY] == row_of(ev)[fx.CERTAINTY] == "moderate"
     assert isinstance(book.appraisals[0], Appraisal)
+
+
+def test_deck_summary_of_findings_shows_mm009_response_at_a_10_percent_baseline(bundled):
+    import io
+
+    from pptx import Presentation
+
+    from components.export import files
+    from components.loaded import Filters
+
+    data = files.view_deck(bundled, Filters(), images=False, baselines=(("orr", 10.0),))
+    cells = [
+        cell.text
+        for slide in Presentation(io.BytesIO(data)).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert "100 → 307 (223 to 422), your baseline ‡" in cells
+    assert any(c.startswith("⊕⊕⊕◯ at most moderate") for c in cells)
+
+
+def test_export_command_applies_a_baseline_to_the_effects_csv(tmp_path):
+    from components.export.names import EFFECTS_NAME
+
+    done = subprocess.run(
+        [sys.executable, "-m", "components.export", "--formats", "csv", "--baseline-risk", "10",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / EFFECTS_NAME).read_text("utf-8"))))
+    rated = [r for r in rows if r["corresponding_per_1000"]]
+    assert rated
+    assert {float(r["assumed_per_1000"]) for r in rated} == {100.0}
+    assert {r["assumed_from"] for r in rated} == {"baseline"}

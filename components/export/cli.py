@@ -42,6 +42,17 @@ def _formats_arg(text: str) -> frozenset[str]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _percent(text: str) -> float:
+    """A baseline risk in percent: a number from 0 to 100 (argparse reports anything else)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage)."""
     parser = argparse.ArgumentParser(
@@ -63,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=files.ALL_FORMATS,
         metavar="LIST",
         help="comma-separated, from png,svg,pdf,pptx,csv,html (default: all)",
+    )
+    parser.add_argument(
+        "--baseline-risk",
+        type=_percent,
+        metavar="PCT",
+        help="your patients' risk (percent) for the absolute effects per 1000 of every risk "
+        "ratio, in the deck's summaries of findings and the effects CSV (default: each "
+        "study's comparator arm)",
     )
     for spec in FILTERS:  # the sidebar's filters, by id or word
         parser.add_argument(
@@ -95,16 +114,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--{spec.option}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}"
             )
     filters = Filters.of(**chosen)
+    baselines = (
+        tuple((e.id, args.baseline_risk) for e in loaded.evidence.endpoints)
+        if args.baseline_risk is not None
+        else ()
+    )
 
     status = 0
     try:
         try:
-            paths = files.export_all(loaded, filters, args.out, formats=args.formats)
+            paths = files.export_all(
+                loaded, filters, args.out, formats=args.formats, baselines=baselines
+            )
         except ExportUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1
             rest = args.formats - files.NEEDS_CHROMIUM  # what needs no browser: csv, html
-            paths = files.export_all(loaded, filters, args.out, formats=rest) if rest else []
+            paths = (
+                files.export_all(loaded, filters, args.out, formats=rest, baselines=baselines)
+                if rest
+                else []
+            )
     except OSError as exc:
         print(f"error: could not write to {args.out}: {exc}", file=sys.stderr)
         return 1

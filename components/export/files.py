@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from components import registry, tables
+from components.compare import Baselines
 from components.export.dress import with_footer
 from components.export.html import view_html
 from components.export.names import DECK_NAME, EFFECTS_NAME, HTML_NAME, README_NAME
@@ -34,7 +35,7 @@ from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE, SLIDE, SLIDE_PNG_SCALE, Look
 from components.specs import ChartSpec
 from evidence import frames as fr
-from evidence.effects import EFFECT_COLUMNS
+from evidence.effects import EFFECT_COLUMNS, with_baseline
 
 ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
@@ -129,11 +130,14 @@ def _deck_pptx(
     *,
     images: Mapping[str, bytes] | None,
     exported: dt.date | None,
+    baselines: Baselines = (),
 ) -> bytes:
     # python-pptx is imported only for a deck (0.14 s): the offline page alone needs none.
     from components.export import deck
 
-    return deck.deck_pptx(loaded, filters, specs, images=images, exported=exported)
+    return deck.deck_pptx(
+        loaded, filters, specs, images=images, exported=exported, baselines=baselines
+    )
 
 
 def _deck_jobs(specs: Sequence[ChartSpec]) -> list[RenderJob]:
@@ -228,6 +232,7 @@ def view_deck(
     exported: dt.date | None = None,
     say: Say = _quiet,
     keep: bool = True,
+    baselines: Baselines = (),
 ) -> bytes:
     """The journal-club deck of the view; ``images=False`` makes it without Chromium.
 
@@ -239,7 +244,9 @@ def view_deck(
     if not images:
         specs = deck_specs(loaded, filters, keep=keep)
         say(0.9, "Writing the deck")
-        return _deck_pptx(loaded, filters, specs, images=None, exported=exported)
+        return _deck_pptx(
+            loaded, filters, specs, images=None, exported=exported, baselines=baselines
+        )
     engine = server or default_server()
     engine.start_in_background()  # Chromium starts while the slides' charts are drawn
     renders = _Renders(engine, keep=keep)
@@ -250,7 +257,7 @@ def view_deck(
     pngs = renders.wait(say, 0.2, 0.9)
     say(0.9, "Writing the deck")
     by_key = {spec.key: png for spec, png in zip(specs, pngs, strict=True)}
-    data = _deck_pptx(loaded, filters, specs, images=by_key, exported=exported)
+    data = _deck_pptx(loaded, filters, specs, images=by_key, exported=exported, baselines=baselines)
     say(1.0, "Deck ready")
     return data
 
@@ -336,6 +343,7 @@ def export_all(
     exported: dt.date | None = None,
     say: Say = _quiet,
     keep: bool = True,
+    baselines: Baselines = (),
 ) -> list[Path]:
     """Write every chart of the view in ``formats``, the deck, the page, the CSVs, a README.txt.
 
@@ -393,13 +401,16 @@ def export_all(
         if "csv" in chosen:
             write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
     if "csv" in chosen:
-        effects = filters.apply(loaded.effects)
+        effects = with_baseline(filters.apply(loaded.effects), dict(baselines) or None)
         write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())
     if deck_renders is not None:
         pngs = deck_renders.wait(say, 0.2 + file_share if file_renders else 0.2, 0.9)
         say(0.9, "Writing the deck")
         by_key = {spec.key: png for spec, png in zip(slides, pngs, strict=True)}
-        write(DECK_NAME, _deck_pptx(loaded, filters, slides, images=by_key, exported=exported))
+        deck = _deck_pptx(
+            loaded, filters, slides, images=by_key, exported=exported, baselines=baselines
+        )
+        write(DECK_NAME, deck)
     if "html" in chosen:
         say(0.95, "Writing the offline page")
         write(HTML_NAME, view_html(loaded, filters, exported=exported, specs=specs))
@@ -420,14 +431,23 @@ def everything_zip(
     exported: dt.date | None = None,
     say: Say = _quiet,
     keep: bool = True,
+    baselines: Baselines = (),
 ) -> bytes:
     """A ZIP of every figure (PNG, SVG, PDF), the CSVs, the deck, the page and the README.txt.
 
-    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches.
+    ``say`` hears the progress; ``keep=False`` keeps nothing in the process's caches;
+    ``baselines`` as for export_all.
     """
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as tmp:
         paths = export_all(
-            loaded, filters, tmp, server=server, exported=exported, say=say, keep=keep
+            loaded,
+            filters,
+            tmp,
+            server=server,
+            exported=exported,
+            say=say,
+            keep=keep,
+            baselines=baselines,
         )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
