@@ -699,7 +699,7 @@ def test_cli_has_every_sidebar_filter(tmp_path: Path, monkeypatch):
     loaded = load_path(MINIMAL)
     asked = {}
 
-    def export_all(loaded, filters, out, *, formats):
+    def export_all(loaded, filters, out, *, formats, baselines=()):
         asked["filters"] = filters
         return []
 
