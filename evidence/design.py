@@ -57,6 +57,9 @@ class Design:
                 for other in c.treated_alike_with:
                     if other in self.cohorts:
                         self._join(phase, c.id, other)
+        known = [p for p in vocabulary.PHASE if p in self._alike]
+        self._phases = (*known, *sorted(set(self._alike) - set(known)))
+        self._alike_pairs: dict[tuple[str, str], tuple[str, ...]] = {}
         # Shared patients: what each cohort covers.
         subgroups: dict[str, list[str]] = {}
         for c in ev.cohorts:
@@ -91,11 +94,16 @@ class Design:
 
     def alike_phases(self, cohort: str, versus: str) -> tuple[str, ...]:
         """The phases during which the two cohorts were treated alike, in vocabulary order."""
-        return tuple(
-            phase
-            for phase in [*vocabulary.PHASE, *sorted(set(self._alike) - set(vocabulary.PHASE))]
-            if phase in self._alike and self._root(phase, cohort) == self._root(phase, versus)
-        )
+        if not self._alike:  # most files: no arms treated alike at all
+            return ()
+        key = (cohort, versus)
+        if key not in self._alike_pairs:
+            self._alike_pairs[key] = tuple(
+                phase
+                for phase in self._phases
+                if self._root(phase, cohort) == self._root(phase, versus)
+            )
+        return self._alike_pairs[key]
 
     def phase_of(self, result: Result) -> str | None:
         """The phase a figure covers: its own, else its endpoint's (None: not stated)."""

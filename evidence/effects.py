@@ -472,9 +472,10 @@ def _common(
 def _pairs(ev: Evidence, look: Labels, design: Design) -> list[tuple[_Arm, _Arm]]:
     """Every (cohort, versus) pair of one source on one proportion endpoint."""
     groups: dict[tuple[str, str], list[_Arm]] = {}
+    proportion = {e.id: e.is_proportion for e in ev.endpoints}  # once per endpoint, not result
     for result in ev.results:
         endpoint = look.endpoints[result.endpoint][1]
-        if not endpoint.is_proportion:
+        if not proportion[endpoint.id]:
             continue
         order, cohort = look.cohort_order[result.cohort], look.cohorts[result.cohort]
         groups.setdefault((cohort.source, endpoint.id), []).append(_arm(cohort, result, order))
@@ -909,8 +910,8 @@ def _certainty(row: dict[str, Any], appraisals: Sequence[Appraisal]) -> None:
     )
     row[CERTAINTY] = rated.level
     row[CERTAINTY_AT_MOST] = rated.at_most
-    row[CERTAINTY_REASONS] = rated.reasons()
-    row[CERTAINTY_NOTE] = rated.footnote()
+    row[CERTAINTY_REASONS] = rated.reasons
+    row[CERTAINTY_NOTE] = rated.footnote
 
 
 def with_baseline(

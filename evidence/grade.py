@@ -32,6 +32,7 @@ Absolute effects
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,6 +66,13 @@ NOT_APPLICABLE = "not applicable"
 NONE_RECORDED = "none recorded"  # no reason to rate up: a floor, never a ceiling
 
 _ORDER = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+_FLAG_LEVELS = (("down1", -1), ("down2", -2), ("up1", 1), ("up2", 2))
+# Looked up once: a large file rates thousands of outcomes.
+_LEVELS = {
+    word: next((n for flag, n in _FLAG_LEVELS if vocabulary.RATING.has_flag(word, flag)), 0)
+    for word in vocabulary.RATING
+}
+_NAMES = {domain: vocabulary.DOMAIN.phrase(domain) for domain in vocabulary.DOMAIN}
 
 
 @dataclass(frozen=True)
@@ -80,17 +88,12 @@ class DomainRating:
     @property
     def levels(self) -> int:
         """How many levels it moves the certainty (down negative, up positive)."""
-        for flag, levels in (("down1", -1), ("down2", -2), ("up1", 1), ("up2", 2)):
-            if vocabulary.RATING.has_flag(self.rating, flag):
-                return levels
-        return 0
+        return _LEVELS.get(self.rating, 0)
 
     @property
     def name(self) -> str:
         """The domain in words."""
-        if self.domain in vocabulary.DOMAIN:
-            return vocabulary.DOMAIN.phrase(self.domain)
-        return self.domain.replace("_", " ")
+        return _NAMES.get(self.domain) or self.domain.replace("_", " ")
 
     def text(self) -> str:
         """``imprecision: serious (computed: the 95% CI includes no effect)``."""
@@ -111,7 +114,7 @@ class Certainty:
     level: str
     domains: tuple[DomainRating, ...]
 
-    @property
+    @functools.cached_property
     def not_assessed(self) -> tuple[str, ...]:
         """The domains nobody judged (or that could not be judged), in words."""
         return tuple(d.name for d in self.domains if d.how == NOT_ASSESSED)
@@ -133,6 +136,7 @@ class Certainty:
         missing = ", ".join(self.not_assessed)
         return f"{self.symbols()} at most {label}; {missing} not assessed"
 
+    @functools.cached_property
     def footnote(self) -> str:
         """What moved the level and what nobody assessed, short: a table's footnote."""
         moved = [d.text() for d in self.domains if d.levels]
@@ -140,6 +144,7 @@ class Certainty:
             moved.append("not assessed: " + ", ".join(self.not_assessed))
         return "; ".join(moved) or "no domain lowered it"
 
+    @functools.cached_property
     def reasons(self) -> str:
         """Every domain with its rating and whether computed, judged or not assessed."""
         start = "randomised" if self.start == "high" else "not randomised"
@@ -204,14 +209,28 @@ def rate(
     1 for a ratio); ``events`` both arms' events together, None when unknown; ``appraisals``
     those of the comparison's source.
     """
-    start = "high" if randomised else "low"
     pair = frozenset({cohort, versus})
-    judged = {d: _judged(d, appraisals, pair, endpoint) for d in JUDGED}
+    judged = tuple(_judged(d, appraisals, pair, endpoint) for d in JUDGED)
+    return _rated(randomised, interval, null, events, judged)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rated(
+    randomised: bool,
+    interval: tuple[float, float] | None,
+    null: float,
+    events: float | None,
+    judged: tuple[DomainRating, ...],
+) -> Certainty:
+    # Cached: outcomes with the same interval, events and judgements rate alike, and a file
+    # without appraisals has few distinct ones per design.
+    start = "high" if randomised else "low"
+    by_domain = {d.domain: d for d in judged}
     computed = {
         "inconsistency": DomainRating("inconsistency", NOT_APPLICABLE, reason="one study"),
         "imprecision": _imprecision(interval, null, events),
     }
-    domains = (*(judged.get(d) or computed[d] for d in _ORDER), judged["rate_up"])
+    domains = (*(by_domain.get(d) or computed[d] for d in _ORDER), by_domain["rate_up"])
     index = LEVELS.index(start) + sum(d.levels for d in domains)
     level = LEVELS[max(0, min(len(LEVELS) - 1, index))]
     return Certainty(start, level, domains)
