@@ -39,8 +39,10 @@ METHOD_NOTE = (
 )
 CERTAINTY_NOTE = (
     "Certainty (GRADE): randomised comparisons start high, others low. Imprecision is "
-    "computed: down one level when the 95% CI includes no effect, one when both arms have "
-    "fewer than 300 events in all. Inconsistency does not apply to one study. Risk of bias, "
+    "computed: down one level when the 95% CI includes no effect or both arms have fewer "
+    "than 300 events in all (or no CI can be given), two when the risk ratio's CI also spans "
+    "0.75 and 1.25. Inconsistency does not apply to one study. Rating up only counts for "
+    "evidence that starts low and was not rated down. Risk of bias, "
     "indirectness and publication bias count only where someone judged them; otherwise they "
     "are 'not assessed' and the level is a ceiling ('at most')."
 )

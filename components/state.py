@@ -317,7 +317,7 @@ def baseline_outcomes(
         & rows[fx.RATIO].notna()
     ]
     return {
-        str(row[fx.ENDPOINT]): (str(row[fx.ENDPOINT_LABEL]), float(row[fx.VERSUS_RISK]))
+        str(row[fx.ENDPOINT]): (str(row[fx.ENDPOINT_LABEL]), float(row[fx.VERSUS_VALUE]))
         for row in rows.to_dict("records")
     }
 

@@ -285,8 +285,8 @@ EFFECT_FRAME = FrameContract(
         "not assessed (evidence/grade.py)",
         CERTAINTY_NOTE: "what moved the certainty and what was not assessed, short (a table's "
         "footnote)",
-        ASSUMED: "assumed risk per 1000: the comparator arm's risk, or the baseline asked for "
-        "(computed risk ratios only)",
+        ASSUMED: "assumed risk per 1000: the comparator arm's stated percent, or the baseline "
+        "asked for (computed risk ratios only)",
         ASSUMED_FROM: "comparator or baseline",
         CORRESPONDING: "corresponding risk per 1000 with the regimen: assumed x risk ratio",
         CORRESPONDING_LOW: "its 95% CI, low end (from the ratio's CI)",
@@ -907,6 +907,10 @@ def _certainty(row: dict[str, Any], appraisals: Sequence[Appraisal]) -> None:
         cohort=row[COHORT],
         versus=row[VERSUS],
         endpoint=row[ENDPOINT],
+        ratio_interval=(float(row[RATIO_LOW]), float(row[RATIO_HIGH]))
+        if row[MEASURE] == COMPUTED_MEASURE and not is_missing(row.get(RATIO_LOW))
+        else None,
+        ci_level=float(row[CI_LEVEL]) if not is_missing(row.get(CI_LEVEL)) else 95.0,
     )
     row[CERTAINTY] = rated.level
     row[CERTAINTY_AT_MOST] = rated.at_most
@@ -930,7 +934,8 @@ def with_baseline(
     elif baseline is not None:
         chosen[:] = float(baseline)
     use_baseline = chosen.notna()
-    assumed_percent = chosen.where(use_baseline, out[VERSUS_RISK])
+    # The study's comparator as its source states it (73.1%, not the count's 73.30%).
+    assumed_percent = chosen.where(use_baseline, out[VERSUS_VALUE])
     out[ASSUMED_FROM] = [
         (ASSUMED_BASELINE if b else ASSUMED_COMPARATOR) if r else None
         for b, r in zip(use_baseline, has_ratio, strict=True)
@@ -991,6 +996,7 @@ def effect_table(ev: Evidence, *, baseline: float | None = None) -> pd.DataFrame
     for column in _ORDER_COLUMNS:
         frame[column] = frame[column].astype("int64")
     for column in (RANDOMISED, CONTRASTED, CERTAINTY_AT_MOST):
-        frame[column] = [bool(v) if isinstance(v, bool) else False for v in frame[column]]
+        values = [bool(v) if isinstance(v, bool) else False for v in frame[column]]
+        frame[column] = pd.Series(values, index=frame.index, dtype="bool")
     absolute = with_baseline(frame, baseline)
     return absolute[list(EFFECT_COLUMNS)]

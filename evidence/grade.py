@@ -7,11 +7,13 @@ Certainty of the evidence
     otherwise (GRADE). Five domains may rate it down, one (``rate_up``) up:
 
     - **imprecision, computed.** Rated down one level when the 95% CI of the effect includes
-      no effect (a difference CI that includes 0, a ratio CI that includes 1), and one level
-      when both arms together have fewer than 300 events (the GRADE handbook's rule of thumb
-      for the optimal information size of a dichotomous outcome); two levels when both hold.
-      Without an interval (n not reported, or no CI reported) it cannot be judged, and counts
-      as not assessed.
+      no effect (a difference CI that includes 0, a ratio CI that includes 1) or when both
+      arms together have fewer than 300 events (the GRADE handbook's rule of thumb for the
+      optimal information size of a dichotomous outcome); two levels when, besides, the risk
+      ratio's CI spans both appreciable benefit and harm (below 0.75 and above 1.25). Without
+      an interval (n not reported) it is rated down one level: missing information never
+      raises a rating. With an interval that excludes no effect but events unknown (a
+      reported hazard ratio), or with a CI that is not 95%, it is not assessed (a ceiling).
     - **inconsistency, computed.** Not applicable: every comparison here is one study.
     - **risk of bias, indirectness, publication bias, reasons to rate up: judged.** Taken from
       the file's ``appraisals`` (the most specific one of each domain: one comparison and one
@@ -19,6 +21,7 @@ Certainty of the evidence
       A domain nobody judged is "not assessed": it never counts as "not serious", and the
       rating then says it is a ceiling ("at most moderate; risk of bias not assessed").
 
+    Reasons to rate up count only for evidence that starts low and was not rated down.
     Levels never go below ``very_low`` or above ``high``. Groups formed after treatment
     began, and arms treated alike in the outcome's phase, have no contrast and no rating.
 
@@ -52,6 +55,13 @@ __all__ = [
 
 EVENTS_THRESHOLD = 300
 """Fewer events than this in both arms together rate imprecision down (GRADE rule of thumb)."""
+
+APPRECIABLE = (0.75, 1.25)
+"""A risk ratio CI below the first and above the second spans appreciable benefit and harm
+(GRADE's default thresholds): imprecision is then very serious."""
+
+ALPHA_LEVEL = 95.0
+"""The CI level the imprecision rule reads; another level is not assessed."""
 
 LEVELS = ("very_low", "low", "moderate", "high")
 """The certainty words from lowest to highest (vocabulary.CERTAINTY holds their words)."""
@@ -124,18 +134,6 @@ class Certainty:
         """Whether the level is only a ceiling: some domain was not assessed."""
         return bool(self.not_assessed)
 
-    def symbols(self) -> str:
-        """``⊕⊕⊕◯``."""
-        return vocabulary.CERTAINTY.mark(self.level)
-
-    def words(self) -> str:
-        """``⊕⊕⊕◯ at most moderate; risk of bias, indirectness not assessed``."""
-        label = vocabulary.CERTAINTY.label(self.level).lower()
-        if not self.at_most:
-            return f"{self.symbols()} {label}"
-        missing = ", ".join(self.not_assessed)
-        return f"{self.symbols()} at most {label}; {missing} not assessed"
-
     @functools.cached_property
     def footnote(self) -> str:
         """What moved the level and what nobody assessed, short: a table's footnote."""
@@ -154,22 +152,43 @@ class Certainty:
 
 
 def _imprecision(
-    interval: tuple[float, float] | None, null: float, events: float | None
+    interval: tuple[float, float] | None,
+    null: float,
+    events: float | None,
+    ratio_interval: tuple[float, float] | None,
+    ci_level: float,
 ) -> DomainRating:
     if interval is None or any(math.isnan(x) for x in interval):
-        return DomainRating("imprecision", NOT_ASSESSED, reason="no 95% CI")
+        # No interval (n not reported): precision cannot be shown, so it is rated down.
+        return DomainRating("imprecision", COMPUTED, "serious", "no 95% CI: n not reported")
+    if ci_level != ALPHA_LEVEL:
+        return DomainRating(
+            "imprecision", NOT_ASSESSED, reason=f"a {ci_level:g}% CI, not a 95% one"
+        )
     low, high = interval
     reasons = []
     if low <= null <= high:
         reasons.append("the 95% CI includes no effect")
     if events is not None and not math.isnan(events) and events < EVENTS_THRESHOLD:
         reasons.append(f"{int(events)} events in all, fewer than {EVENTS_THRESHOLD}")
-    rating = ("not_serious", "serious", "very_serious")[len(reasons)]
-    reason = " and ".join(reasons) or (
-        "the 95% CI excludes no effect"
-        + ("" if events is None or math.isnan(events) else f" and {int(events)} events in all")
-    )
-    return DomainRating("imprecision", COMPUTED, rating, reason)
+    if not reasons:
+        said = "the 95% CI excludes no effect"
+        if events is None or math.isnan(events):
+            # The information-size rule cannot be applied: a ceiling, not a rating.
+            return DomainRating(
+                "imprecision", NOT_ASSESSED, reason=f"{said}, but the events are not known"
+            )
+        return DomainRating("imprecision", COMPUTED, "not_serious", f"{said}; {int(events)} events")
+    rating = "serious"
+    if ratio_interval is not None and _appreciable_both_ways(ratio_interval):
+        reasons.append("the risk ratio's CI spans both appreciable benefit and harm (0.75, 1.25)")
+        rating = "very_serious"
+    return DomainRating("imprecision", COMPUTED, rating, " and ".join(reasons))
+
+
+def _appreciable_both_ways(ratio_interval: tuple[float, float]) -> bool:
+    low, high = ratio_interval
+    return not math.isnan(low) and low < APPRECIABLE[0] and high > APPRECIABLE[1]
 
 
 def _specificity(a: Appraisal) -> int:
@@ -202,6 +221,8 @@ def rate(
     cohort: str,
     versus: str,
     endpoint: str,
+    ratio_interval: tuple[float, float] | None = None,
+    ci_level: float = ALPHA_LEVEL,
 ) -> Certainty:
     """The certainty of one contrasted outcome (see the module docstring for the rules).
 
@@ -211,7 +232,7 @@ def rate(
     """
     pair = frozenset({cohort, versus})
     judged = tuple(_judged(d, appraisals, pair, endpoint) for d in JUDGED)
-    return _rated(randomised, interval, null, events, judged)
+    return _rated(randomised, interval, null, events, judged, ratio_interval, ci_level)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -221,6 +242,8 @@ def _rated(
     null: float,
     events: float | None,
     judged: tuple[DomainRating, ...],
+    ratio_interval: tuple[float, float] | None = None,
+    ci_level: float = ALPHA_LEVEL,
 ) -> Certainty:
     # Cached: outcomes with the same interval, events and judgements rate alike, and a file
     # without appraisals has few distinct ones per design.
@@ -228,9 +251,16 @@ def _rated(
     by_domain = {d.domain: d for d in judged}
     computed = {
         "inconsistency": DomainRating("inconsistency", NOT_APPLICABLE, reason="one study"),
-        "imprecision": _imprecision(interval, null, events),
+        "imprecision": _imprecision(interval, null, events, ratio_interval, ci_level),
     }
-    domains = (*(by_domain.get(d) or computed[d] for d in _ORDER), by_domain["rate_up"])
+    down = [by_domain.get(d) or computed[d] for d in _ORDER]
+    up = by_domain["rate_up"]
+    if up.levels and (start != "low" or any(d.levels for d in down)):
+        # GRADE rates up only evidence that started low and was not rated down.
+        up = DomainRating(
+            "rate_up", NOT_APPLICABLE, reason="only for evidence that starts low, not rated down"
+        )
+    domains = (*down, up)
     index = LEVELS.index(start) + sum(d.levels for d in domains)
     level = LEVELS[max(0, min(len(LEVELS) - 1, index))]
     return Certainty(start, level, domains)

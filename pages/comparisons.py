@@ -99,7 +99,7 @@ def pick_baselines(loaded: LoadedEvidence, chosen: compare.Comparison) -> compar
                     value=None,
                     step=0.1,
                     format="%.1f",
-                    placeholder=f"study's comparator: {risk:.1f}",
+                    placeholder=f"study's comparator: {fr.format_number(risk)}",
                     key=state.baseline_key(endpoint),
                     bind="query-params",
                 ),

@@ -89,14 +89,14 @@ def test_baseline_cleared_returns_to_the_comparators_risk(bundled_app):
     at.number_input(key=state.baseline_key("orr")).set_value(None).run()
     assert not at.exception
     cell = sof(at)[ORR][PER_1000]
-    assert cell.startswith("199 → 610 (443 to 839)")  # MM-009's placebo arm: 19.9%
+    assert cell.startswith("199 → 611 (444 to 840)")  # MM-009's placebo arm: 19.9%
     assert "your baseline" not in cell
     assert "at your baseline risk" not in pictograph_sentence(at)
 
 
 def test_baseline_set_in_the_widget_reaches_the_table(bundled_app):
     at = open_compare()
-    assert sof(at)[ORR][PER_1000].startswith("199 → 610")
+    assert sof(at)[ORR][PER_1000].startswith("199 → 611")
     at.number_input(key=state.baseline_key("orr")).set_value(50.0).run()
     assert sof(at)[ORR][PER_1000].startswith("500 → 1000 (1000 to 1000), your baseline; capped")
 
@@ -127,7 +127,7 @@ def test_baseline_offered_only_for_outcomes_with_a_computed_ratio(bundled_app):
 def test_baseline_out_of_range_in_the_url_is_ignored(bundled_app):
     at = open_compare({state.baseline_key("orr"): "150"})
     assert not at.exception
-    assert sof(at)[ORR][PER_1000].startswith("199 → 610")
+    assert sof(at)[ORR][PER_1000].startswith("199 → 611")
 
 
 # --------------------------------------------------------------------------- appraisal

@@ -83,6 +83,6 @@ def test_appraisal_recorded_in_the_browser_changes_certainty_and_downloads(
     box = main.locator(BASELINE_BOX).get_by_label(f"{ORR} (%)")
     box.fill("")
     box.press("Enter")
-    expect(orr).to_contain_text("199 → 610 (443 to 839)", timeout=30_000)
+    expect(orr).to_contain_text("199 → 611 (444 to 840)", timeout=30_000)
     expect(page).not_to_have_url(re.compile(r"baseline_orr="))
     expect(orr).to_contain_text("⊕⊕◯◯ at most low")

@@ -94,7 +94,8 @@ def test_a_precise_randomised_comparison_with_nothing_judged_is_at_most_high():
         (300, 150, "high", "not serious"),  # 450 events; CI excludes 0
         (60, 30, "moderate", "serious"),  # 90 events < 300; CI excludes 0
         (160, 150, "moderate", "serious"),  # 310 events; CI includes 0
-        (22, 20, "low", "very serious"),  # both
+        (22, 20, "low", "very serious"),  # RR CI 0.61-1.98 spans 0.75 and 1.25
+        (140, 120, "moderate", "serious"),  # CI includes 0, 260 events: one level, not two
     ],
 )
 def test_imprecision_is_rated_down_by_the_ci_and_the_300_event_rule(a, b, level, said):
@@ -109,7 +110,7 @@ def test_a_non_randomised_pair_starts_low():
     assert row[fx.CERTAINTY_REASONS].startswith("starts low (not randomised)")
 
 
-def test_without_an_interval_imprecision_is_not_assessed_and_the_level_is_a_ceiling():
+def test_without_an_interval_imprecision_is_rated_down_never_rewarded():
     results = [
         {"cohort": "a", "endpoint": "resp", "value": 60},
         {"cohort": "b", "endpoint": "resp", "value": 30},
@@ -118,8 +119,10 @@ def test_without_an_interval_imprecision_is_not_assessed_and_the_level_is_a_ceil
     for cohort in doc["cohorts"]:
         del cohort["n"]  # n not reported: no interval
     row = row_of(Evidence.model_validate(doc))
-    assert "imprecision: not assessed (no 95% CI)" in row[fx.CERTAINTY_REASONS]
-    assert row[fx.CERTAINTY_AT_MOST]
+    assert (
+        "imprecision: serious (computed: no 95% CI: n not reported)" in (row[fx.CERTAINTY_REASONS])
+    )
+    assert row[fx.CERTAINTY] == "moderate"  # never higher than with the counts known
 
 
 # ---------------------------------------------------------------- judged domains
@@ -265,7 +268,7 @@ def test_cli_mm009_response_at_a_10_percent_baseline_is_1000_x_010_x_rr():
     for column in ("certainty", "certainty_reasons"):
         assert column in row
     default = next(r for r in cli_rows() if (r["cohort"], r["endpoint"]) == ("mm009_rd", "orr"))
-    assert float(default["assumed_per_1000"]) == pytest.approx(1000 * 35 / 176)
+    assert float(default["assumed_per_1000"]) == pytest.approx(199.0)  # stated 19.9%
 
 
 def test_cli_refuses_a_baseline_outside_0_to_100():
@@ -284,7 +287,7 @@ def test_mm015_response_with_a_ci_through_zero_is_not_high_and_names_imprecision
     row = effects.loc[("mm015_mprr", "mm015_mpr", "orr")]
     assert row[fx.CERTAINTY] != "high"
     assert (
-        "imprecision: very serious (computed: the 95% CI includes no effect"
+        "imprecision: serious (computed: the 95% CI includes no effect"
         in (row[fx.CERTAINTY_REASONS])
     )
 
@@ -348,3 +351,22 @@ def test_export_command_applies_a_baseline_to_the_effects_csv(tmp_path):
     assert rated
     assert {float(r["assumed_per_1000"]) for r in rated} == {100.0}
     assert {r["assumed_from"] for r in rated} == {"baseline"}
+
+
+def test_rate_up_applies_only_to_evidence_that_starts_low_and_was_not_rated_down():
+    randomised = row_of(file_with(arms(300, 150), appraisals=[judged("rate_up", "rate_up_two")]))
+    assert randomised[fx.CERTAINTY] == "high"
+    assert "reasons to rate up" in randomised[fx.CERTAINTY_REASONS]
+    assert "not applicable (only for evidence that starts low" in randomised[fx.CERTAINTY_REASONS]
+    imprecise = row_of(file_with(arms(22, 20), design="phase2",
+                                 appraisals=[judged("rate_up", "rate_up_two")]))  # fmt: skip
+    assert imprecise[fx.CERTAINTY] == "very_low"  # rated down: rating up does not apply
+
+
+def test_a_reported_ci_that_is_not_95_percent_leaves_imprecision_not_assessed():
+    from evidence.grade import rate
+
+    rated = rate(randomised=True, interval=(0.5, 0.9), null=1.0, events=None, appraisals=(),
+                 cohort="a", versus="b", endpoint="e", ci_level=90.0)  # fmt: skip
+    assert "imprecision: not assessed (a 90% CI, not a 95% one)" in rated.reasons
+    assert rated.at_most
