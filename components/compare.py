@@ -357,7 +357,9 @@ def _reported_row(row: pd.Series) -> dict[str, str]:
     return {
         "Outcome": str(row[fx.ENDPOINT_LABEL]),
         "As reported": f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]}",
-        "Effect (95% CI)": ratio_text(row) or difference_text(row),
+        "Effect (95% CI)": ratio_text(row)
+        or difference_text(row)
+        or (f"not shown: {row[fx.HELD_BACK]}" if fr.present(row[fx.HELD_BACK]) else ""),
         CERTAINTY: fx.certainty_words(row),
         "Why this certainty": str(row[fx.CERTAINTY_NOTE]),
         "Design": _design(row),

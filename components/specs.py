@@ -483,6 +483,7 @@ def ratio_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[Char
     comparisons = filters.apply(loaded.comparisons)
     comparisons = comparisons[
         comparisons[fr.MEASURE].map(lambda m: vocabulary.MEASURE.has_flag(m, "ratio"))
+        & comparisons[fr.HELD_BACK].isna()  # the design allows no effect: not drawn
     ]
     if comparisons.empty:
         return []

@@ -57,6 +57,7 @@ COMPARISON_DISPLAY = {
     fr.SOURCE_SHORT: "Source",
     fr.LOCATOR: "Where in source",
     fr.NOTE: "Note",
+    fr.HELD_BACK: "Not shown because",
 }
 PLANE_DISPLAY = {
     fr.COHORT_LABEL: "Cohort",
@@ -119,6 +120,17 @@ WORDS = {
 }
 
 
+def comparisons_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reported comparisons as a table may show them: a held-back effect loses its numbers."""
+    held = frame[fr.HELD_BACK].notna()
+    if not held.any():
+        return frame
+    out = frame.copy()
+    out.loc[held, [fr.VALUE, fr.CI_LOW, fr.CI_HIGH]] = float("nan")
+    out.loc[held, fr.P] = None
+    return out
+
+
 def display(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     """Select and rename columns for people; vocabulary words become plain words.
 
@@ -152,6 +164,12 @@ def _result_line(row: Mapping[Hashable, Any]) -> str:
 
 
 def _comparison_line(row: Mapping[Hashable, Any]) -> str:
+    if isinstance(row.get(fr.HELD_BACK), str):
+        return (
+            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: the "
+            f"source reports a {vocabulary.MEASURE.phrase(row[fr.MEASURE])}, not shown. "
+            f"{row[fr.HELD_BACK]} ({row[fr.SOURCE_SHORT]})"
+        )
     p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
     return (
         f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
@@ -385,11 +403,15 @@ def _effect_line(row: pd.Series) -> str:
         compare.nnt_text(row),
     ]
     said = "; ".join(p for p in parts if p)
-    if not row[fx.CONTRASTED] and row[fx.BASIS] != fx.BASIS_REPORTED:
-        return (  # the two risks, and why no contrast: the reason leads ``why``
+    if not row[fx.CONTRASTED]:
+        risks = (  # a reported effect has no risks of its own
+            f"{row[fx.VALUE_TEXT]} vs {row[fx.VERSUS_VALUE_TEXT]}; "
+            if row[fx.BASIS] != fx.BASIS_REPORTED
+            else ""
+        )
+        return (  # the two risks, and why no contrast
             f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "
-            f"{row[fx.VALUE_TEXT]} vs {row[fx.VERSUS_VALUE_TEXT]}; not contrasted. "
-            f"{row[fx.HELD_BACK]}"
+            f"{risks}not contrasted. {row[fx.HELD_BACK]}"
         )
     if not said:
         return ""

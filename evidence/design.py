@@ -37,9 +37,11 @@ __all__ = ["Design", "weaker_allocation"]
 _ALLOCATION_ORDER = {word: i for i, word in enumerate(vocabulary.ALLOCATION)}
 
 
-def weaker_allocation(first: str, second: str) -> str:
-    """The weaker of two allocations: how strong a pair of cohorts is."""
-    return max(first, second, key=lambda word: _ALLOCATION_ORDER.get(word, len(_ALLOCATION_ORDER)))
+def weaker_allocation(first: str, *others: str) -> str:
+    """The weakest of allocations: how strong a pair of cohorts (or a subgroup) is."""
+    return max(
+        (first, *others), key=lambda word: _ALLOCATION_ORDER.get(word, len(_ALLOCATION_ORDER))
+    )
 
 
 class Design:
@@ -48,7 +50,13 @@ class Design:
     def __init__(self, ev: Evidence) -> None:
         self.cohorts = {c.id: c for c in ev.cohorts}
         sources = {s.id: s for s in ev.sources}
-        self._allocation = {c.id: c.allocation_in(sources.get(c.source)) for c in ev.cohorts}
+        own = {c.id: c.allocation_in(sources.get(c.source)) for c in ev.cohorts}
+        # A subgroup is formed no more strongly than the cohort it is part of (a subgroup of
+        # an extension arm was not randomised either).
+        self._allocation = {
+            c.id: weaker_allocation(own[c.id], *(own[a] for a in self._ancestors(c.id)))
+            for c in ev.cohorts
+        }
         self._endpoint_phase = {e.id: e.phase for e in ev.endpoints}
         # Treated alike: per phase, each cohort's group (union-find roots).
         self._alike: dict[str, dict[str, str]] = {}
@@ -68,6 +76,20 @@ class Design:
         self._covers: dict[str, frozenset[str]] = {}
         for c in ev.cohorts:
             self._covers[c.id] = self._cover(c.id, subgroups)
+
+    def _ancestors(self, cohort: str) -> list[str]:
+        """The cohorts ``cohort`` is a subgroup of, nearest first (cycles are refused)."""
+        found: list[str] = []
+        parent = self.cohorts[cohort].subgroup_of if cohort in self.cohorts else None
+        while parent is not None and parent in self.cohorts and parent not in found:
+            found.append(parent)
+            parent = self.cohorts[parent].subgroup_of
+        return found
+
+    def _top(self, cohort: str) -> str:
+        """The cohort a subgroup is ultimately part of (itself when it is no subgroup)."""
+        ancestors = self._ancestors(cohort)
+        return ancestors[-1] if ancestors else cohort
 
     # ----------------------------------------------------------------- allocation
 
@@ -98,12 +120,39 @@ class Design:
             return ()
         key = (cohort, versus)
         if key not in self._alike_pairs:
+            # Subgroups were treated as the arms they are part of.
+            first, second = self._top(cohort), self._top(versus)
             self._alike_pairs[key] = tuple(
                 phase
                 for phase in self._phases
-                if self._root(phase, cohort) == self._root(phase, versus)
+                if self._root(phase, first) == self._root(phase, second)
             )
         return self._alike_pairs[key]
+
+    def held_back(self, cohort: str, versus: str, phase: str | None) -> str | None:
+        """Why no difference or ratio may be shown between two cohorts, or None when one may.
+
+        ``phase`` is the phase the figure covers (None: not stated). The reason is one
+        sentence, shown wherever the held-back effect would have been.
+        """
+        allocation = self.pair_allocation(cohort, versus)
+        if not vocabulary.ALLOCATION.has_flag(allocation, "contrast"):
+            return (
+                f"The groups were {vocabulary.ALLOCATION.phrase(allocation)}: they differ by what "
+                "happened during treatment (selection and immortal-time bias; sizes and "
+                "follow-up may differ), so only their two risks are shown, with no difference, "
+                "ratio, NNT or interval."
+            )
+        alike = self.alike_phases(cohort, versus)
+        if phase is not None and phase in alike:
+            phases = " and ".join(vocabulary.PHASE.phrase(p) for p in alike)
+            first, second = (self.cohorts[c].label for c in (cohort, versus))
+            return (
+                f"{first} and {second} were treated alike during {phases}, which this figure "
+                "covers: any difference between them is chance, so no difference, ratio or NNT "
+                "is shown."
+            )
+        return None
 
     def phase_of(self, result: Result) -> str | None:
         """The phase a figure covers: its own, else its endpoint's (None: not stated)."""

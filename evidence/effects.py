@@ -94,6 +94,7 @@ from evidence.frames import (
     ENDPOINT_LABEL,
     ENDPOINT_ORDER,
     EVENTS,
+    HELD_BACK,
     LOCATOR,
     MEASURE,
     QUALIFIER,
@@ -210,7 +211,6 @@ values of ``basis`` and ``nnt_kind``, and the functions."""
 RANDOMISED = "randomised"
 ALLOCATION = "allocation"
 CONTRASTED = "contrasted"
-HELD_BACK = "held_back"
 ALIKE = "alike_phases"
 ASSUMED = "assumed_per_1000"
 CORRESPONDING = "corresponding_per_1000"
@@ -817,29 +817,6 @@ def _finish(row: dict[str, Any], why: list[str], done: _Computed, i: int) -> Non
 _EFFECT_CELLS = (*DIFFERENCE_COLUMNS, *RATIO_COLUMNS, NNT, NNT_LOW, NNT_HIGH)
 
 
-def _held_back(row: dict[str, Any], design: Design) -> str | None:
-    """Why the design allows no difference or ratio for this row, or None when it does."""
-    allocation = row[ALLOCATION]
-    if not vocabulary.ALLOCATION.has_flag(allocation, "contrast"):
-        return (
-            f"The groups were {vocabulary.ALLOCATION.phrase(allocation)}: they differ by what "
-            "happened during treatment (selection and immortal-time bias, sizes and follow-up "
-            "may differ), so only their two risks are shown, with no difference, ratio, NNT "
-            "or interval."
-        )
-    alike = design.alike_phases(row[COHORT], row[VERSUS])
-    if not alike:
-        return None
-    phases = " and ".join(vocabulary.PHASE.phrase(p) for p in alike)
-    if row[PHASE] in alike:
-        return (
-            f"{row[COHORT_LABEL]} and {row[VERSUS_LABEL]} were treated alike during "
-            f"{phases}, which this figure covers: any difference between them is chance, so "
-            "both risks are shown with no difference, ratio or NNT."
-        )
-    return None
-
-
 def _alike_note(row: dict[str, Any], design: Design) -> list[str]:
     """For a contrasted pair whose arms shared a phase: that they did, and what follows."""
     alike = design.alike_phases(row[COHORT], row[VERSUS])
@@ -860,7 +837,7 @@ def _alike_note(row: dict[str, Any], design: Design) -> list[str]:
 
 def _hold_back(row: dict[str, Any], why: list[str], design: Design) -> None:
     """Empty the effect cells the design does not allow, the reason first in ``why``."""
-    reason = _held_back(row, design)
+    reason = design.held_back(row[COHORT], row[VERSUS], row[PHASE])
     if reason is None:
         if not vocabulary.ALLOCATION.has_flag(row[ALLOCATION], "nnt"):
             for column in (NNT, NNT_LOW, NNT_HIGH):

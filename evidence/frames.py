@@ -92,6 +92,7 @@ URL = "url"
 N_TOTAL = "n_total"
 COHORTS = "cohorts"
 COHORTS_LISTED = "cohorts_listed"
+HELD_BACK = "held_back"
 NUMBERS = "numbers"
 SOURCES = "sources"
 HEADLINE = "headline"
@@ -226,6 +227,8 @@ COMPARISON_FRAME = FrameContract(
         REPORTED_BY: "who reported the effect",
         LOCATOR: "where in the source, or None",
         NOTE: "the comparison's note, or None",
+        HELD_BACK: "why the effect must not be shown (groups formed after treatment began, "
+        "arms treated alike during its endpoint's phase), in one sentence; None when it may",
     },
 )
 FINDING_FRAME = FrameContract(
@@ -532,8 +535,13 @@ def ci_words(level: object) -> str:
 
 
 def comparison_table(ev: Evidence) -> pd.DataFrame:
-    """One row per reported comparison (hazard ratios and the like); contract COMPARISON_FRAME."""
+    """One row per reported comparison (hazard ratios and the like); contract COMPARISON_FRAME.
+
+    ``held_back`` says why a view must show the reason instead of the effect (the same rule
+    as the effects table's, evidence/design.py).
+    """
     labels = Labels(ev)
+    design = Design(ev)
     rows = []
     for cmp in ev.comparisons:
         other = labels.cohorts[cmp.versus]
@@ -554,6 +562,9 @@ def comparison_table(ev: Evidence) -> pd.DataFrame:
                 REPORTED_BY: cmp.reported_by,
                 LOCATOR: cmp.locator,
                 NOTE: cmp.note,
+                HELD_BACK: design.held_back(
+                    cmp.cohort, cmp.versus, design.phase_of_endpoint(cmp.endpoint)
+                ),
             }
         )
     return _typed(COMPARISON_FRAME.frame(rows), floats=[VALUE, CI_LOW, CI_HIGH, CI_LEVEL])

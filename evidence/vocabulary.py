@@ -190,8 +190,7 @@ ALLOCATION = _vocabulary(
     ),
     post_treatment=Word(
         "Grouped after treatment began",
-        phrase="formed after treatment began (by response, by continuing or stopping, by "
-        "toxicity, an extension phase, a switch from placebo)",
+        phrase="formed after treatment began",
     ),
 )
 # GRADE certainty of evidence. The domains a person judges (the others, imprecision and

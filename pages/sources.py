@@ -53,7 +53,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         )
     if not ratios.empty:
         panels.grid(
-            tables.display(ratios, tables.COMPARISON_DISPLAY),
+            tables.display(tables.comparisons_shown(ratios), tables.COMPARISON_DISPLAY),
             alt=f"Comparisons from {source[fr.SOURCE_SHORT]}",
         )
     if not findings.empty:

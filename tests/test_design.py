@@ -444,3 +444,61 @@ def test_no_page_table_or_chart_shows_a_stated_percent_with_more_decimals(bundle
     assert "77% (≈117/152)" in text
     for digits in BACK_CALCULATED:
         assert digits not in text, digits
+
+
+# ---------------------------------------------------------------- held back everywhere
+
+
+def held_back_file() -> Evidence:
+    """A hazard ratio reported between groups formed after treatment began, and subgroups."""
+    doc = document(
+        arms({"allocation": "post_treatment"}),
+        two("tox", 30, 20, phase="induction"),
+        comparisons=[{"cohort": "a", "versus": "b", "endpoint": "pfs", "measure": "hazard_ratio",
+                      "value": 0.4, "ci": [0.2, 0.8], "reported_by": "primary"}],
+    )  # fmt: skip
+    doc["cohorts"] += [
+        {"id": "c", "source": "t", "setting": "s", "regimen": "drug", "label": "c", "n": 100,
+         "treated_alike_with": ["d"], "treated_alike_during": ["induction"]},
+        {"id": "d", "source": "t", "setting": "s", "regimen": "control", "label": "d", "n": 100},
+        {"id": "a_part", "source": "t", "setting": "s", "regimen": "drug", "label": "a part",
+         "n": 50, "subgroup_of": "a"},
+        {"id": "d_part", "source": "t", "setting": "s", "regimen": "control", "label": "d part",
+         "n": 50, "subgroup_of": "d"},
+    ]  # fmt: skip
+    doc["results"] += [
+        {"cohort": c, "endpoint": "tox", "value": v, "events": e, "phase": "induction",
+         "reported_by": "primary"}
+        for c, v, e in (("c", 40, 40), ("a_part", 30, 15), ("d_part", 20, 10))
+    ]  # fmt: skip
+    return Evidence.model_validate(doc)
+
+
+def test_a_subgroup_is_formed_no_more_strongly_and_treated_as_its_arm():
+    design = Design(held_back_file())
+    assert design.allocation("a_part") == "post_treatment"  # its arm was formed after treatment
+    assert design.alike_phases("c", "d_part") == ("induction",)  # d_part was treated as d
+    table = fx.effect_table(held_back_file()).set_index([fx.COHORT, fx.VERSUS, fx.ENDPOINT])
+    row = table.loc[("c", "d_part", "tox")]
+    assert not row[fx.CONTRASTED]
+    assert row[[*EFFECT_NUMBERS]].isna().all()
+
+
+def test_a_held_back_reported_effect_is_drawn_nowhere_and_says_why_everywhere():
+    from components.registry import CHARTS
+
+    loaded = load(held_back_file(), "held", "v1")
+    assert loaded.comparisons[fr.HELD_BACK].notna().all()
+    tte = next(c for c in CHARTS if c.key == "tte")
+    for spec in tte.specs(loaded, Filters()):
+        assert "0.4" not in spec.figure.to_json()
+    (line,) = tables.describe_key("a/pfs", loaded)
+    assert "not shown. The groups were formed after treatment began" in line
+    assert "0.4" not in line
+    shown = tables.display(tables.comparisons_shown(loaded.comparisons), tables.COMPARISON_DISPLAY)
+    assert shown["Value"].isna().all()
+    assert shown["Not shown because"].str.startswith("The groups were formed").all()
+    comparison = next(c for c in compare.comparisons(loaded.effects) if c.cohort == "a")
+    reported = dict(compare.sof_groups(loaded, loaded.effects, comparison))
+    effect = reported["Effects as the source reports them"]["Effect (95% CI)"].iloc[0]
+    assert effect.startswith("not shown: The groups were formed after treatment began")
