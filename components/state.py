@@ -256,7 +256,9 @@ def memo_specs(
     The file on disk's are shared by every session (its landing chart then waits on no
     figure); an upload's are built once in its own session only.
     """
-    if not is_uploaded(loaded):
+    # A reader's own baseline risks are free-form URL values: kept in their session, so that
+    # nobody can churn the shared entries (the landing chart's among them) with them.
+    if not is_uploaded(loaded) and not (choices or {}).get("baselines"):
         chosen = tuple(sorted((choices or {}).items()))
         return _shared_specs(
             chart.key, look.name, loaded.data_version, loaded.name, filters.chosen, chosen,
