@@ -481,10 +481,9 @@ def ratio_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[Char
     """
     title, look = ask.title, ask.look
     comparisons = filters.apply(loaded.comparisons)
-    comparisons = comparisons[
-        comparisons[fr.MEASURE].map(lambda m: vocabulary.MEASURE.has_flag(m, "ratio"))
-        & comparisons[fr.HELD_BACK].isna()  # the design allows no effect: not drawn
-    ]
+    is_ratio = [vocabulary.MEASURE.has_flag(m, "ratio") for m in comparisons[fr.MEASURE]]
+    allowed = comparisons[fr.HELD_BACK].isna().to_numpy()  # the design allows no effect: not drawn
+    comparisons = comparisons[pd.Series(is_ratio, index=comparisons.index, dtype=bool) & allowed]
     if comparisons.empty:
         return []
     draw = functools.partial(
