@@ -32,6 +32,7 @@ from components.registry import Chart
 from components.specs import ChartSpec
 from evidence import effects as fx
 from evidence import vocabulary
+from evidence.grade import baseline_percent
 from evidence.loader import EvidenceError
 from evidence.models import Evidence
 
@@ -294,11 +295,8 @@ def url_baselines() -> tuple[tuple[str, float], ...]:
     for key in st.query_params:
         if not key.startswith(KEY_BASELINE_PREFIX):
             continue
-        try:
-            value = float(st.query_params[key])
-        except ValueError:
-            continue
-        if 0 <= value <= 100:
+        value = baseline_percent(st.query_params[key])
+        if value is not None:
             found.append((key.removeprefix(KEY_BASELINE_PREFIX), value))
     return tuple(sorted(found))
 

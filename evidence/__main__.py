@@ -38,6 +38,7 @@ from evidence import frames as fr
 from evidence import vocabulary
 from evidence.ctgov import RECORD_MAX_BYTES, import_record
 from evidence.ctgov.merge import disagreements, merged
+from evidence.grade import baseline_percent
 from evidence.loader import EvidenceError, read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
 from evidence.reader import read_evidence_path
@@ -227,12 +228,9 @@ def effects_text(frame: pd.DataFrame) -> list[str]:
 
 
 def _percent(text: str) -> float:
-    """A baseline risk in percent, for argparse: a number from 0 to 100."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 <= value <= 100 or value != value:
+    """A baseline risk for argparse: grade.baseline_percent's rule, or a usage error."""
+    value = baseline_percent(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
     return value
 

@@ -50,6 +50,7 @@ __all__ = [
     "Certainty",
     "DomainRating",
     "absolute",
+    "baseline_percent",
     "rate",
 ]
 
@@ -264,6 +265,18 @@ def _rated(
     index = LEVELS.index(start) + sum(d.levels for d in domains)
     level = LEVELS[max(0, min(len(LEVELS) - 1, index))]
     return Certainty(start, level, domains)
+
+
+def baseline_percent(text: str) -> float | None:
+    """A baseline risk typed by a reader: the percent, or None when it is not one (0-100).
+
+    The command lines, the page and the URL read baselines through this one rule.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100 else None  # NaN fails both comparisons
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from components.export import files, names
 from components.export.render import ExportUnavailable
 from components.loaded import BUNDLED_EVIDENCE, FILTERS, Filters, load_path
+from evidence.grade import baseline_percent
 from evidence.loader import EvidenceError
 
 _EPILOG = f"""\
@@ -43,12 +44,9 @@ def _formats_arg(text: str) -> frozenset[str]:
 
 
 def _percent(text: str) -> float:
-    """A baseline risk in percent: a number from 0 to 100 (argparse reports anything else)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 <= value <= 100:
+    """A baseline risk for argparse: grade.baseline_percent's rule, or a usage error."""
+    value = baseline_percent(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
     return value
 
