@@ -120,12 +120,17 @@ class Design:
             return ()
         key = (cohort, versus)
         if key not in self._alike_pairs:
-            # Subgroups were treated as the arms they are part of.
+            # Subgroups were treated as the arms they are part of; two parts of one arm (those
+            # who continued and those who stopped) were not thereby treated alike.
             first, second = self._top(cohort), self._top(versus)
-            self._alike_pairs[key] = tuple(
-                phase
-                for phase in self._phases
-                if self._root(phase, first) == self._root(phase, second)
+            self._alike_pairs[key] = (
+                ()
+                if first == second
+                else tuple(
+                    phase
+                    for phase in self._phases
+                    if self._root(phase, first) == self._root(phase, second)
+                )
             )
         return self._alike_pairs[key]
 

@@ -502,3 +502,14 @@ def test_a_held_back_reported_effect_is_drawn_nowhere_and_says_why_everywhere():
     reported = dict(compare.sof_groups(loaded, loaded.effects, comparison))
     effect = reported["Effects as the source reports them"]["Effect (95% CI)"].iloc[0]
     assert effect.startswith("not shown: The groups were formed after treatment began")
+
+
+def test_two_parts_of_one_arm_are_not_treated_alike_by_being_parts_of_it(bundled):
+    # Coman's continued and stopped groups are both parts of the whole series; MM-015's age
+    # groups both of the MPR-R arm. Neither pair shares a phase through its parent.
+    assert bundled.design.alike_phases("coman2013_cont", "coman2013_stop") == ()
+    assert bundled.design.alike_phases("mm015_mprr_6575", "mm015_mprr_over75") == ()
+    assert bundled.design.alike_phases("mm015_mprr_6575", "mm015_mpr") == ("induction",)
+    coman = bundled.effects[bundled.effects[fx.SOURCE] == "coman2013"].iloc[0]
+    assert pd.isna(coman[fx.ALIKE])
+    assert "treated alike" not in str(coman[fx.WHY])
