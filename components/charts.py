@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.looks import GREY, GRID, INK, SCREEN, WARN, Look
+from components.words import NO_VERDICT_COLOUR, n_text, verdict_colour, verdict_label
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -41,8 +42,6 @@ PALETTE = (
 )
 # Six shapes against eight colours: colour+shape pairs stay unique for 24 regimens.
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
-NO_VERDICT_LABEL = "No verdict"
-NO_VERDICT_COLOUR = vocabulary.FALLBACK_COLOUR
 # Who reported a figure shows in its marker: open for the editorial's, dotted for ours; a
 # reporter not listed here (a new vocabulary word) gets a filled marker.
 STYLE_SUFFIX = {"editorial": "-open", "computed": "-open-dot"}
@@ -79,21 +78,6 @@ def marker_symbol(order: int, reported_by: str) -> str:
 
 def _fmt(value: float) -> str:
     return fr.format_number(value)
-
-
-def n_text(n: object) -> str:
-    """``n = 177`` or ``n not reported``."""
-    return f"n = {int(str(n))}" if fr.present(n) else "n not reported"
-
-
-def verdict_label(word: str) -> str:
-    """A verdict word for people; cohorts without a verdict are "No verdict"."""
-    return NO_VERDICT_LABEL if word == fr.NO_VERDICT else vocabulary.VERDICT.label(word)
-
-
-def verdict_colour(word: str) -> str:
-    """A verdict word's colour (a word declared without one gets a neutral grey)."""
-    return NO_VERDICT_COLOUR if word == fr.NO_VERDICT else vocabulary.VERDICT.colour(word)
 
 
 def _ci_text(row: pd.Series) -> str:

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from components import registry, state, tables
-from components.charts import verdict_label
+from components import content, registry, state, tables
 from components.export.render import EXPORT_INSTALL, IMAGE_MIME, export_available
 from components.loaded import Filters, LoadedEvidence, unique_labels
 from components.specs import ChartSpec, category_results, slug
+from components.words import plural
 from evidence import frames as fr
-from evidence import vocabulary
 from evidence.loader import EvidenceError
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ def render_data_problems(error: EvidenceError) -> None:
     """Show every problem of a bad evidence file, instead of the pages."""
     st.error(
         f"The evidence file {md(error.name)} cannot be shown: "
-        f"{tables.plural(len(error.problems), 'problem')} to fix. Each row says where and what."
+        f"{plural(len(error.problems), 'problem')} to fix. Each row says where and what."
     )
     render_problems(error)
     st.caption(
@@ -100,7 +99,7 @@ def render_upload_problems() -> None:
         return
     st.error(
         f"Your file {md(error.name)} was not loaded: "
-        f"{tables.plural(len(error.problems), 'problem')}. The evidence shown is unchanged.",
+        f"{plural(len(error.problems), 'problem')}. The evidence shown is unchanged.",
         icon=":material/error:",
     )
     render_problems(error)
@@ -378,56 +377,34 @@ def render_findings(findings: pd.DataFrame) -> None:
     """Numberless findings as cards, grouped by source."""
     for source, group in findings.sort_values(fr.SOURCE_ORDER).groupby(fr.SOURCE_SHORT, sort=False):
         st.markdown(f"**{md(source)}**")
-        for _, row in group.iterrows():
+        for row in group.to_dict("records"):
+            card = content.finding_card(row)
             with st.container(border=True):
-                versus = (
-                    f" vs {md(row[fr.VERSUS_LABEL])}"
-                    if isinstance(row[fr.VERSUS_LABEL], str)
-                    else ""
-                )
-                direction = row[fr.DIRECTION]
-                st.markdown(
-                    f"**{vocabulary.DIRECTION.mark(direction)} "
-                    f"{md(vocabulary.DIRECTION.phrase(direction))}** · "
-                    f"{md(row[fr.ENDPOINT_LABEL])} · {md(row[fr.COHORT_LABEL])}{versus}"
-                )
-                st.markdown(md(row[fr.STATEMENT]))
-                where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
-                st.caption(
-                    "Finding without a number · reported by "
-                    f"{md(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}{md(where)}"
-                )
+                st.markdown(f"**{md(card.heading)}**")
+                st.markdown(md(card.statement))
+                st.caption(md(card.byline))
 
 
-def render_verdict_card(
-    verdict: pd.Series, numbers: Sequence[str], effects: Sequence[str] = ()
-) -> None:
-    """One verdict: setting, regimens, ratings, our paraphrase, the numbers it rests on.
-
-    And the within-study effects of those numbers, where a comparator arm exists.
-    """
+def render_verdict_card(card: content.VerdictCard) -> None:
+    """One verdict card: what the editorial judged, our paraphrase, what it rests on."""
     with st.container(border=True):
-        word = str(verdict[fr.VERDICT])
-        st.markdown(
-            f"{vocabulary.VERDICT.icon(word)} **{md(verdict_label(word))}** · "
-            f"{md(verdict[fr.SETTING_LABEL])} · {md(verdict[fr.REGIMEN_LABELS])}"
-        )
-        st.markdown(
-            f"Efficacy: **{md(vocabulary.EFFICACY.label(verdict[fr.EFFICACY]))}** · "
-            f"Safety: **{md(vocabulary.SAFETY.label(verdict[fr.SAFETY]))}**"
-        )
-        st.markdown(md(verdict[fr.STATEMENT]))
-        if note := tables.verdict_note(verdict):
-            st.caption(md(note))
-        if numbers:
-            st.markdown("Rests on:\n" + "\n".join(f"- {md(n)}" for n in numbers))
-        else:
-            st.caption("No number behind this judgement in the evidence file.")
-        if effects:
+        st.markdown(f"{card.icon} **{md(card.heading)}**")
+        st.markdown(f"**{md(card.rating)}**")
+        st.markdown(md(card.statement))
+        if card.note:
+            st.caption(md(card.note))
+        if card.figures:
             st.markdown(
-                "Within-study effects of these figures:\n"
-                + "\n".join(f"- {md(line)}" for line in effects)
+                md(card.rests_heading) + "\n" + "\n".join(f"- {md(n)}" for n in card.figures)
             )
-        ref = verdict[fr.EDITORIAL_REF]
-        if isinstance(ref, str) and ref:
-            st.caption(f"Editorial reference {md(ref)}. Paraphrased in our words.")
+        else:
+            st.caption(md(card.rests_heading))
+        if card.caveat:
+            st.caption(md(card.caveat))
+        if card.effects:
+            st.markdown(
+                content.EFFECTS_HEADING  # ours: plain words, nothing to escape
+                + "\n"
+                + "\n".join(f"- {md(line)}" for line in card.effects)
+            )
+        st.caption(md(card.reference))

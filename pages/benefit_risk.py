@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import panels, state, tables
+from components import content, panels, state
 from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
 from evidence import frames as fr
@@ -66,19 +66,14 @@ def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit:
     )
 
 
-def render_verdicts(verdicts: pd.DataFrame, loaded: LoadedEvidence) -> None:
+def render_verdicts(cards: tuple[content.VerdictCard, ...]) -> None:
     """Verdict cards, grouped by setting in file order."""
-    for setting, group in verdicts.sort_values(fr.SETTING_ORDER).groupby(
-        fr.SETTING_LABEL, sort=False
-    ):
-        st.subheader(panels.md(setting))
-        for _, verdict in group.iterrows():
-            keys = verdict[fr.RESTS_ON]
-            panels.render_verdict_card(
-                verdict,
-                [line for k in keys for line in tables.describe_key(k, loaded)],
-                [line for k in keys for line in tables.effect_lines(k, loaded)],
-            )
+    setting = None
+    for card in cards:
+        if card.setting != setting:
+            setting = card.setting
+            st.subheader(panels.md(setting))
+        panels.render_verdict_card(card)
 
 
 loaded, filters = state.page_view()
@@ -103,7 +98,7 @@ else:
     panels.render_empty("cohorts with both a benefit and a harm percentage", filters)
 
 st.header("The editorial's verdicts")
-verdicts = filters.apply(loaded.verdicts)
-if verdicts.empty:
+cards = content.verdict_cards(loaded, filters)
+if not cards:
     panels.render_empty("verdicts", filters)
-render_verdicts(verdicts, loaded)
+render_verdicts(cards)

@@ -1,24 +1,29 @@
 import pandas as pd
 import streamlit as st
 
-from components import panels, state, tables
+from components import content, panels, state, tables
 from components.loaded import LoadedEvidence, unique_labels
 from evidence import frames as fr
+
+LINK_COLUMNS = {
+    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
+    "PubMed": st.column_config.LinkColumn(
+        "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
+    ),
+    "Registry": st.column_config.LinkColumn("Registry", display_text=r".*/(NCT\d+)"),
+    "Link": st.column_config.LinkColumn("Link"),
+}
 
 
 def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     """The source list with DOI/PubMed links, then the figures taken from one source."""
-    table = tables.source_list(sources)
+    table = content.source_table(content.source_entries(loaded, sources))
     panels.grid(
         table,
         alt="Sources",
         height=min(35 * (len(table) + 1) + 3, 800),  # every source, no blank rows, no scrolling
         column_config={
-            "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
-            "PubMed": st.column_config.LinkColumn(
-                "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
-            ),
-            "Link": st.column_config.LinkColumn("Link"),
+            **{kind: column for kind, column in LINK_COLUMNS.items() if kind in table.columns},
             "n": st.column_config.NumberColumn("n", help="Sum of the cohorts' reported n"),
             "Figures": st.column_config.NumberColumn(
                 "Figures", help="Results, comparisons and findings taken from this source"
@@ -96,11 +101,7 @@ st.caption(
     "Every source with its citation, design and links. Numbers marked 'editorial only' are "
     "figures we could not trace to the source itself."
 )
-sources = (
-    fr.sources_in_view(loaded.sources, filters.apply(loaded.cohorts))
-    if filters.is_active()
-    else loaded.sources
-)
+sources = content.sources_in_view(loaded, filters)
 if sources.empty:
     panels.render_empty("sources", filters)
 else:

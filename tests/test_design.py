@@ -18,7 +18,7 @@ import pytest
 from conftest import APP, BUNDLED, ROOT
 from streamlit.testing.v1 import AppTest
 
-from components import compare, tables
+from components import compare, content, tables
 from components.loaded import Filters, load
 from evidence import effects as fx
 from evidence import frames as fr
@@ -492,7 +492,7 @@ def test_a_held_back_reported_effect_is_drawn_nowhere_and_says_why_everywhere():
     tte = next(c for c in CHARTS if c.key == "tte")
     for spec in tte.specs(loaded, Filters()):
         assert "0.4" not in spec.figure.to_json()
-    (line,) = tables.describe_key("a/pfs", loaded)
+    (line,) = content.describe_key("a/pfs", loaded)
     assert "not shown. The groups were formed after treatment began" in line
     assert "0.4" not in line
     shown = tables.display(tables.comparisons_shown(loaded.comparisons), tables.COMPARISON_DISPLAY)

@@ -25,7 +25,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from components import compare, registry, tables
+from components import compare, content, registry
 from components.export import cli, deck, dress, files, names, render
 from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
 from components.looks import CHART_BOX_PT, FILE, SLIDE, SLIDE_FONT_MIN_PT, SLIDE_PNG_SCALE
@@ -239,7 +239,7 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slide
         assert "Newcombe" in slide.notes_slide.notes_text_frame.text
     for slide in slides[1 + len(in_deck) + len(summaries) : -1]:
         notes = slide.notes_slide.notes_text_frame.text
-        for part in ("What the verdict says", "rests on", "Ask:"):
+        for part in ("What the verdict says", "Rests on", "Ask:"):
             assert part in notes
         text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
         assert "Zetamab doubled responses" in text
@@ -253,7 +253,8 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slide
 def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minimal: LoadedEvidence):
     readme = written[names.README_NAME].decode()
     assert f"Data version: {minimal.data_version}" in readme
-    assert "Doe J, et al. Imaginary Journal 2020;1:1-10. doi:10.1000/xyz123" in readme
+    assert "Doe J, et al. Imaginary Journal 2020;1:1-10." in readme
+    assert "doi:10.1000/xyz123 · PubMed 12345678" in readme  # its links, under its citation
     assert "Roe R. Imaginary Reports 2021." in readme
     assert names.DECK_NAME in readme
 
@@ -656,7 +657,7 @@ def test_deck_verdict_slides_short_with_the_rest_in_the_notes(bundled, bundled_d
         assert len(bullets) <= deck.REST_LINES
         assert all(size >= 16 for _, size in bullets)
         figures = [
-            line for key in verdict["rests_on"] for line in tables.describe_key(key, bundled)
+            line for key in verdict["rests_on"] for line in content.describe_key(key, bundled)
         ]
         notes = slide.notes_slide.notes_text_frame.text
         assert all(line in notes for line in figures)  # the full list

@@ -21,7 +21,7 @@ import pytest
 from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT
 from streamlit.testing.v1 import AppTest
 
-from components import registry, tables
+from components import content, registry, tables
 from components.export import dress, files, html, names, render
 from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
@@ -181,22 +181,20 @@ def test_every_verdict_with_what_it_rests_on(page: Page, bundled):
     for verdict in verdicts.to_dict("records"):
         assert " ".join(str(verdict["statement"]).split()) in page.all_text
         for key in verdict["rests_on"]:
-            for line in tables.describe_key(key, bundled):
+            for line in content.describe_key(key, bundled):
                 assert " ".join(line.split()) in page.all_text
     assert "Verdicts" in [text for level, text in page.headings if level == 2]
     assert len(page.find("article", **{"class": "verdict"})) == len(verdicts)
 
 
 def test_caveats_and_sources_with_links(page: Page, bundled):
-    for line in tables.caveat_lines(bundled, Filters()):
+    for line in content.caveat_lines(bundled, Filters()):
         assert " ".join(line.split()) in page.all_text
-    listed = tables.source_list(bundled.sources)
     hrefs = {a["href"] for a in page.find("a") if a.get("href")}
-    for row in listed.to_dict("records"):
-        assert str(row["Source"]) in page.all_text
-        for column in ("DOI", "PubMed", "Link"):
-            if isinstance(row[column], str):
-                assert row[column] in hrefs
+    for entry in content.source_entries(bundled, bundled.sources):
+        assert entry.name in page.all_text
+        for link in entry.links:
+            assert link.url in hrefs
     # Links lead to a section of the page or to a web address; nothing else.
     assert all(h.startswith(("#", "https://", "http://")) for h in hrefs)
 

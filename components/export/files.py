@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
-from components import registry, tables
+from components import content, registry
 from components.compare import Baselines
 from components.export.dress import with_footer
 from components.export.html import view_html
@@ -275,6 +275,18 @@ def parse_formats(text: str | Collection[str]) -> frozenset[str]:
     return chosen
 
 
+def _wrap(text: str, indent: str) -> list[str]:
+    """README lines of at most 96 characters; words, names with hyphens and links kept whole."""
+    return textwrap.wrap(
+        text,
+        96,
+        initial_indent=indent,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def readme_text(
     loaded: LoadedEvidence,
     filters: Filters,
@@ -307,7 +319,7 @@ def readme_text(
         *textwrap.wrap(
             f"Each chart comes as PNG ({png_width} px wide), SVG and PDF with its sources, the "
             "data version and the export date printed in the image, and as a CSV of exactly the "
-            f"rows it shows. {tables.READING_KEY}",
+            f"rows it shows. {content.READING_KEY}",
             88,
         ),
     ]
@@ -318,18 +330,11 @@ def readme_text(
             "no other software, and prints one section per page.",
         ]
     out += ["", f"Sources used ({len(sources)})", "-" * 16]
-    for _, row in sources.iterrows():
-        links = [
-            f"doi:{row['doi']}" if isinstance(row["doi"], str) else "",
-            f"PMID {row['pmid']}" if isinstance(row["pmid"], str) else "",
-            str(row["nct"]) if isinstance(row["nct"], str) else "",
-            str(row["url"]) if isinstance(row["url"], str) else "",
-        ]
-        link_text = "; ".join(link for link in links if link)
-        entry = f"[{row[fr.SOURCE_SHORT]}] {row[fr.CITATION]}" + (
-            f" {link_text}" if link_text else ""
-        )
-        out += textwrap.wrap(entry, 96, subsequent_indent="    ")
+    for entry in content.source_entries(loaded, sources):
+        details = " · ".join(d for d in (entry.fact_line, *(k.text for k in entry.links)) if d)
+        for text, indent in ((f"[{entry.name}] {entry.citation}", ""), (details, "    ")):
+            out += _wrap(text, indent)
+        out += _wrap(entry.note, "    ") if entry.note else []
     return "\n".join(out) + "\n"
 
 
