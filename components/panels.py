@@ -389,7 +389,7 @@ def render_verdict_card(card: content.VerdictCard) -> None:
     """One verdict card: what the editorial judged, our paraphrase, what it rests on."""
     with st.container(border=True):
         st.markdown(f"{card.icon} **{md(card.heading)}**")
-        st.markdown(f"**{md(card.rating)}**")
+        st.markdown(md(card.rating))
         st.markdown(md(card.statement))
         if card.note:
             st.caption(md(card.note))

@@ -66,16 +66,6 @@ def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit:
     )
 
 
-def render_verdicts(cards: tuple[content.VerdictCard, ...]) -> None:
-    """Verdict cards, grouped by setting in file order."""
-    setting = None
-    for card in cards:
-        if card.setting != setting:
-            setting = card.setting
-            st.subheader(panels.md(setting))
-        panels.render_verdict_card(card)
-
-
 loaded, filters = state.page_view()
 st.caption(
     "Each point is one cohort: one benefit endpoint against one harm endpoint, the same for "
@@ -101,4 +91,5 @@ st.header("The editorial's verdicts")
 cards = content.verdict_cards(loaded, filters)
 if not cards:
     panels.render_empty("verdicts", filters)
-render_verdicts(cards)
+for card in cards:  # in setting order; each card names its setting
+    panels.render_verdict_card(card)

@@ -6,11 +6,15 @@ from components.loaded import LoadedEvidence, unique_labels
 from evidence import frames as fr
 
 LINK_COLUMNS = {
-    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
+    "DOI": st.column_config.LinkColumn(
+        "DOI", display_text=r"https://doi\.org/(.*)", width="medium"
+    ),
     "PubMed": st.column_config.LinkColumn(
         "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
     ),
-    "Registry": st.column_config.LinkColumn("Registry", display_text=r".*/(NCT\d+)"),
+    "Registry": st.column_config.LinkColumn(
+        "Registry", display_text=r".*/(NCT\d+)", width="medium"
+    ),
     "Link": st.column_config.LinkColumn("Link"),
 }
 
