@@ -39,8 +39,9 @@ from evidence import vocabulary
 from evidence.ctgov import RECORD_MAX_BYTES, import_record
 from evidence.ctgov.merge import disagreements, merged
 from evidence.grade import baseline_percent
-from evidence.loader import EvidenceError, read_evidence_file
+from evidence.loader import read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
+from evidence.problems import EvidenceError
 from evidence.reader import read_evidence_path
 from evidence.workbook import (
     WORKBOOK_SUFFIXES,

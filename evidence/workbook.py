@@ -42,23 +42,20 @@ from pydantic import BaseModel
 from evidence import fields
 from evidence.codes import Code
 from evidence.fields import FieldSpec, ListSpec
-from evidence.loader import (
+from evidence.loader import load_evidence, load_evidence_bytes, too_large_error
+from evidence.models import Evidence
+from evidence.problems import (
     EvidenceError,
     LoadProblem,
     Where,
     column_letters,
-    document_problems,
     format_location,
-    load_evidence,
-    load_evidence_bytes,
-    number_from_text,
     problems_error,
-    too_large_error,
-    unknown_name_message,
 )
-from evidence.models import Evidence
+from evidence.validation import document_problems, unknown_name_message
 from evidence.writer import number as number_text
 from evidence.xlsx_package import MACROS, OLE_MAGIC, ZIP_MAGIC, check_package, refusal
+from evidence.yaml_reader import number_from_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 
 from evidence.codes import Code
-from evidence.loader import EvidenceError, LoadProblem
+from evidence.problems import EvidenceError, LoadProblem
 
 _MB = 1024 * 1024
 MAX_UNPACKED = 3 * _MB
