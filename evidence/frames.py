@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from evidence import vocabulary
+from evidence.consistency import result_key
 from evidence.design import Design
-from evidence.models import Cohort, Evidence, Verdict, result_key
+from evidence.models import Cohort, Evidence, Verdict
 
 # Column names. What each column holds is stated once, in the contracts further down.
 KEY = "key"

@@ -1,7 +1,9 @@
 """Problems in an evidence file: where each is, its stable code, its message, its value.
 
-Every reader (YAML, workbook, registry record) reports through these, so that a problem reads
-the same wherever it was found and all of them are reported at once.
+A consistency check of the models finds a Problem at a path into the document
+(ConsistencyError carries all of them); a reader (YAML, workbook, registry record) reports a
+LoadProblem at a line or a cell, so that a problem reads the same wherever it was found, and
+an EvidenceError carries every one of them at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,24 @@ from evidence.codes import Code
 MAX_PROBLEMS = 500  # more than this helps nobody; the count is still reported
 
 Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One consistency problem found after the fields themselves validated."""
+
+    path: tuple[str | int, ...]
+    code: Code
+    message: str
+    value: object = None
+
+
+class ConsistencyError(ValueError):
+    """Raised by Evidence's validator; carries every problem, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} consistency problem(s): " + problems[0].message)
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from evidence.codes import Code
-from evidence.models import (
-    KEYED_LISTS,
-    LISTS,
-    PATTERN_RULES,
-    ConsistencyError,
-    Evidence,
-    Problem,
-    consistency_problems,
-    result_key,
-)
+from evidence.consistency import KEYED_LISTS, consistency_problems, result_key
+from evidence.models import LISTS, PATTERN_RULES, Evidence
 from evidence.problems import (
+    ConsistencyError,
     LoadProblem,
     Path_,
     Position,
+    Problem,
     format_location,
     problem_at,
     problems_error,
