@@ -82,7 +82,7 @@ import pandas as pd
 
 from evidence import grade, vocabulary
 from evidence.design import Design
-from evidence.frames import (
+from evidence.frames.columns import (
     BETTER,
     CATEGORY,
     CI_LEVEL,
@@ -110,12 +110,11 @@ from evidence.frames import (
     VERSUS_LABEL,
     VERSUS_REGIMEN_SHORT,
     FrameContract,
-    Labels,
     N,
     P,
-    format_value,
-    is_missing,
 )
+from evidence.frames.tables import Labels
+from evidence.frames.values import format_value, is_missing
 from evidence.models import Appraisal, Cohort, Comparison, Evidence, Result
 
 __all__ = [
