@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         help="within-study effects: risk differences, risk ratios, NNTs, reported HRs",
         description="Every pair of arms of one source on one proportion endpoint, with the "
         "risk difference (Newcombe 95% CI), the risk ratio and the NNT, and every reported "
-        "effect beside them, as stated. See evidence/effects.py for the rules.",
+        "effect beside them, as stated. See evidence/effects/ for the rules.",
     )
     effects.add_argument("file", metavar="FILE")
     effects.add_argument(

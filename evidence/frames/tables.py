@@ -113,7 +113,7 @@ from evidence.models import Cohort, Evidence, Verdict
 class Labels:
     """Id -> (order, item) lookups built once per transform (transforms stay linear).
 
-    evidence/effects.py builds its rows from them too.
+    evidence/effects/ builds its rows from them too.
     """
 
     def __init__(self, ev: Evidence) -> None:

@@ -23,7 +23,7 @@ def wilson_interval(events: float, n: int, z: float = Z95) -> tuple[float, float
     Hand-written on purpose: ``result_table`` builds it on every first page load, and the
     library that has it (statsmodels' ``proportion_confint(method="wilson")``) costs about a
     second to import, which the landing page must never pay. tests/test_frames.py checks
-    that the two agree to 1e-9 on a grid of counts; evidence/effects.py, which is off the
+    that the two agree to 1e-9 on a grid of counts; evidence/effects/, which is off the
     landing page's path, uses statsmodels itself.
     """
     if n <= 0:
