@@ -41,7 +41,7 @@ def test_every_code_the_loaders_use_is_in_the_closed_set():
     from evidence.codes import Code
 
     known = {code.value for code in Code}
-    for path in (ROOT / "evidence").glob("*.py"):
+    for path in (ROOT / "evidence").rglob("*.py"):  # packages too (frames/, workbook/...)
         text = path.read_text()
         for literal in re.findall(r"LoadProblem\([^)]*?\"([a-z_]+)\"", text):
             assert literal in known, (path.name, literal)
