@@ -958,7 +958,7 @@ def benefit_harm_figure(
 ) -> go.Figure:
     """Differences per 100 patients of one within-study comparison, benefits above harms.
 
-    ``frame`` holds effects rows (evidence/effects.py) with a ``side`` column (benefit or
+    ``frame`` holds effects rows (evidence/effects/) with a ``side`` column (benefit or
     harm outcome) and ``favours`` (the difference goes the way that is better for patients);
     see components/compare.py. Each point is the difference with its 95% CI; blue points
     favour ``regimen``, vermillion ones favour ``versus``.

@@ -3,7 +3,7 @@
 The list of comparisons, summary-of-findings rows, benefit-harm rows, plain-language
 sentences, and what differs between chosen cohorts.
 
-No Streamlit. Everything starts from the effects frame (evidence/effects.py), which computes
+No Streamlit. Everything starts from the effects frame (evidence/effects/), which computes
 nothing across studies: every difference here is between two arms of one source.
 """
 

@@ -1,4 +1,4 @@
-"""Within-study effects (evidence/effects.py) and ``python -m evidence effects``."""
+"""Within-study effects (evidence/effects/) and ``python -m evidence effects``."""
 
 from __future__ import annotations
 
