@@ -114,10 +114,7 @@ def allocation_sentence(comparison: Comparison) -> str:
     if words.has_flag(comparison.allocation, "randomised"):
         return "A randomised comparison."
     if words.has_flag(comparison.allocation, "contrast"):
-        return (
-            f"Not randomised ({words.phrase(comparison.allocation)}): the groups may differ in "
-            "other ways too, so no NNT is given."
-        )
+        return fx.not_randomised(words.phrase(comparison.allocation))
     return (
         f"The groups were {words.phrase(comparison.allocation)}: only their risks are shown, "
         "with no difference, ratio or NNT."

@@ -76,6 +76,7 @@ their intervals) and hold_back.py (what the design lets a row show, and why not)
 from evidence.effects import columns
 from evidence.effects.arithmetic import ALPHA, nnt_words, round_half_up
 from evidence.effects.columns import *  # noqa: F403
+from evidence.effects.hold_back import not_randomised
 from evidence.effects.table import arm_text, certainty_words, effect_table, with_baseline
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "certainty_words",
     "effect_table",
     "nnt_words",
+    "not_randomised",
     "round_half_up",
     "with_baseline",
 ]

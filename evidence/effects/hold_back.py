@@ -29,6 +29,11 @@ from evidence.effects.columns import (
 from evidence.frames.columns import COHORT, HELD_BACK, MEASURE, REGIMEN, REGIMEN_SHORT, VERSUS
 
 
+def not_randomised(how: str) -> str:
+    """Why a non-randomised contrast has no NNT, with how its groups were formed in brackets."""
+    return f"Not randomised ({how}): the groups may differ in other ways too, so no NNT is given."
+
+
 def design_notes(row: dict[str, Any], design_word: str) -> list[str]:
     """What a reader must know about how the two groups came to be compared."""
     notes = []
@@ -39,15 +44,13 @@ def design_notes(row: dict[str, Any], design_word: str) -> list[str]:
         )
     allocation = row[ALLOCATION]
     design = vocabulary.DESIGN.label(design_word).lower()
-    if allocation == "randomised" and not vocabulary.DESIGN.has_flag(design_word, "randomised"):
+    randomised = vocabulary.ALLOCATION.has_flag(allocation, "randomised")
+    if randomised and not vocabulary.DESIGN.has_flag(design_word, "randomised"):
         notes.append(f"Randomised arms, as the file records them ({design}).")
     elif not vocabulary.ALLOCATION.has_flag(allocation, "nnt") and vocabulary.ALLOCATION.has_flag(
         allocation, "contrast"
     ):
-        notes.append(
-            f"Not randomised ({design}): the groups may differ in other ways too, so no NNT "
-            "is given."
-        )
+        notes.append(not_randomised(design))
     return notes
 
 
