@@ -10,12 +10,13 @@ import os
 import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import compare
+from components.choices import is_personal
 from components.compare import Comparison
 from components.loaded import (
     BUNDLED_EVIDENCE,
@@ -38,6 +39,7 @@ from evidence.models import Evidence
 
 EVIDENCE_ENV = "EVIDENCE_FILE"
 T = TypeVar("T")
+C = TypeVar("C")
 
 # Filter widgets use the filters' keys (components/loaded.py FILTERS), which double as URL
 # query parameter names (bind="query-params").
@@ -55,6 +57,27 @@ SESSION_UPLOADED = "uploaded_evidence"
 SESSION_UPLOAD_ERROR = "upload_error"
 SESSION_UPLOAD_NONCE = "upload_nonce"
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+# Page widgets. Those bound to the URL (bind="query-params") are the view's shareable state:
+# their keys are URL parameters too, and renaming one breaks the links people have kept.
+KEY_COMPARISON = "comparison"  # URL: the within-study comparison (Compare regimens)
+KEY_COHORTS = "cohorts"  # URL: the cohorts set side by side (Compare regimens)
+KEY_PLANE_HARM = "plane_harm"  # URL: the plane's x axis (Benefit-risk)
+KEY_PLANE_BENEFIT = "plane_benefit"  # URL: the plane's y axis (Benefit-risk)
+KEY_SOURCE_FIGURES = "source_figures"  # URL: the source whose figures are listed (Sources)
+KEY_SOF_CSV = "sof_csv"
+KEY_BESIDE_RESPONSE_CSV = "dose_modification_beside_csv"
+KEY_SOURCES_CSV = "sources_csv"
+
+
+def endpoints_key(page: str) -> str:
+    """The widget key and URL parameter of a page's endpoint picker (``response_endpoints``)."""
+    return f"{page}_endpoints"
+
+
+def other_units_key(page: str) -> str:
+    """The key of a page's table of figures in other units (and the stem of its CSV)."""
+    return f"{page}_other"
 
 
 def evidence_path() -> str:
@@ -245,31 +268,31 @@ def memo(
 
 
 def memo_specs(
-    chart: Chart,
+    chart: Chart[C],
     loaded: LoadedEvidence,
     filters: Filters,
+    choice: C | None = None,
     *,
     look: Look = SCREEN,
-    choices: Mapping[str, object] | None = None,
 ) -> list[ChartSpec]:
-    """A chart's specs, built once per (evidence, filters, look, choices).
+    """A chart's specs, built once per (evidence, filters, look, choice; default: the chart's).
 
     The file on disk's are shared by every session (its landing chart then waits on no
     figure); an upload's are built once in its own session only.
     """
+    chosen = chart.default if choice is None else choice
     # A reader's own baseline risks are free-form URL values: kept in their session, so that
     # nobody can churn the shared entries (the landing chart's among them) with them.
-    if not is_uploaded(loaded) and not (choices or {}).get("baselines"):
-        chosen = tuple(sorted((choices or {}).items()))
+    if not is_uploaded(loaded) and not is_personal(chosen):
         return _shared_specs(
             chart.key, look.name, loaded.data_version, loaded.name, filters.chosen, chosen,
             _chart=chart, _loaded=loaded, _filters=filters, _look=look,
         )  # fmt: skip
 
-    def build(loaded: LoadedEvidence, filters: Filters, **chosen: object) -> list[ChartSpec]:
-        return chart.specs(loaded, filters, look=look, choices=chosen)
+    def build(loaded: LoadedEvidence, filters: Filters, choice: C) -> list[ChartSpec]:
+        return chart.specs(loaded, filters, look=look, choice=choice)
 
-    return memo(f"{chart.key} in {look.name}", build, loaded, filters, **(choices or {}))
+    return memo(f"{chart.key} in {look.name}", build, loaded, filters, choice=chosen)
 
 
 # --------------------------------------------------------------------------- baseline risks
@@ -500,12 +523,12 @@ def _shared_specs(
     data_version: str,
     name: str,
     chosen_filters: tuple[tuple[str, tuple[str, ...]], ...],
-    choices: tuple[tuple[str, object], ...],
+    choice: object,
     *,
-    _chart: Chart,
+    _chart: Chart[Any],
     _loaded: LoadedEvidence,
     _filters: Filters,
     _look: Look,
 ) -> list[ChartSpec]:
     del chart_key, look_name, data_version, name, chosen_filters  # the key only
-    return _chart.specs(_loaded, _filters, look=_look, choices=dict(choices))
+    return _chart.specs(_loaded, _filters, look=_look, choice=choice)

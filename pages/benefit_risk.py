@@ -1,7 +1,8 @@
 import pandas as pd
 import streamlit as st
 
-from components import panels, state, tables
+from components import panels, registry, state, tables
+from components.choices import PlaneChoice
 from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
 from evidence import frames as fr
@@ -24,8 +25,8 @@ def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]
     columns = st.columns(2)
     chosen = []
     for column, flag, label, key, fallback in (
-        (columns[0], "harm", "Harm (x axis)", "plane_harm", default[0]),
-        (columns[1], "benefit", "Benefit (y axis)", "plane_benefit", default[1]),
+        (columns[0], "harm", "Harm (x axis)", state.KEY_PLANE_HARM, default[0]),
+        (columns[1], "benefit", "Benefit (y axis)", state.KEY_PLANE_BENEFIT, default[1]),
     ):
         options = endpoint_options(fr.percent_of(results, flag))
         ids = list(options)
@@ -91,12 +92,11 @@ st.caption(
 harm, benefit = pick_plane_pair(loaded, filters)
 if harm and benefit:
     panels.render_chart(
-        "benefit_risk",
+        registry.PLANE,
         loaded,
         filters,
+        PlaneChoice(harm=harm, benefit=benefit),
         what="cohorts with both of these endpoints",
-        harm=harm,
-        benefit=benefit,
     )
     render_missing(loaded, filters, harm, benefit)
 else:

@@ -4,7 +4,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import compare, panels, state, tables
+from components import compare, panels, registry, state, tables
+from components.choices import ComparisonChoice, ProfileChoice
 from components.loaded import Filters, LoadedEvidence, unique_labels
 from evidence import frames as fr
 from evidence import vocabulary
@@ -20,7 +21,7 @@ def pick_comparison(found: list[compare.Comparison]) -> compare.Comparison:
         "Comparison (two arms of one study)",
         list(options),
         format_func=options.__getitem__,
-        key="comparison",
+        key=state.KEY_COMPARISON,
         bind="query-params",
     )
     return next(c for c in ordered if c.key == key)
@@ -70,7 +71,9 @@ def render_summary_of_findings(
         everything = pd.concat(
             [table.assign(Group=title) for title, table in groups], ignore_index=True
         )
-        panels.csv_download(everything, filename=f"summary-of-findings-{chosen.key}", key="sof_csv")
+        panels.csv_download(
+            everything, filename=f"summary-of-findings-{chosen.key}", key=state.KEY_SOF_CSV
+        )
     render_appraisal(loaded, chosen)
     return baselines
 
@@ -236,7 +239,7 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
         list(options),
         format_func=options.__getitem__,
         max_selections=4,
-        key="cohorts",
+        key=state.KEY_COHORTS,
         bind="query-params",
         placeholder="Choose cohorts from any setting",
     )
@@ -253,7 +256,9 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
     panels.plain_table(
         compare.profile_table(loaded, chosen), alt="Their figures, aligned by endpoint"
     )
-    panels.render_chart("profile", loaded, filters, what=None, cohorts=tuple(chosen))
+    panels.render_chart(
+        registry.PROFILE, loaded, filters, ProfileChoice(cohorts=tuple(chosen)), what=None
+    )
 
 
 loaded, filters = state.page_view()
@@ -271,13 +276,17 @@ else:
     baselines = render_summary_of_findings(loaded, chosen)
     st.subheader("Benefit and harm")
     panels.render_chart(
-        "benefit_harm",
+        registry.BENEFIT_HARM,
         loaded,
         filters,
+        ComparisonChoice(comparison=chosen.key),
         what="differences with a direction to draw for this comparison",
-        comparison=chosen.key,
     )
     panels.render_chart(
-        "pictograph", loaded, filters, what=None, comparison=chosen.key, baselines=baselines
+        registry.PICTOGRAPH,
+        loaded,
+        filters,
+        ComparisonChoice(comparison=chosen.key, baselines=baselines),
+        what=None,
     )
 render_profiles(loaded, filters)

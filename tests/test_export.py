@@ -410,7 +410,12 @@ def test_bundled_evidence_all_views_have_sources(bundled: LoadedEvidence):
 
 def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: render.ExportServer):
     data = files.spec_image(
-        minimal, Filters(), "png", chart=specs[-1].chart, spec=specs[-1].key, server=server
+        minimal,
+        Filters(),
+        "png",
+        chart=registry.chart(specs[-1].chart),
+        spec=specs[-1].key,
+        server=server,
     )
     assert _png_width(data) >= 1920
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, shown
+from conftest import APP, BUNDLED, FIXTURES, ROOT, shown
 from streamlit.testing.v1 import AppTest
 
 from components import state
@@ -403,3 +404,28 @@ def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_f
     assert not at.get("progress")
     at.multiselect(key="setting").select(at.multiselect(key="setting").options[0]).run()
     assert "build_html" in {b.key for b in at.button}  # another view: build it again
+
+
+def literal_keys(source: str) -> list[int]:
+    """Lines spelling a widget key as a string: ``key="..."``, ``key=f"..."``, st.form("...")."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        named = [k.value for k in node.keywords if k.arg == "key"]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "form" and node.args:
+            named.append(node.args[0])
+        found += [v.lineno for v in named if isinstance(v, ast.Constant | ast.JoinedStr)]
+    return found
+
+
+def test_pages_spell_no_widget_key_themselves():
+    # Widget keys double as URL parameters and session-state names: each is named once, in
+    # components/state.py, so that a page and the code reading its widget cannot disagree.
+    assert literal_keys('st.selectbox("A", [], key="a")\nst.form(f"f{x}")') == [1, 2]
+    offenders = {
+        path.name: lines
+        for path in sorted((ROOT / "pages").glob("*.py"))
+        if (lines := literal_keys(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
