@@ -8,10 +8,12 @@ from components.panels import endpoint_options
 from evidence import frames as fr
 
 
+@state.per_session
 def default_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str] | None:
     return fr.default_plane_pair(filters.apply(loaded.results))
 
 
+@state.per_session
 def not_on_plane(
     loaded: LoadedEvidence, filters: Filters, *, harm: str, benefit: str
 ) -> pd.DataFrame:
@@ -21,7 +23,7 @@ def not_on_plane(
 def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]:
     """One harm and one benefit endpoint; by default the pair the most cohorts report."""
     results = filters.apply(loaded.results)
-    default = state.memo("plane pair", default_pair, loaded, filters) or ("", "")
+    default = default_pair(loaded, filters) or ("", "")
     columns = st.columns(2)
     chosen = []
     for column, flag, label, key, fallback in (
@@ -47,9 +49,7 @@ def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]
 
 def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit: str) -> None:
     """The cohorts not on the plane, by name, with what they report instead."""
-    missing = state.memo(
-        "not on the plane", not_on_plane, loaded, filters, harm=harm, benefit=benefit
-    )
+    missing = not_on_plane(loaded, filters, harm=harm, benefit=benefit)
     if missing.empty:
         return
     st.markdown(f"**Not on the plane: {len(missing)} cohort(s) report other endpoints**")

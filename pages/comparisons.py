@@ -27,6 +27,19 @@ def pick_comparison(found: list[compare.Comparison]) -> compare.Comparison:
     return next(c for c in ordered if c.key == key)
 
 
+@state.per_session
+def comparisons_in_view(loaded: LoadedEvidence, filters: Filters) -> list[compare.Comparison]:
+    return compare.comparisons_in_view(loaded, filters)
+
+
+@state.per_session
+def summary_of_findings(
+    loaded: LoadedEvidence, chosen: compare.Comparison, baselines: compare.Baselines
+) -> list[tuple[str, pd.DataFrame]]:
+    """The whole study's summary of findings, whatever the filters."""
+    return compare.sof_groups(loaded, loaded.effects, chosen, baselines)
+
+
 def render_summary_of_findings(
     loaded: LoadedEvidence, chosen: compare.Comparison
 ) -> compare.Baselines:
@@ -46,16 +59,7 @@ def render_summary_of_findings(
     table_area = st.container(key=state.KEY_SOF_TABLES)
     baselines = pick_baselines(loaded, chosen)
     with table_area:
-        groups = state.memo(
-            "summary of findings",
-            lambda loaded, _filters, chosen, baselines: compare.sof_groups(
-                loaded, loaded.effects, chosen, baselines
-            ),
-            loaded,
-            Filters(),  # the whole study, whatever the filters
-            chosen=chosen,
-            baselines=baselines,
-        )
+        groups = summary_of_findings(loaded, chosen, baselines)
         for title, table in groups:
             st.markdown(f"**{panels.md(title)}**")
             if list(table.columns) != compare.SOF_COLUMNS:
@@ -80,13 +84,7 @@ def render_summary_of_findings(
 
 def pick_baselines(loaded: LoadedEvidence, chosen: compare.Comparison) -> compare.Baselines:
     """Your patients' baseline risk per outcome with a risk ratio; empty: the comparator's."""
-    outcomes = state.memo(
-        "baseline outcomes",
-        lambda loaded, _filters, chosen: state.baseline_outcomes(loaded, chosen),
-        loaded,
-        Filters(),
-        chosen=chosen,
-    )
+    outcomes = state.baseline_outcomes(loaded, chosen)
     if not outcomes:
         return ()
     with st.container(border=True, key=state.KEY_BASELINE_BOX):
@@ -123,13 +121,7 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
             "only in this browser session (download it to keep it). Recording a domain again "
             "for the same outcome replaces the judgement; 'not assessed' records nothing."
         )
-        outcomes = state.memo(
-            "comparison outcomes",
-            lambda loaded, _filters, chosen: state.comparison_outcomes(loaded, chosen),
-            loaded,
-            Filters(),
-            chosen=chosen,
-        )
+        outcomes = state.comparison_outcomes(loaded, chosen)
         with st.form(state.KEY_APPRAISAL_FORM, border=False):
             for domain in vocabulary.DOMAIN:
                 name = vocabulary.DOMAIN.label(domain)
@@ -268,7 +260,7 @@ st.caption(
     "between arms of the same study; across studies, cohorts are set side by side."
 )
 st.header("Within one study")
-found = state.memo("comparisons", compare.comparisons_in_view, loaded, filters)
+found = comparisons_in_view(loaded, filters)
 if not found:
     panels.render_empty("within-study comparisons (two arms of one study on one endpoint)", filters)
 else:

@@ -6,13 +6,14 @@ from components.loaded import Filters, LoadedEvidence
 from evidence import frames as fr
 
 
+@state.per_session
 def beside_response(loaded: LoadedEvidence, filters: Filters) -> pd.DataFrame:
     return fr.beside_response_table(filters.apply(loaded.results), category="dose_modification")
 
 
 def render_beside_response(loaded: LoadedEvidence, filters: Filters) -> None:
     """Each cohort's dose modifications next to its response figures, with a CSV."""
-    table = state.memo("beside response", beside_response, loaded, filters).rename(
+    table = beside_response(loaded, filters).rename(
         columns={fr.SETTING_LABEL: "Setting", fr.COHORT_LABEL: "Cohort", fr.N: "n"}
     )
     panels.grid(table, alt="Dose modifications beside response, per cohort")

@@ -41,6 +41,48 @@ def bundled():
     return load_path(BUNDLED)
 
 
+class Session:
+    """Which browser session AppTest runs as: ``app_session.id = "bob"`` opens another one."""
+
+    def __init__(self, first: str) -> None:
+        self.used = [first]
+
+    @property
+    def id(self) -> str:
+        return self.used[-1]
+
+    @id.setter
+    def id(self, value: str) -> None:
+        self.used.append(value)
+
+
+@pytest.fixture(autouse=True)
+def app_session(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Session]:
+    """A browser session of its own for each test, as each AppTest would be on a server.
+
+    AppTest runs every session under one id, so Streamlit's session-scoped caches (the
+    specs of an upload, a page's tables; components/state.py) would be shared by the
+    sessions a test opens and outlive the test. Here the session id is the test's own, or
+    the one a test sets to open a second session; each is ended at the end of the test, as
+    a disconnect ends it on a server. Outside a script run Streamlit still refuses.
+    """
+    from streamlit.runtime.caching import cache_resource_api, clear_session_resource_cache
+
+    current = Session(request.node.nodeid)
+    real = cache_resource_api.get_session_id_or_throw
+
+    def session_id() -> str:
+        real()  # raises outside a script run, as Streamlit does
+        return current.id
+
+    monkeypatch.setattr(cache_resource_api, "get_session_id_or_throw", session_id)
+    yield current
+    for used in dict.fromkeys(current.used):
+        clear_session_resource_cache(used)
+
+
 @pytest.fixture
 def evidence_file(monkeypatch: pytest.MonkeyPatch):
     """Point the app at an evidence file for one test: ``evidence_file(path)``."""

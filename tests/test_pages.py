@@ -353,39 +353,6 @@ def test_grids_leave_empty_cells_empty_and_are_named(page, evidence, evidence_fi
         assert grid.proto.alt
 
 
-def test_memo_builds_once_per_view_and_keeps_the_newest(monkeypatch):
-    """state.memo: one build per (name, evidence, filters, args) in a session; the oldest go."""
-    from types import SimpleNamespace
-
-    from components.loaded import Filters, load_path
-
-    monkeypatch.setattr(state, "st", SimpleNamespace(session_state={}))
-    loaded, other = load_path(FIXTURES / "valid_minimal.yaml"), load_path(BUNDLED)
-    built = []
-
-    def build(loaded, filters, **args):
-        built.append((loaded.name, filters, args))
-        return len(built)
-
-    first = state.memo("table", build, loaded, Filters(), endpoint="orr")
-    assert state.memo("table", build, loaded, Filters(), endpoint="orr") == first
-    assert len(built) == 1
-    # Another name, file, filter or argument is another view.
-    state.memo("other", build, loaded, Filters(), endpoint="orr")
-    state.memo("table", build, other, Filters(), endpoint="orr")
-    state.memo("table", build, loaded, Filters.of(setting=("relapsed",)), endpoint="orr")
-    state.memo("table", build, loaded, Filters(), endpoint="cr")
-    assert len(built) == 5
-    # Past MEMO_ENTRIES, the least recently used is built again; a used one is kept.
-    for i in range(state.MEMO_ENTRIES - 1):
-        state.memo("filler", build, loaded, Filters(), i=i)
-        state.memo("table", build, loaded, Filters(), endpoint="orr")
-    assert len(built) == 5 + state.MEMO_ENTRIES - 1
-    state.memo("other", build, loaded, Filters(), endpoint="orr")
-    assert len(built) == 5 + state.MEMO_ENTRIES
-    assert state.memo("table", build, loaded, Filters(), endpoint="orr") == first
-
-
 def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/response.py")
