@@ -83,6 +83,18 @@ def app_session(
         clear_session_resource_cache(used)
 
 
+def charts_drawn(page: str, loaded) -> int:
+    """How many of a page's registry charts draw something at their default choice.
+
+    ``page`` is its key (components/registry.py PAGES). The Compare regimens page draws the
+    first comparison where the default draws every randomised one: either draws or neither.
+    """
+    from components import registry
+    from components.loaded import Filters
+
+    return sum(1 for chart in registry.charts_on(page) if chart.specs(loaded, Filters()))
+
+
 @pytest.fixture
 def evidence_file(monkeypatch: pytest.MonkeyPatch):
     """Point the app at an evidence file for one test: ``evidence_file(path)``."""

@@ -6,21 +6,12 @@ import pytest
 from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
-from components import state
+from components import registry, state
 from components.panels import md
 from evidence.loader import load_evidence, parse_evidence
 from evidence.workbook import XLSX_MIME
 
-PAGES = [
-    "pages/overview.py",
-    "pages/response.py",
-    "pages/safety.py",
-    "pages/dose_modifications.py",
-    "pages/quality_of_life.py",
-    "pages/time_to_event.py",
-    "pages/benefit_risk.py",
-    "pages/sources.py",
-]
+PAGES = [page.path for page in registry.PAGES]
 
 
 def app(evidence_file) -> AppTest:
