@@ -272,6 +272,8 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     """
     import zipfile
 
+    from components.export import names
+
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url)
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
@@ -294,9 +296,9 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     assert any(step.startswith("Rendering images") for step in steps), steps
     with page.expect_download(timeout=30_000) as download:
         ready.click()
-    assert download.value.suggested_filename == "evidence-export.zip"
+    assert download.value.suggested_filename == names.ZIP_NAME
     with zipfile.ZipFile(download.value.path()) as archive:
-        assert "journal-club.pptx" in archive.namelist()
+        assert names.DECK_NAME in archive.namelist()
     sidebar.get_by_role("button", name="Deck").click()
     expect(sidebar.get_by_role("button", name="Download the deck (PPTX)")).to_be_visible(
         timeout=30_000
