@@ -18,6 +18,7 @@ from test_cli import run_cli
 
 from evidence import effects as fx
 from evidence import frames as fr
+from evidence import vocabulary
 from evidence.loader import load_evidence
 from evidence.models import Evidence
 
@@ -272,7 +273,8 @@ def test_bundled_time_to_event_endpoints_appear_only_as_reported(bundled):
     assert not survival.empty
     assert (survival[fx.BASIS] == fx.BASIS_REPORTED).all()
     computed = bundled[bundled[fx.BASIS] != fx.BASIS_REPORTED]
-    assert set(computed[fx.CATEGORY]) <= {"response", "toxicity", "dose_modification", "other"}
+    # Only proportions have a difference to compute: the categories the vocabulary flags so.
+    assert set(computed[fx.CATEGORY]) <= set(vocabulary.CATEGORY.with_flag("proportion"))
 
 
 def test_bundled_row_counts_and_stable_order(bundled):
