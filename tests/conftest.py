@@ -83,6 +83,27 @@ def app_session(
         clear_session_resource_cache(used)
 
 
+def line_of(path: Path, text: str | bytes, nth: int | None = None) -> int:
+    """The number of the line of ``path`` that holds ``text`` (the ``nth`` one, when several do).
+
+    Tests name a fixture's line by what it says: a line added to a fixture moves nothing.
+    Without ``nth`` the text must be on exactly one line.
+    """
+    needle = text if isinstance(text, bytes) else text.encode()
+    hits = [i for i, line in enumerate(path.read_bytes().split(b"\n"), 1) if needle in line]
+    if nth is None:
+        assert len(hits) == 1, f"{text!r} is on lines {hits} of {path.name}: give nth"
+        return hits[0]
+    return hits[nth - 1]
+
+
+def position(path: Path, text: str, nth: int | None = None) -> str:
+    """``line:column`` where ``text`` starts in ``path``, as a problem line prints it."""
+    line = line_of(path, text, nth)
+    raw = path.read_bytes().split(b"\n")[line - 1]
+    return f"{line}:{raw.index(text.encode()) + 1}"
+
+
 def charts_drawn(page: str, loaded) -> int:
     """How many of a page's registry charts draw something at their default choice.
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import BUNDLED, ROOT
+from conftest import BUNDLED, FIXTURES, ROOT, position
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import run_cli
@@ -177,8 +177,9 @@ def test_cli_effects_on_an_invalid_file_prints_problems_and_exits_1():
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert len(lines) == 8
+    at = position(FIXTURES / "bad_several_problems.yaml", "source: series_c")
     assert (
-        "tests/fixtures/bad_several_problems.yaml:72:5: cohorts[2].source: "
+        f"tests/fixtures/bad_several_problems.yaml:{at}: cohorts[2].source: "
         "no source has id 'series_c' [unknown_reference]"
     ) in lines
     assert "bad_several_problems.yaml: INVALID, 8 problems" in done.stderr

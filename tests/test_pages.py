@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, shown
+from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, line_of, shown
 from streamlit.testing.v1 import AppTest
 
 from components import registry, state
@@ -79,7 +79,8 @@ def test_bad_file_shows_problem_table_not_traceback(evidence_file):
     assert "2 problems" in at.error[0].value
     table = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
     assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
-    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == "30"
+    line = line_of(FIXTURES / "bad_for_app.yaml", "value: 140")
+    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == str(line)
 
 
 def test_missing_file_shows_clear_error(evidence_file, tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, shown
+from conftest import APP, BUNDLED, FIXTURES, line_of, shown
 from streamlit.testing.v1 import AppTest
 
 from components import registry, state
@@ -57,7 +57,8 @@ def test_upload_invalid_file_shows_problems_and_keeps_evidence(evidence_file):
     assert title(at) == bundled_title
     assert "was not loaded: 2 problems" in at.error[0].value
     problems = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
-    assert problems["Line"].tolist() == ["23", "30"]
+    lines = [line_of(FIXTURES / "bad_for_app.yaml", t) for t in ("source: nowhere", "value: 140")]
+    assert problems["Line"].tolist() == [str(n) for n in lines]
     assert problems["Location"].tolist() == ["cohorts[0].source", "results[0].value"]
     at.button(key="dismiss_upload_error").click().run()
     assert not at.error
