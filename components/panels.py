@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from components import content, registry, state, tables
+from components.choices import EndpointChoice
 from components.export.render import EXPORT_INSTALL, IMAGE_MIME, export_available
 from components.loaded import Filters, LoadedEvidence, unique_labels
+from components.registry import Chart
 from components.specs import ChartSpec, category_results, slug
 from components.words import plural
 from evidence import frames as fr
@@ -25,6 +27,7 @@ from evidence.loader import EvidenceError
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
+C = TypeVar("C")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -142,21 +145,17 @@ def plotly_config(filename: str) -> dict[str, object]:
 
 
 def render_charts(
-    page: str,
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    what: str | None,
-    **choices: object,
+    page: str, loaded: LoadedEvidence, filters: Filters, *, what: str | None
 ) -> list[ChartSpec]:
-    """Every chart the registry places on ``page``; returns the specs.
+    """Every chart the registry places on ``page``, at its default choice; returns the specs.
 
     When there is none, says why (``what`` names what is missing), unless ``what`` is None.
+    A page whose widgets choose something of a chart draws it with ``render_chart``.
     """
     drawn = [
         spec
         for chart in registry.charts_on(page)
-        for spec in render_chart(chart.key, loaded, filters, what=None, **choices)
+        for spec in render_chart(chart, loaded, filters, what=None)
     ]
     if not drawn and what is not None:
         render_empty(what, filters)
@@ -164,18 +163,24 @@ def render_charts(
 
 
 def render_chart(
-    key: str, loaded: LoadedEvidence, filters: Filters, *, what: str | None, **choices: object
+    chart: Chart[C],
+    loaded: LoadedEvidence,
+    filters: Filters,
+    choice: C | None = None,
+    *,
+    what: str | None,
 ) -> list[ChartSpec]:
-    """One chart of the registry, with the page's widget choices; returns its specs.
+    """One chart of the registry at the page's choice (its default without one); its specs.
 
-    When it has nothing to draw, says why (``what`` names what is missing), unless ``what``
+    ``choice`` has the chart's own type (components/choices.py): mypy checks it. When the
+    chart has nothing to draw, says why (``what`` names what is missing), unless ``what``
     is None.
     """
-    specs = state.memo_specs(registry.chart(key), loaded, filters, choices=choices)
+    specs = state.memo_specs(chart, loaded, filters, choice)
     if not specs and what is not None:
         render_empty(what, filters)
     for spec in specs:
-        render_spec(spec, loaded, filters, choices=choices)
+        render_spec(spec, loaded, filters, chart=chart, choice=choice)
     return specs
 
 
@@ -184,12 +189,14 @@ def render_spec(
     loaded: LoadedEvidence,
     filters: Filters,
     *,
-    choices: Mapping[str, object],
+    chart: Chart[C],
+    choice: C | None,
 ) -> None:
     """A chart with its caption, image downloads, its data table and a CSV of what it shows.
 
     A sentence above the chart says what it draws (its text alternative, with the data table).
     The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
+    ``chart`` and ``choice`` redraw it for a file when an image is asked for.
     """
     st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
     min_width = (spec.figure.layout.meta or {}).get("min_width")
@@ -214,9 +221,7 @@ def render_spec(
         )
     if spec.caption():
         st.caption(md(spec.caption()))
-    image = functools.partial(
-        _image, loaded, filters, chart=spec.chart, spec=spec.key, choices=choices
-    )
+    image = functools.partial(_image, loaded, filters, chart=chart, spec=spec.key, choice=choice)
     _render_downloads(spec, image)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
@@ -229,13 +234,13 @@ def _image(
     filters: Filters,
     fmt: str,
     *,
-    chart: str,
+    chart: Chart[C],
     spec: str,
-    choices: Mapping[str, object],
+    choice: C | None,
 ) -> bytes:
     from components.export import files  # imported on click: kaleido stays off a page's run
 
-    return files.spec_image(loaded, filters, fmt, chart=chart, spec=spec, choices=choices)
+    return files.spec_image(loaded, filters, fmt, chart=chart, spec=spec, choice=choice)
 
 
 def _csv(spec: ChartSpec) -> bytes:
@@ -345,15 +350,20 @@ def pick_endpoints(results: pd.DataFrame, *, key: str) -> tuple[str, ...]:
 
 
 def render_category(
-    page: str, loaded: LoadedEvidence, filters: Filters, *, category: str, what: str
+    chart: Chart[EndpointChoice],
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    category: str,
+    what: str,
 ) -> list[ChartSpec]:
-    """An endpoint picker, the page's charts of a category, then its non-% figures."""
+    """An endpoint picker, the category's forest at the endpoints picked, then its non-% figures."""
     results = category_results(loaded, filters, category=category)
-    endpoints = pick_endpoints(results, key=f"{page}_endpoints")
-    drawn = render_charts(page, loaded, filters, what=what, endpoints=endpoints)
+    endpoints = pick_endpoints(results, key=state.endpoints_key(chart.page))
+    drawn = render_chart(chart, loaded, filters, EndpointChoice(endpoints), what=what)
     if endpoints:
         results = results[results[fr.ENDPOINT].isin(list(endpoints))]
-    render_other_units(results, key=f"{page}_other")
+    render_other_units(results, key=state.other_units_key(chart.page))
     return drawn
 
 

@@ -11,12 +11,13 @@ import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components import charts, compare, tables
+from components.choices import ComparisonChoice, EndpointChoice, PlaneChoice, ProfileChoice
 from components.loaded import Filters, LoadedEvidence
 from components.looks import SCREEN, Look
 from evidence import effects as fx
@@ -70,7 +71,9 @@ class Ask:
     """What a view asks of a chart's builder: the chart's key and title, and the look to draw in.
 
     ``split`` asks that a chart too tall for the look's height (a slide) be cut into parts,
-    one spec each; a builder whose chart is never cut reads only key, title and look.
+    one spec each; a builder whose chart is never cut reads only key, title and look. Every
+    builder takes ``(loaded, filters, ask, choice)``: the page's choice is a frozen value of
+    the chart family's own type (components/choices.py), or None for a chart without one.
     """
 
     key: str
@@ -356,8 +359,10 @@ def category_results(
     return results[results[fr.ENDPOINT].isin(list(endpoints))] if endpoints else results
 
 
-def coverage_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[ChartSpec]:
-    """The regimen x setting grid, or nothing when no cohort is in view.
+def coverage_specs(
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, choice: None = None
+) -> list[ChartSpec]:
+    """The regimen x setting grid, or nothing when no cohort is in view (no page choice).
 
     ``ask.split``: a grid taller than the look's height allows is cut into runs of regimens,
     every part with all the settings (its gaps are the point), titled "(1 of 3)"...
@@ -403,19 +408,21 @@ def forest_specs(
     loaded: LoadedEvidence,
     filters: Filters,
     ask: Ask,
+    choice: EndpointChoice,
     *,
     category: str,
     x_title: str = "Patients (%)",
-    endpoints: Sequence[str] = (),
 ) -> list[ChartSpec]:
     """A forest chart of one category's percentage results (nothing when none is in view).
+
+    Narrowed to the chosen endpoints, when any are chosen.
 
     ``ask.split``: when the chart is taller than the look's height allows (a slide), one chart
     per setting instead, and per endpoint group when a setting alone is too tall (see
     ``fitting_parts``).
     """
     title, look = ask.title, ask.look
-    results = category_results(loaded, filters, category=category, endpoints=endpoints)
+    results = category_results(loaded, filters, category=category, endpoints=choice.endpoints)
     table = results[results[fr.UNIT] == "percent"]
     if table.empty:
         return []
@@ -438,9 +445,14 @@ def forest_specs(
 
 
 def time_to_event_specs(
-    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, unit_titles: Mapping[str, str]
+    loaded: LoadedEvidence,
+    filters: Filters,
+    ask: Ask,
+    choice: None = None,
+    *,
+    unit_titles: Mapping[str, str],
 ) -> list[ChartSpec]:
-    """One chart per unit of the time-to-event results: medians, landmark rates.
+    """One chart per unit of the time-to-event results: medians, landmark rates (no choice).
 
     ``unit_titles`` names the chart of each unit; a unit without one is "<title> (<unit>)".
     ``ask.split`` cuts a unit's chart that is too tall for the look's height as forest_specs
@@ -474,8 +486,10 @@ def time_to_event_specs(
     return specs
 
 
-def ratio_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[ChartSpec]:
-    """The reported within-trial ratios (hazard ratios and the like) on a log axis.
+def ratio_specs(
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, choice: None = None
+) -> list[ChartSpec]:
+    """The reported within-trial ratios (hazard ratios and the like) on a log axis (no choice).
 
     ``ask.split``: one chart per setting when the whole is taller than the look's height.
     """
@@ -503,16 +517,20 @@ def ratio_specs(loaded: LoadedEvidence, filters: Filters, ask: Ask) -> list[Char
 
 
 def plane_specs(
-    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, harm: str = "", benefit: str = ""
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, choice: PlaneChoice
 ) -> list[ChartSpec]:
     """The benefit-harm plane for one harm and one benefit endpoint; never cut into parts.
 
-    Without a choice, the pair the most cohorts report. Cohorts lacking the pair are left out
+    Without both chosen, the pair the most cohorts report. Cohorts lacking the pair are left out
     and counted in the note (the page lists them).
     """
     key, title, look = ask.key, ask.title, ask.look
     results = filters.apply(loaded.results)
-    pair = (harm, benefit) if harm and benefit else fr.default_plane_pair(results)
+    pair = (
+        (choice.harm, choice.benefit)
+        if choice.harm and choice.benefit
+        else fr.default_plane_pair(results)
+    )
     if pair is None:
         return []
     plane = fr.plane_table(results, harm=pair[0], benefit=pair[1], verdict_of=loaded.cohort_verdict)
@@ -595,29 +613,43 @@ class _Drawn:
     speaker_notes: str
 
 
-Drawing = Callable[..., "list[_Drawn]"]
-"""Draws one comparison: (comparison, its benefit-harm rows, the figure's keyword options,
-split=, **choices) -> its charts (none when there is nothing to draw; several when split)."""
+class Drawing(Protocol):
+    """Draws one comparison: its charts, none when there is nothing to draw, several when split.
+
+    Takes the comparison, its benefit-harm rows, the figure's keyword options, ``split`` and
+    the page's choice.
+    """
+
+    def __call__(
+        self,
+        found: compare.Comparison,
+        rows: pd.DataFrame,
+        options: dict[str, Any],
+        *,
+        split: bool,
+        choice: ComparisonChoice,
+    ) -> list[_Drawn]:
+        """The charts of one comparison."""
+        ...
 
 
 def comparison_specs(
     loaded: LoadedEvidence,
     filters: Filters,
     ask: Ask,
+    choice: ComparisonChoice,
     *,
     drawing: Drawing,
-    comparison: str = "",
-    **choices: object,
 ) -> list[ChartSpec]:
     """The specs ``drawing`` makes of each within-study comparison to show.
 
-    ``comparison`` is a comparison key (components/compare.py); without one, one chart per
-    randomised comparison in view (see _comparisons_in_view). ``drawing`` gets the
+    ``choice.comparison`` is a comparison key (components/compare.py); without one, one chart
+    per randomised comparison in view (see _comparisons_in_view). ``drawing`` gets the
     comparison, its benefit-harm rows, the keyword options every such figure takes (title,
-    regimen, versus, subtitle, look), ``split`` and the page's other ``choices``.
+    regimen, versus, subtitle, look), ``split`` and the choice.
     """
     key, title, look = ask.key, ask.title, ask.look
-    effects, chosen = _comparisons_in_view(loaded, filters, comparison)
+    effects, chosen = _comparisons_in_view(loaded, filters, choice.comparison)
     specs = []
     for found in chosen:
         heading = f"{title}: {found.regimen} vs {found.versus_regimen} ({found.source_short})"
@@ -630,7 +662,7 @@ def comparison_specs(
             "look": look,
         }
         rows = compare.benefit_harm_rows(effects, found)
-        drawn = drawing(found, rows, options, split=ask.split, **choices)
+        drawn = drawing(found, rows, options, split=ask.split, choice=choice)
         for part, (of, number) in zip(drawn, numbered(len(drawn)), strict=True):
             specs.append(
                 ChartSpec(
@@ -648,9 +680,16 @@ def comparison_specs(
 
 
 def draw_benefit_harm(
-    found: compare.Comparison, rows: pd.DataFrame, options: dict[str, Any], *, split: bool
+    found: compare.Comparison,
+    rows: pd.DataFrame,
+    options: dict[str, Any],
+    *,
+    split: bool,
+    choice: ComparisonChoice,
 ) -> list[_Drawn]:
     """The comparison's differences per 100 patients, benefits above harms.
+
+    Every outcome of the comparison, at the study's own risks: ``choice`` adds nothing here.
 
     ``split``: a chart taller than ``look.height`` allows becomes one chart for its benefits
     and one for its harms (and runs of outcomes when one side alone is too tall).
@@ -691,21 +730,20 @@ def draw_pictograph(
     options: dict[str, Any],
     *,
     split: bool,
-    outcomes: Sequence[str] = (),
-    baselines: compare.Baselines = (),
+    choice: ComparisonChoice,
 ) -> list[_Drawn]:
     """Out of 100 patients, in pictographs with the sentence that reads them.
 
-    The comparison's first benefit and first harm outcome, or the ``outcomes`` chosen. Two
+    The comparison's first benefit and first harm outcome, or the ``choice.outcomes``. Two
     panels always fit: the chart is never cut, whatever ``split`` asks. An outcome with a
-    ``baselines`` risk (the reader's patients) shows that risk and the risk with the regimen
-    from the risk ratio, instead of the study's two arms.
+    ``choice.baselines`` risk (the reader's patients) shows that risk and the risk with the
+    regimen from the risk ratio, instead of the study's two arms.
     """
     rows = rows[rows[fx.QUALIFIER] == "exact"]
-    if baselines:
-        rows = fx.with_baseline(rows, dict(baselines))
-    if outcomes:
-        picked = rows[rows[fx.ENDPOINT].isin(list(outcomes))]
+    if choice.baselines:
+        rows = fx.with_baseline(rows, dict(choice.baselines))
+    if choice.outcomes:
+        picked = rows[rows[fx.ENDPOINT].isin(list(choice.outcomes))]
     else:
         picked = pd.concat([rows[rows["side"] == side].head(1) for side in ("benefit", "harm")])
     if picked.empty:
@@ -735,13 +773,14 @@ def _per_100(row: pd.Series) -> tuple[float, float]:
 
 
 def profile_specs(
-    loaded: LoadedEvidence, filters: Filters, ask: Ask, *, cohorts: Sequence[str] = ()
+    loaded: LoadedEvidence, filters: Filters, ask: Ask, choice: ProfileChoice
 ) -> list[ChartSpec]:
     """Small multiples of the chosen cohorts' percentages, one panel per endpoint.
 
     Nothing is pooled and no difference is computed across studies; nothing is drawn until
     cohorts are chosen.
     """
+    cohorts = choice.cohorts
     results = loaded.results
     table = results[results[fr.COHORT].isin(list(cohorts)) & (results[fr.UNIT] == "percent")]
     if table.empty or len(set(table[fr.COHORT])) < 2:

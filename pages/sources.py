@@ -36,7 +36,10 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         },
     )
     panels.csv_download(
-        table, filename="sources", key="sources_csv", label="Download the source list as CSV"
+        table,
+        filename="sources",
+        key=state.KEY_SOURCES_CSV,
+        label="Download the source list as CSV",
     )
     st.header("Which figures come from a source")
     names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
@@ -44,7 +47,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         "Source",
         list(names),
         format_func=lambda s: str(names.get(s, s)),
-        key="source_figures",
+        key=state.KEY_SOURCE_FIGURES,
         bind="query-params",
     )
     # One source at a time: rendering every source's tables cost 150-250 ms per run.

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
-from conftest import ARTIFACTS, BUNDLED, FIXTURES, start_server, stop_server
+from conftest import ARTIFACTS, BUNDLED, FIXTURES, charts_drawn, start_server, stop_server
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -16,16 +16,6 @@ from serving import LIVE_CHART
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    ("Overview", True),
-    ("Response", True),
-    ("Safety", True),
-    ("Dose modifications", True),
-    ("Quality of life", False),
-    ("Time to event", True),
-    ("Benefit-risk and verdicts", True),
-    ("Sources", False),
-]
 SETTING_LABEL = "AL amyloidosis"
 
 
@@ -58,7 +48,12 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
     sidebar = page.get_by_test_id("stSidebar")
 
-    for title, has_chart in PAGES:
+    from components import registry
+    from components.loaded import load_path
+
+    bundled = load_path(BUNDLED)
+    for entry in registry.PAGES:  # every page, as the navigation declares them
+        title, has_chart = entry.title, charts_drawn(entry.key, bundled) > 0
         sidebar.get_by_role("link", name=title).click()
         wait_ready(page)
         expect(page.get_by_test_id("stMain").get_by_role("heading", level=1).first).to_be_visible()
@@ -111,6 +106,8 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
 
 
 def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: str) -> None:
+    from components import registry
+
     alice = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     bob = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     dialogs: list[str] = []
@@ -125,7 +122,7 @@ def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: st
     )
     heading = alice.get_by_test_id("stMain").get_by_role("heading", level=1).first
     expect(heading).to_contain_text("<script>window.__pwned = 1</script>", timeout=30_000)
-    for title, _ in PAGES:
+    for title in [entry.title for entry in registry.PAGES]:
         alice.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
         wait_ready(alice)
         alice.wait_for_timeout(500)  # let plotly draw what the page has
@@ -275,6 +272,8 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     """
     import zipfile
 
+    from components.export import names
+
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url)
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
@@ -297,9 +296,9 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     assert any(step.startswith("Rendering images") for step in steps), steps
     with page.expect_download(timeout=30_000) as download:
         ready.click()
-    assert download.value.suggested_filename == "evidence-export.zip"
+    assert download.value.suggested_filename == names.ZIP_NAME
     with zipfile.ZipFile(download.value.path()) as archive:
-        assert "journal-club.pptx" in archive.namelist()
+        assert names.DECK_NAME in archive.namelist()
     sidebar.get_by_role("button", name="Deck").click()
     expect(sidebar.get_by_role("button", name="Download the deck (PPTX)")).to_be_visible(
         timeout=30_000

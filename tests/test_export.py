@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, without_chromium
+from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, export_names, without_chromium
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -97,11 +97,6 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
     return root, " ".join(root.itertext())
 
 
-def _expected_names(specs: list[ChartSpec]) -> set[str]:
-    files = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return files | {names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME}
-
-
 # -- figures (no Chromium) ----------------------------------------------------------------------
 
 
@@ -167,7 +162,7 @@ def test_with_footer_hostile_text_escaped(hostile: LoadedEvidence):
 
 
 def test_zip_lists_every_figure_csv_deck_readme(written: dict[str, bytes], specs):
-    assert set(written) == _expected_names(specs)
+    assert set(written) == set(export_names(specs))
 
 
 def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
@@ -279,13 +274,8 @@ def test_cli_writes_every_file(
     monkeypatch.setattr(render, "_default", server)
     out = tmp_path / "out"
     assert cli.main(["--out", str(out), "--evidence", str(MINIMAL)]) == 0
-    assert {p.name for p in out.iterdir()} == _expected_names(specs)
-    assert capsys.readouterr().out.split() == [str(out / name) for name in _printed_order(specs)]
-
-
-def _printed_order(specs: list[ChartSpec]) -> list[str]:
-    files = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*files, names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME]
+    assert {p.name for p in out.iterdir()} == set(export_names(specs))
+    assert capsys.readouterr().out.split() == [str(out / name) for name in export_names(specs)]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -329,10 +319,7 @@ def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: LoadedEv
         formats={"csv"},
         server=render.ExportServer(browser_path=NO_BROWSER),
     )
-    assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + [
-        names.EFFECTS_NAME,
-        "README.txt",
-    ]
+    assert [p.name for p in paths] == export_names(specs, {"csv"})
 
 
 def test_deck_without_images_says_how_to_install(minimal: LoadedEvidence, specs):
@@ -360,9 +347,10 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     monkeypatch.setattr(render, "_default", None)
     assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
-    expected = {f"{s.filename}.csv" for s in specs}
-    expected |= {names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME}
-    assert {p.name for p in tmp_path.iterdir()} == expected
+    # What needs no Chromium is written: every format but the images and the deck.
+    assert {p.name for p in tmp_path.iterdir()} == set(
+        export_names(specs, files.ALL_FORMATS - files.NEEDS_CHROMIUM)
+    )
 
 
 def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
@@ -411,7 +399,12 @@ def test_bundled_evidence_all_views_have_sources(bundled: LoadedEvidence):
 
 def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: render.ExportServer):
     data = files.spec_image(
-        minimal, Filters(), "png", chart=specs[-1].chart, spec=specs[-1].key, server=server
+        minimal,
+        Filters(),
+        "png",
+        chart=registry.chart(specs[-1].chart),
+        spec=specs[-1].key,
+        server=server,
     )
     assert _png_width(data) >= 1920
 
@@ -829,7 +822,7 @@ def test_export_pptx_alone_draws_no_file_figures(
             exported=DAY,
             say=lambda f, t: steps.append((f, t)),
         )
-    assert [p.name for p in written] == [names.DECK_NAME, names.README_NAME]
+    assert [p.name for p in written] == export_names([], {"pptx"})  # no file per chart
     assert set(looks) == {SLIDE.name}
     fractions = [f for f, _ in steps]
     assert fractions == sorted(fractions)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import plotly.offline
 import pytest
-from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT
+from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, export_names
 from streamlit.testing.v1 import AppTest
 
 from components import content, registry, tables
@@ -325,9 +325,7 @@ def test_export_all_writes_the_page_beside_the_csvs_without_chromium(tmp_path: P
         exported=DAY,
     )
     specs = files.file_specs(loaded, Filters())
-    expected = [f"{s.filename}.csv" for s in specs]
-    expected += [names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME]
-    assert [p.name for p in paths] == expected
+    assert [p.name for p in paths] == export_names(specs, {"csv", "html"})
     written = (tmp_path / names.HTML_NAME).read_bytes()
     assert written == html.view_html(loaded, Filters(), exported=DAY)
 

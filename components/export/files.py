@@ -16,6 +16,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from components import content, registry
 from components.compare import Baselines
@@ -42,6 +43,7 @@ NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 NEEDS_FILE_SPECS = frozenset({*IMAGE_FORMATS, "csv", "html"})
 """The formats drawn from the file look's specs (the deck draws its own)."""
 
+C = TypeVar("C")  # a chart's page choice (components/choices.py)
 Say = Callable[[float, str], None]
 """``say(fraction_done, what_now)``: an export's progress, called in the caller's thread."""
 
@@ -201,23 +203,23 @@ def spec_image(
     filters: Filters,
     fmt: str,
     *,
-    chart: str,
+    chart: registry.Chart[C],
     spec: str,
-    choices: Mapping[str, object] | None = None,
+    choice: C | None = None,
     server: ExportServer | None = None,
     exported: dt.date | None = None,
 ) -> bytes:
     """One chart of a view as PNG, SVG or PDF, drawn for a file with its context printed on it.
 
-    ``chart`` is the registry key, ``spec`` the key of the spec (a chart may draw several)
-    and ``choices`` the page's widget choices, so the image shows what the page shows.
-    Raises ExportUnavailable without Chromium.
+    ``spec`` is the key of the spec (a chart may draw several) and ``choice`` the page's
+    (the chart's default without one), so the image shows what the page shows. Raises
+    ExportUnavailable without Chromium.
     """
-    decl = registry.chart(chart)
-    if not choices and decl.exports:  # the view's own specs, drawn once for all its downloads
-        drawn = [s for s in file_specs(loaded, filters) if s.chart == chart]
+    chosen = chart.default if choice is None else choice
+    if chosen == chart.default and chart.exports:  # the view's own specs, drawn once for all
+        drawn = [s for s in file_specs(loaded, filters) if s.chart == chart.key]
     else:
-        drawn = decl.specs(loaded, filters, look=FILE, choices=choices)
+        drawn = chart.specs(loaded, filters, look=FILE, choice=chosen)
     found = next(s for s in drawn if s.key == spec)
     fig = with_footer(found, data_version=loaded.data_version, exported=exported)
     return (server or default_server()).render(fig, fmt)
