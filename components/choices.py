@@ -1,7 +1,7 @@
 """What a page's widgets may choose of a chart: one frozen value per chart family; no Streamlit.
 
 A chart that takes page choices declares their type (components/registry.py, ``Chart[C]``)
-and its spec builder takes one value of it (components/specs.py). A page builds the value
+and its spec builder takes one value of it (components/specs/). A page builds the value
 from its widgets and hands it over whole, so that a misspelt or wrongly typed choice fails
 ``mypy --strict`` instead of the page (tests/test_choices.py proves it). Every field has a
 default: the default value is what the presentation view, the deck and the file exports

@@ -3,7 +3,7 @@
 The one list the navigation, the pages, the presentation view, the deck, the ZIP and the
 command line all read.
 
-To add a chart, declare it in CHARTS with its page, title, spec builder (components/specs.py)
+To add a chart, declare it in CHARTS with its page, title, spec builder (components/specs/)
 and default choice, and say where else it goes: the presentation view, the deck, the file
 exports. Its page draws it where the page calls ``render_charts`` for its page key, or, when
 the page's widgets choose something of it, ``render_chart`` with its constant and a choice.
