@@ -173,11 +173,11 @@ def _title_block(
     ``notes`` are (text, colour) pairs; all text is escaped and wrapped here. Returns the
     pixels the block takes from the top of the figure.
     """
-    lines = [_wrap(subtitle, look.wrap)] if subtitle else []
+    lines = [_wrap(subtitle, look.note_chars)] if subtitle else []
     for text, colour in notes:
         if not text:
             continue
-        lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
+        lines.append(f"<span style='color:{colour}'>{_wrap(text, look.note_chars)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
     # The title wraps to the look's width (a phone's, where the width follows the page):
@@ -244,10 +244,15 @@ def _layout(
             "x": 0,
         },
     )
-    # The title's offset from the top in pixels: Streamlit crops the first few. plotly
-    # anchors a wrapped title by its first line and draws the others above it.
-    extra = str(fig.layout.title.text or "").count("<br>")
-    fig.update_layout(title={"y": 1 - (12 + round(1.3 * look.title * extra)) / total})
+    # The title's offset from the top in pixels (a padding, so that a builder may still add
+    # height): Streamlit crops the first few. plotly lifts a title of several lines by about
+    # 0.7 x its font size, however many lines it has (measured with plotly.js of plotly 7.1:
+    # 13 px at 18 px, 18 px at 26 px, for 2 to 5 lines); an offset of a line per extra line
+    # pushed a three-line title into its subtitle.
+    wrapped = "<br>" in str(fig.layout.title.text or "")
+    fig.update_layout(
+        title={"y": 1, "pad": {"t": 12 + (round(0.75 * look.title) if wrapped else 0)}}
+    )
 
 
 LEGEND_WIDTH = 700
@@ -991,6 +996,7 @@ def benefit_harm_figure(
     bounds = pd.concat([frame[fx.DIFFERENCE_LOW], frame[fx.DIFFERENCE_HIGH], frame[fx.DIFFERENCE]])
     span = max(10.0, float(bounds.abs().max()) * 1.15) if bounds.notna().any() else 10.0
     shown: set[bool] = set()
+    value_texts: list[str] = []
     for r, side in enumerate(sides, start=1):
         sub = frame[frame["side"] == side]
         sub = sub.assign(_y=range(len(sub)))
@@ -1025,14 +1031,14 @@ def benefit_harm_figure(
             high if pd.notna(high) else value
             for value, high in zip(sub[fx.DIFFERENCE], sub[fx.DIFFERENCE_HIGH], strict=True)
         ]
+        texts = [f"  {abs(d):.1f} {'more' if d >= 0 else 'fewer'}" for d in sub[fx.DIFFERENCE]]
+        value_texts += texts
         fig.add_trace(
             go.Scatter(
                 x=ends,
                 y=sub["_y"].tolist(),
                 mode="text",
-                text=[
-                    f"  {abs(d):.1f} {'more' if d >= 0 else 'fewer'}" for d in sub[fx.DIFFERENCE]
-                ],
+                text=texts,
                 textposition="middle right",
                 textfont={"size": look.value},
                 hoverinfo="skip",
@@ -1054,6 +1060,9 @@ def benefit_harm_figure(
         col=1,
     )
     _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
+    # Room for the longest value text beyond the axis's end, as forest_figure keeps.
+    longest = max((len(t) for t in value_texts), default=0)
+    fig.update_layout(margin={"r": max(30, round(0.6 * look.value * longest))})
     _panel_titles_clear(fig, len(sides), look)
     return fig
 
@@ -1129,6 +1138,7 @@ def pictograph_figure(
         plot_height = 26 * look.font
         fig = make_subplots(rows=1, cols=count, subplot_titles=titles, horizontal_spacing=0.08)
     seen: set[str] = set()
+    caption_lines = 1
     for c, (_, base, treated, higher_better) in enumerate(panels, start=1):
         both, more = round(min(base, treated)), round(treated) - round(base)
         kinds = ["both"] * both + ["more" if more > 0 else "fewer"] * abs(more)
@@ -1180,8 +1190,10 @@ def pictograph_figure(
             f"{esc(regimen)}: {round(treated)} of 100",
         ]
         joined = " · ".join(caption)
+        text = "<br>".join(caption) if stacked and len(joined) > chars else joined
+        caption_lines = text.count("<br>") + 1  # the last panel's, which sits above the legend
         fig.add_annotation(
-            text="<br>".join(caption) if stacked and len(joined) > chars else joined,
+            text=text,
             xref=f"x{c if c > 1 else ''} domain",
             yref=f"y{c if c > 1 else ''} domain",
             x=0.5,
@@ -1190,6 +1202,9 @@ def pictograph_figure(
             showarrow=False,
         )
     _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
+    if caption_lines > 1:  # the bottom keeps one line for a caption, where an axis title goes
+        room = round(1.3 * look.font * (caption_lines - 1))
+        fig.update_layout(height=fig.layout.height + room, margin={"b": fig.layout.margin.b + room})
     _panel_titles_clear(fig, count, look, left=False)
     more = max(t.count("<br>") for t in titles) if titles else 0
     if (

@@ -63,6 +63,11 @@ class Look:
         return max(12, int((self.text_width - less) / ((0.6 if bold else 0.55) * size)))
 
     @property
+    def note_chars(self) -> int:
+        """Characters per line of the subtitle and notes: ``wrap``, fewer if text_width needs."""
+        return min(self.wrap, self.chars(self.subtitle, less=40))
+
+    @property
     def line(self) -> int:
         """Pixels per line of title-block text."""
         return round(self.subtitle * 1.45)
