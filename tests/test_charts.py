@@ -305,3 +305,12 @@ def test_benefit_harm_keeps_room_right_of_the_axis_for_its_longest_value(bundled
     fig = charts.benefit_harm_figure(rows, title="t", regimen="A", versus="B")
     longest = max(len(t) for t in value_texts(fig) if t) + 2  # the two spaces before it
     assert fig.layout.margin.r >= 0.55 * looks.SCREEN.value * longest
+
+
+def test_coverage_in_the_presentation_look_keeps_column_labels_level_and_wrapped():
+    # Turned labels ran into each other and the subtitle between 1200 and 1400 px.
+    frame = fr.coverage_table(load_evidence(BUNDLED))
+    fig = charts.coverage_figure(frame, title="Grid", look=looks.PRESENT)
+    assert fig.layout.xaxis.tickangle == 0
+    assert any("<br>" in label for label in fig.data[0].x)
+    assert fig.layout.meta is None  # no sideways frame: a projector is wide enough
