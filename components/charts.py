@@ -952,16 +952,17 @@ def plane_figure(
         legend=True,
         shrink=True,
     )
-    fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
-    if look.width is None:
-        # On a page (a phone's width, perhaps) the legend's title sits above its entries:
-        # beside them it took a third of the width, and the longest entry was cut.
-        room = round(1.7 * look.font)
-        fig.update_layout(
-            legend={"title": {"side": "top"}},
-            height=fig.layout.height + room,
-            margin={"b": fig.layout.margin.b + room},
-        )
+    # The legend's title sits above its entries: beside them it took a third of a phone's
+    # width, and plotly flows the entries as if the title took none, so the longest one
+    # ran past the edge (a file figure on the offline page, 1000-1060 px wide). A look
+    # with a height to keep (a slide) gives the plot the room instead.
+    room = round(1.7 * look.font)
+    height = fig.layout.height + room
+    fig.update_layout(
+        legend={"title": {"text": "Editorial verdict", "side": "top"}},
+        height=height if look.height is None else min(height, look.height),
+        margin={"b": fig.layout.margin.b + room},
+    )
     return fig
 
 
