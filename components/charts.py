@@ -157,11 +157,11 @@ def _title_block(
     ``notes`` are (text, colour) pairs; all text is escaped and wrapped here. Returns the
     pixels the block takes from the top of the figure.
     """
-    lines = [_wrap(subtitle, look.wrap)] if subtitle else []
+    lines = [_wrap(subtitle, look.note_chars)] if subtitle else []
     for text, colour in notes:
         if not text:
             continue
-        lines.append(f"<span style='color:{colour}'>{_wrap(text, look.wrap)}</span>")
+        lines.append(f"<span style='color:{colour}'>{_wrap(text, look.note_chars)}</span>")
     sub = "<br>".join(lines)
     count = sub.count("<br>") + 1 if sub else 0
     # The title wraps to the look's width (a phone's, where the width follows the page):
@@ -228,10 +228,15 @@ def _layout(
             "x": 0,
         },
     )
-    # The title's offset from the top in pixels: Streamlit crops the first few. plotly
-    # anchors a wrapped title by its first line and draws the others above it.
-    extra = str(fig.layout.title.text or "").count("<br>")
-    fig.update_layout(title={"y": 1 - (12 + round(1.3 * look.title * extra)) / total})
+    # The title's offset from the top in pixels (a padding, so that a builder may still add
+    # height): Streamlit crops the first few. plotly lifts a title of several lines by about
+    # 0.7 x its font size, however many lines it has (measured with plotly.js of plotly 7.1:
+    # 13 px at 18 px, 18 px at 26 px, for 2 to 5 lines); an offset of a line per extra line
+    # pushed a three-line title into its subtitle.
+    wrapped = "<br>" in str(fig.layout.title.text or "")
+    fig.update_layout(
+        title={"y": 1, "pad": {"t": 12 + (round(0.75 * look.title) if wrapped else 0)}}
+    )
 
 
 LEGEND_WIDTH = 700
@@ -733,9 +738,12 @@ def coverage_figure(
     cell_px = (width - label_px) / max(len(settings), 1) - 3
     cell_chars = max(8, int(cell_px / (0.58 * look.value)))
     label_chars = max(6, int(cell_px / (0.58 * look.tick)))
+    # Where the width follows the page, column labels wrap to their column, level: plotly
+    # turns labels that do not fit, and turned ones ran into each other and the subtitle.
+    follows_page = look.width is None
     x = [
         "<br>".join(esc(line) for line in textwrap.wrap(s, label_chars, break_on_hyphens=False))
-        if narrow
+        if follows_page
         else esc(s)
         for s in settings[fr.SETTING_SHORT].astype(str)
     ]
@@ -808,15 +816,13 @@ def coverage_figure(
         look=look,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
-    if narrow:
+    if follows_page:
         label_lines = max((label.count("<br>") for label in x), default=0)
         room = round(1.3 * look.tick * label_lines)
         fig.update_xaxes(tickangle=0)
-        fig.update_layout(
-            height=fig.layout.height + room,
-            margin={"t": fig.layout.margin.t + room},
-            meta={"min_width": min_width},
-        )
+        fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
+    if narrow:
+        fig.update_layout(meta={"min_width": min_width})
     return fig
 
 
@@ -930,16 +936,17 @@ def plane_figure(
         legend=True,
         shrink=True,
     )
-    fig.update_layout(legend={"title": {"text": "Editorial verdict"}})
-    if look.width is None:
-        # On a page (a phone's width, perhaps) the legend's title sits above its entries:
-        # beside them it took a third of the width, and the longest entry was cut.
-        room = round(1.7 * look.font)
-        fig.update_layout(
-            legend={"title": {"side": "top"}},
-            height=fig.layout.height + room,
-            margin={"b": fig.layout.margin.b + room},
-        )
+    # The legend's title sits above its entries: beside them it took a third of a phone's
+    # width, and plotly flows the entries as if the title took none, so the longest one
+    # ran past the edge (a file figure on the offline page, 1000-1060 px wide). A look
+    # with a height to keep (a slide) gives the plot the room instead.
+    room = round(1.7 * look.font)
+    height = fig.layout.height + room
+    fig.update_layout(
+        legend={"title": {"text": "Editorial verdict", "side": "top"}},
+        height=height if look.height is None else min(height, look.height),
+        margin={"b": fig.layout.margin.b + room},
+    )
     return fig
 
 
@@ -975,6 +982,7 @@ def benefit_harm_figure(
     bounds = pd.concat([frame[fx.DIFFERENCE_LOW], frame[fx.DIFFERENCE_HIGH], frame[fx.DIFFERENCE]])
     span = max(10.0, float(bounds.abs().max()) * 1.15) if bounds.notna().any() else 10.0
     shown: set[bool] = set()
+    value_texts: list[str] = []
     for r, side in enumerate(sides, start=1):
         sub = frame[frame["side"] == side]
         sub = sub.assign(_y=range(len(sub)))
@@ -1009,14 +1017,14 @@ def benefit_harm_figure(
             high if pd.notna(high) else value
             for value, high in zip(sub[fx.DIFFERENCE], sub[fx.DIFFERENCE_HIGH], strict=True)
         ]
+        texts = [f"  {abs(d):.1f} {'more' if d >= 0 else 'fewer'}" for d in sub[fx.DIFFERENCE]]
+        value_texts += texts
         fig.add_trace(
             go.Scatter(
                 x=ends,
                 y=sub["_y"].tolist(),
                 mode="text",
-                text=[
-                    f"  {abs(d):.1f} {'more' if d >= 0 else 'fewer'}" for d in sub[fx.DIFFERENCE]
-                ],
+                text=texts,
                 textposition="middle right",
                 textfont={"size": look.value},
                 hoverinfo="skip",
@@ -1038,6 +1046,9 @@ def benefit_harm_figure(
         col=1,
     )
     _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
+    # Room for the longest value text beyond the axis's end, as forest_figure keeps.
+    longest = max((len(t) for t in value_texts), default=0)
+    fig.update_layout(margin={"r": max(30, round(0.6 * look.value * longest))})
     _panel_titles_clear(fig, len(sides), look)
     return fig
 
@@ -1113,6 +1124,7 @@ def pictograph_figure(
         plot_height = 26 * look.font
         fig = make_subplots(rows=1, cols=count, subplot_titles=titles, horizontal_spacing=0.08)
     seen: set[str] = set()
+    caption_lines = 1
     for c, (_, base, treated, higher_better) in enumerate(panels, start=1):
         both, more = round(min(base, treated)), round(treated) - round(base)
         kinds = ["both"] * both + ["more" if more > 0 else "fewer"] * abs(more)
@@ -1164,8 +1176,10 @@ def pictograph_figure(
             f"{esc(regimen)}: {round(treated)} of 100",
         ]
         joined = " · ".join(caption)
+        text = "<br>".join(caption) if stacked and len(joined) > chars else joined
+        caption_lines = text.count("<br>") + 1  # the last panel's, which sits above the legend
         fig.add_annotation(
-            text="<br>".join(caption) if stacked and len(joined) > chars else joined,
+            text=text,
             xref=f"x{c if c > 1 else ''} domain",
             yref=f"y{c if c > 1 else ''} domain",
             x=0.5,
@@ -1174,6 +1188,9 @@ def pictograph_figure(
             showarrow=False,
         )
     _layout(fig, title=title, subtitle=subtitle, plot_height=plot_height, look=look, legend=True)
+    if caption_lines > 1:  # the bottom keeps one line for a caption, where an axis title goes
+        room = round(1.3 * look.font * (caption_lines - 1))
+        fig.update_layout(height=fig.layout.height + room, margin={"b": fig.layout.margin.b + room})
     _panel_titles_clear(fig, count, look, left=False)
     more = max(t.count("<br>") for t in titles) if titles else 0
     if (

@@ -52,6 +52,11 @@ class Look:
     height: int | None = None  # the most a figure may take (a slide's chart box); None: any
     titled: bool = True  # figures print their own title and filter line (slides: the slide does)
     labels_above: bool = False  # forest row labels above their rows (phones), else beside
+    # A look whose width follows the page but whose text is too large for a narrow one (a
+    # projector's): on a viewport narrower than ``narrow_below`` CSS px a view draws its
+    # charts in ``narrow`` instead, a look that fits any width (components/presentation.py).
+    narrow: Look | None = None
+    narrow_below: int = 0
 
     @property
     def text_width(self) -> int:
@@ -61,6 +66,11 @@ class Look:
     def chars(self, size: int, *, bold: bool = False, less: int = 0) -> int:
         """Characters of ``size`` px text per line across text_width less ``less`` px."""
         return max(12, int((self.text_width - less) / ((0.6 if bold else 0.55) * size)))
+
+    @property
+    def note_chars(self) -> int:
+        """Characters per line of the subtitle and notes: ``wrap``, fewer if text_width needs."""
+        return min(self.wrap, self.chars(self.subtitle, less=40))
 
     @property
     def line(self) -> int:
@@ -107,9 +117,13 @@ SCREEN = Look(
     "screen", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
     label_width=46, wrap=55, labels_above=True, fit_width=360,
 )  # fmt: skip
+# A projector's text (17-26 px) is laid out for a wide screen. On a narrower one, a phone's
+# or a small laptop's, it would not fit: there the presentation view draws each chart as the
+# page does (SCREEN), which fits any width down to a phone's.
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,
-    label_width=60, wrap=100, min_height=720, assumed_width=1400,
+    label_width=60, wrap=100, min_height=720, assumed_width=1400, narrow=SCREEN,
+    narrow_below=1200,
 )  # fmt: skip
 FILE = Look(
     "file", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,

@@ -184,6 +184,28 @@ def render_chart(
     return specs
 
 
+def render_figure(spec: ChartSpec, *, key: str) -> None:
+    """A spec's figure with the chart toolbar; one wider than a phone scrolls in its own frame.
+
+    ``key`` is the chart element's key; a figure that declares a ``min_width`` (the overview
+    grid) is drawn at least that wide, in a frame keyed ``key`` + "_frame" that scrolls
+    sideways, so that the page never does.
+    """
+    min_width = (spec.figure.layout.meta or {}).get("min_width")
+    if not min_width:
+        st.plotly_chart(spec.figure, key=key, theme=None, config=plotly_config(spec.filename))
+        return
+    frame = f"{key}_frame"
+    # Streamlit sizes a chart to its element's box, whatever the figure's width: the
+    # element is made at least min_width wide, and the frame around it scrolls.
+    st.html(
+        f"<style>.st-key-{frame} {{ overflow-x: auto; }} "
+        f".st-key-{frame} > * {{ min-width: {int(min_width)}px; }}</style>"
+    )
+    with st.container(key=frame):
+        st.plotly_chart(spec.figure, key=key, theme=None, config=plotly_config(spec.filename))
+
+
 def render_spec(
     spec: ChartSpec,
     loaded: LoadedEvidence,
@@ -199,26 +221,7 @@ def render_spec(
     ``chart`` and ``choice`` redraw it for a file when an image is asked for.
     """
     st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
-    min_width = (spec.figure.layout.meta or {}).get("min_width")
-    if min_width:  # wider than a phone (the overview grid): it scrolls in its own frame
-        frame = f"{spec.key}_frame"
-        # Streamlit sizes a chart to its element's box, whatever the figure's width: the
-        # element is made at least min_width wide, and the frame around it scrolls.
-        st.html(
-            f"<style>.st-key-{frame} {{ overflow-x: auto; }} "
-            f".st-key-{frame} > * {{ min-width: {int(min_width)}px; }}</style>"
-        )
-        with st.container(key=frame):
-            st.plotly_chart(
-                spec.figure,
-                key=f"{spec.key}_chart",
-                theme=None,
-                config=plotly_config(spec.filename),
-            )
-    else:
-        st.plotly_chart(
-            spec.figure, key=f"{spec.key}_chart", theme=None, config=plotly_config(spec.filename)
-        )
+    render_figure(spec, key=f"{spec.key}_chart")
     if spec.caption():
         st.caption(md(spec.caption()))
     image = functools.partial(_image, loaded, filters, chart=chart, spec=spec.key, choice=choice)

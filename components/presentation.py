@@ -7,8 +7,11 @@ import streamlit as st
 from components import registry, state, tables
 from components.loaded import Filters, LoadedEvidence
 from components.looks import PRESENT
-from components.panels import md, plotly_config, render_empty
+from components.panels import md, render_empty, render_figure
 from components.specs import ChartSpec
+
+WIDE, NARROW = "present_wide", "present_narrow"
+"""The keyed containers of a slide's chart in the presentation look and in its narrow look."""
 
 
 def presentation_specs(loaded: LoadedEvidence, filters: Filters) -> list[ChartSpec]:
@@ -58,9 +61,36 @@ def render_presentation(loaded: LoadedEvidence, filters: Filters) -> None:
         icon=":material/close:",
         width="stretch",
     )
-    st.plotly_chart(
-        spec.figure, key=f"present_{spec.key}", theme=None, config=plotly_config(spec.filename)
-    )
+    _render_figures(spec, loaded, filters)
     st.caption(md(tables.chart_summary(spec.title, spec.table)))  # the chart's text alternative
     if spec.caption():  # the note shows even when no source is named
         st.caption(md(spec.caption()))
+
+
+def _render_figures(spec: ChartSpec, loaded: LoadedEvidence, filters: Filters) -> None:
+    """The slide's chart in the presentation look, and in its narrow look for narrow screens.
+
+    The server cannot know the browser's width, so both are sent and a CSS media query shows
+    the one meant for it (PRESENT.narrow_below). The hidden one takes no space; a window
+    resized across the width shows the other, which plotly lays out again for its box.
+    """
+    narrow = PRESENT.narrow
+    if narrow is None:
+        render_figure(spec, key=f"present_{spec.key}")
+        return
+    below = PRESENT.narrow_below
+    st.html(
+        f"<style>@media (width < {below}px) {{ .st-key-{WIDE} {{ display: none !important; }} }}"
+        f"@media (width >= {below}px) {{ .st-key-{NARROW} {{ display: none !important; }} }}"
+        "</style>"
+    )
+    # The same chart drawn in the narrow look: the registry's chart, the spec of the same key.
+    small = next(
+        other
+        for other in state.memo_specs(registry.chart(spec.chart), loaded, filters, look=narrow)
+        if other.key == spec.key
+    )
+    with st.container(key=WIDE):
+        render_figure(spec, key=f"present_{spec.key}")
+    with st.container(key=NARROW):
+        render_figure(small, key=f"present_{spec.key}_narrow")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import BUNDLED, FIXTURES
 
@@ -67,7 +69,8 @@ def test_forest_figure_editorial_only_figures_are_open_markers(results):
 
 def test_forest_figure_says_what_fills_and_dashes_mean_for_those_drawn(results):
     shown = percent(results)
-    key = charts.forest_figure(shown, title="t").layout.title.subtitle.text
+    # The key wraps to the page's width: read it as one line.
+    key = charts.forest_figure(shown, title="t").layout.title.subtitle.text.replace("<br>", " ")
     assert "○ open: stated only by the editorial" in key
     assert "● filled: reported by the trial" in key
     assert "dashed: the range a qualifier allows" in key
@@ -256,3 +259,58 @@ def test_forest_figure_values_sit_past_the_interval_never_above_the_point(result
     first = texts[0]
     assert high in list(first.x)
     assert any(x == 60.0 for _, x in points)
+
+
+def test_subtitle_and_notes_wrap_to_the_width_a_page_may_have(results):
+    # 55 characters of 13 px text ran a few pixels past a phone's 358 px chart.
+    fig = charts.forest_figure(percent(results), title="t", look=looks.SCREEN)
+    text = re.sub(r"<[^>]+>", "\n", fig.layout.title.subtitle.text)
+    assert max(len(line) for line in text.splitlines()) <= looks.SCREEN.note_chars
+    assert looks.SCREEN.note_chars < looks.SCREEN.wrap
+    assert looks.FILE.note_chars == looks.FILE.wrap  # a file's width has room for its wrap
+
+
+@pytest.mark.parametrize("title", ["short", "a title long enough to wrap " * 6])
+def test_title_sits_at_the_top_however_many_lines_it_takes(title):
+    # plotly lifts a title of several lines by about 0.7 x its font: the offset no longer
+    # grows with the lines (three lines were pushed into the subtitle).
+    fig = charts.pictograph_figure(
+        [("Outcome", 20.0, 30.0, True)], regimen="A", versus="B", title=title
+    )
+    lines = fig.layout.title.text.count("<br>") + 1
+    assert (fig.layout.title.y, fig.layout.title.yanchor) == (1, "top")
+    offset = fig.layout.title.pad.t
+    assert offset == 12 + (round(0.75 * looks.SCREEN.title) if lines > 1 else 0)
+    assert (lines > 2) == (title != "short")
+
+
+def test_pictograph_keeps_room_under_a_caption_of_two_lines_above_the_legend():
+    one = [("Venous thromboembolism", 0.0, 7.0, False)]
+    short = charts.pictograph_figure(one, regimen="A", versus="B", title="t")
+    long = charts.pictograph_figure(
+        one, regimen="A much longer regimen name", versus="Observation", title="t"
+    )
+    caption = next(a for a in long.layout.annotations if "of 100" in str(a.text))
+    assert "<br>" in caption.text  # it wraps on a phone's width
+    line = round(1.3 * looks.SCREEN.font)
+    assert long.layout.margin.b == short.layout.margin.b + line
+    assert long.layout.height == short.layout.height + line
+
+
+def test_benefit_harm_keeps_room_right_of_the_axis_for_its_longest_value(bundled):
+    from components import compare
+
+    found = next(c for c in compare.comparisons(bundled.effects) if c.randomised)
+    rows = compare.benefit_harm_rows(bundled.effects, found)
+    fig = charts.benefit_harm_figure(rows, title="t", regimen="A", versus="B")
+    longest = max(len(t) for t in value_texts(fig) if t) + 2  # the two spaces before it
+    assert fig.layout.margin.r >= 0.55 * looks.SCREEN.value * longest
+
+
+def test_coverage_in_the_presentation_look_keeps_column_labels_level_and_wrapped():
+    # Turned labels ran into each other and the subtitle between 1200 and 1400 px.
+    frame = fr.coverage_table(load_evidence(BUNDLED))
+    fig = charts.coverage_figure(frame, title="Grid", look=looks.PRESENT)
+    assert fig.layout.xaxis.tickangle == 0
+    assert any("<br>" in label for label in fig.data[0].x)
+    assert fig.layout.meta is None  # no sideways frame: a projector is wide enough

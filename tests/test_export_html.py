@@ -18,6 +18,7 @@ from pathlib import Path
 
 import plotly.offline
 import pytest
+from chart_text import chart_text_problems
 from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, export_names
 from streamlit.testing.v1 import AppTest
 
@@ -442,6 +443,27 @@ def test_offline_page_in_chromium(
     assert hostile_outside == []
     assert problems == []
     assert hostile_problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1440])
+def test_offline_page_chart_text_whole_on_a_phone_and_a_wide_screen(
+    browser, tmp_path: Path, page_bytes: bytes, bundled_specs, width: int
+):
+    # Issue 19: the offline page's charts (the file look, filling the page's width, never
+    # narrower than html.SCREEN_MIN_WIDTH) keep every text whole and apart.
+    path = tmp_path / names.HTML_NAME
+    path.write_bytes(page_bytes)
+    context, tab, _, problems = _open_offline(browser, path, {"width": width, "height": 900})
+    tab.wait_for_timeout(300)  # let plotly finish laying out every chart
+    plots = tab.locator(".js-plotly-plot")
+    assert plots.count() == len(bundled_specs)
+    widths = [plots.nth(i).bounding_box()["width"] for i in range(plots.count())]
+    assert min(widths) >= html.SCREEN_MIN_WIDTH
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    assert chart_text_problems(tab, ".js-plotly-plot") == []
+    assert problems == []
+    context.close()
 
 
 def test_offline_page_shows_stated_percents_never_the_counts_full_precision(own_markup: str):

@@ -9,7 +9,7 @@ import pytest
 from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, line_of, shown
 from streamlit.testing.v1 import AppTest
 
-from components import registry, state
+from components import looks, registry, state
 
 PAGES = [page.path for page in registry.PAGES]
 """Every page, as the navigation declares them (components/registry.py)."""
@@ -189,16 +189,21 @@ def test_presentation_view_one_chart_with_slide_controls(evidence_file):
     at.query_params["mode"] = "present"
     at.run()
     assert not at.exception
-    assert len(charts(at)) == 1
+    # One chart per slide, drawn twice: large for a wide screen, as on a page for a narrow
+    # one (the browser shows one of them; tests/test_browser.py checks which).
+    wide, narrow = charts(at)
+    assert narrow.key == f"{wide.key}_narrow"
     assert at.button(key="slide_previous").disabled
-    first = json.loads(charts(at)[0].proto.spec)["layout"]["title"]["text"]
+    layouts = [json.loads(chart.proto.spec)["layout"] for chart in (wide, narrow)]
+    first = [layout["title"]["text"].replace("<br>", " ") for layout in layouts]
+    assert first[0] == first[1]
+    assert layouts[0]["template"]["layout"]["font"]["size"] >= 18
+    assert layouts[1]["template"]["layout"]["font"]["size"] == looks.SCREEN.font
     at.button(key="slide_next").click().run()
     assert at.query_params["slide"] == "2"
+    assert len(charts(at)) == 2
     second = json.loads(charts(at)[0].proto.spec)["layout"]["title"]["text"]
-    assert first != second
-    assert (
-        json.loads(charts(at)[0].proto.spec)["layout"]["template"]["layout"]["font"]["size"] >= 18
-    )
+    assert first[0] != second.replace("<br>", " ")
 
 
 def test_presentation_view_exit_returns_to_pages(evidence_file):

@@ -38,8 +38,11 @@ narrower, the evidence grid's column labels turn and its cells' text is clipped.
 PRINT_CHART_HEIGHT = 760
 """The most CSS pixels a printed chart may take: a Letter page (964 px high within 12 mm
 margins) less the section heading and the chart's caption."""
-SCREEN_MIN_WIDTH = 800
-"""Charts narrower than this scroll sideways inside their own frame (phones), not the page."""
+SCREEN_MIN_WIDTH = PRINT_LAYOUT_WIDTH
+"""The narrowest a chart is laid out on a screen, as in print: a narrower screen (a phone)
+scrolls it sideways inside its own frame, not the page. The file look is laid out for 1280 px
+and its text fits down to this; at 800 px subtitles ran past the chart and the grid's column
+labels turned into each other."""
 PLOTLY_CONFIG = (
     '{"responsive": true, "displaylogo": false, "showSendToCloud": false, "typesetMath": false}'
 )
