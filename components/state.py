@@ -16,7 +16,13 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import compare
-from components.choices import is_personal
+from components.choices import (
+    ComparisonChoice,
+    EndpointChoice,
+    PlaneChoice,
+    ProfileChoice,
+    is_personal,
+)
 from components.compare import Comparison
 from components.loaded import (
     BUNDLED_EVIDENCE,
@@ -253,11 +259,14 @@ SESSION_EXPORT_ASKED = "view_export_asked"
 # unpickles a fresh copy on every hit, measured 7-25 ms per chart's specs on the bundled file,
 # more than a warm page run takes. What is returned is shared read-only instead. Evidence is
 # hashed by its name and data version (a hash of the file's content), never by pickling its
-# frames; a comparison by its key, which with the evidence fixes all its fields (Streamlit
-# hashes a dataclass field by field: 0.4 ms a call, 2 ms a run of Compare regimens).
+# frames; a comparison by its key, which with the evidence fixes all its fields; filters and
+# choices by their repr, exact for the strings, numbers and tuples they hold. Streamlit hashes
+# a dataclass field by field: 0.1-0.4 ms a call, 2 ms a run of Compare regimens.
 _HASH_FUNCS: dict[type[Any] | str, Callable[[Any], Any]] = {
     LoadedEvidence: lambda loaded: (loaded.name, loaded.data_version),
     Comparison: lambda comparison: comparison.key,
+    Filters: repr,
+    **dict.fromkeys((ComparisonChoice, EndpointChoice, PlaneChoice, ProfileChoice), repr),
 }
 SHARED_SPEC_ENTRIES = 64
 SESSION_SPEC_ENTRIES = 32
@@ -300,7 +309,17 @@ def memo_specs(
     # nobody can churn the shared entries (the landing chart's among them) with them.
     private = is_uploaded(loaded) or is_personal(chosen)
     cached = _session_specs if private else _shared_specs
-    return cached(chart.key, look.name, loaded, filters, chosen, _chart=chart, _look=look)
+    # By keyword: Streamlit looks up the name of each positional argument (inspect.signature,
+    # a third of a cache hit's time).
+    return cached(
+        chart_key=chart.key,
+        look_name=look.name,
+        loaded=loaded,
+        filters=filters,
+        choice=chosen,
+        _chart=chart,
+        _look=look,
+    )
 
 
 # --------------------------------------------------------------------------- baseline risks
@@ -529,12 +548,12 @@ def evidence_workbook(loaded: LoadedEvidence) -> bytes:
 # an upload's never enter this cache (memo_specs sends them to _session_specs).
 @st.cache_resource(show_spinner=False, max_entries=SHARED_SPEC_ENTRIES, hash_funcs=_HASH_FUNCS)
 def _shared_specs(
+    *,
     chart_key: str,
     look_name: str,
     loaded: LoadedEvidence,
     filters: Filters,
     choice: object,
-    *,
     _chart: Chart[Any],
     _look: Look,
 ) -> list[ChartSpec]:
@@ -549,12 +568,12 @@ def _shared_specs(
     hash_funcs=_HASH_FUNCS,
 )
 def _session_specs(
+    *,
     chart_key: str,
     look_name: str,
     loaded: LoadedEvidence,
     filters: Filters,
     choice: object,
-    *,
     _chart: Chart[Any],
     _look: Look,
 ) -> list[ChartSpec]:

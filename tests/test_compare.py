@@ -8,7 +8,7 @@ import pytest
 from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
-from components import compare
+from components import compare, state
 from evidence import effects as fx
 
 
@@ -113,19 +113,19 @@ def test_page_bundled_shows_sof_benefit_harm_and_pictograph(evidence_file):
 def test_page_comparison_in_the_url_is_the_one_shown(evidence_file):
     evidence_file(BUNDLED)
     at = open_compare()
-    options = at.selectbox(key="comparison").options
+    options = at.selectbox(key=state.KEY_COMPARISON).options
     chosen = next(o for o in options if o.startswith("MM-015, MPR-R arm vs MM-015, MP then"))
     at = open_compare({"comparison": [chosen]})
     assert not at.exception
-    assert at.selectbox(key="comparison").value == "mm015_mprr~mm015_mp"
+    assert at.selectbox(key=state.KEY_COMPARISON).value == "mm015_mprr~mm015_mp"
     assert "MM\\-015, MPR\\-R arm (the regimen)" in " ".join(c.value for c in at.caption)
 
 
 def test_page_side_by_side_profile_of_chosen_cohorts(evidence_file):
     evidence_file(BUNDLED)
     at = open_compare()
-    options = at.multiselect(key="cohorts").options
-    at.multiselect(key="cohorts").set_value(["mm009_rd", "sanch2013_mld"]).run()
+    options = at.multiselect(key=state.KEY_COHORTS).options
+    at.multiselect(key=state.KEY_COHORTS).set_value(["mm009_rd", "sanch2013_mld"]).run()
     assert options
     assert not at.exception
     tables = [shown(t.value) for t in at.table]
@@ -138,7 +138,7 @@ def test_page_second_file_renders(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_compare()
     assert not at.exception
-    assert at.selectbox(key="comparison").value == "a_zeta~a_ctrl"
+    assert at.selectbox(key=state.KEY_COMPARISON).value == "a_zeta~a_ctrl"
 
 
 def test_page_file_without_comparisons_says_so(evidence_file):
@@ -167,8 +167,8 @@ def test_plane_page_lists_the_cohorts_it_leaves_out(evidence_file):
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/benefit_risk.py")
     at.run()
-    assert at.selectbox(key="plane_harm").value == "g34_neutropenia"
-    assert at.selectbox(key="plane_benefit").value == "orr"
+    assert at.selectbox(key=state.KEY_PLANE_HARM).value == "g34_neutropenia"
+    assert at.selectbox(key=state.KEY_PLANE_BENEFIT).value == "orr"
     left_out = shown(at.table[0].value)
     assert list(left_out.columns) == ["Cohort", "Setting", "Source", "Reports instead"]
     assert "MM-015, MPR-R arm" in left_out["Cohort"].tolist()

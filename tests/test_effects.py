@@ -134,6 +134,7 @@ def test_mm009_response_difference_matches_a_hybrid_built_from_our_own_wilson(bu
 # ---------- the done-when, through the command line ----------
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_csv_gives_mm009_response_difference_with_newcombe_ci_and_nntb():
     done = run_cli("effects", "data/evidence.yaml", "--csv")
     assert done.returncode == 0, done.stderr
@@ -161,6 +162,7 @@ def test_cli_csv_gives_mm009_response_difference_with_newcombe_ci_and_nntb():
     assert row["why"] == ""
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_text_table_shows_the_mm009_row_rounded_for_reading():
     done = run_cli("effects", "data/evidence.yaml")
     assert done.returncode == 0, done.stderr
@@ -602,6 +604,7 @@ def test_no_pairs_gives_an_empty_frame_with_the_contract():
     assert list(table.columns) == fx.EFFECT_COLUMNS
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 400).flatmap(lambda n1: st.tuples(st.integers(0, n1), st.just(n1))),

@@ -161,10 +161,12 @@ def test_with_footer_hostile_text_escaped(hostile: LoadedEvidence):
 # -- rendering (Chromium) -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_zip_lists_every_figure_csv_deck_readme(written: dict[str, bytes], specs):
     assert set(written) == set(export_names(specs))
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
     for spec in specs:
         data = written[f"{spec.filename}.png"]
@@ -172,6 +174,7 @@ def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
         assert Image.open(io.BytesIO(data)).size[1] >= 1080
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_svg_parses_with_sources_and_data_version(written: dict[str, bytes], specs, minimal):
     for spec in specs:
         root, text = _svg_text(written[f"{spec.filename}.svg"])
@@ -181,11 +184,13 @@ def test_svg_parses_with_sources_and_data_version(written: dict[str, bytes], spe
         assert spec.title in text
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_pdf_has_pdf_header(written: dict[str, bytes], specs):
     for spec in specs:
         assert written[f"{spec.filename}.pdf"][:4] == b"%PDF"
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
     effects = pd.read_csv(io.BytesIO(written[names.EFFECTS_NAME]))
     assert list(effects.columns) == EFFECT_COLUMNS
@@ -195,6 +200,7 @@ def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
     assert row["difference"] == pytest.approx(60 - 100 * 29 / 98, abs=0.01)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
     for spec in specs:
         shown = spec.display_table()
@@ -208,6 +214,7 @@ def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
             assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slides, minimal):
     pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
@@ -245,6 +252,7 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slide
     assert "stated only by the editorial" in caveats
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minimal: LoadedEvidence):
     readme = written[names.README_NAME].decode()
     assert f"Data version: {minimal.data_version}" in readme
@@ -254,6 +262,7 @@ def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minima
     assert names.DECK_NAME in readme
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.ExportServer):
     spec = next(s for s in files.file_specs(hostile, Filters()) if s.key == "response_forest")
     fig = dress.with_footer(spec, data_version=hostile.data_version, exported=DAY)
@@ -262,6 +271,7 @@ def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.Ex
     assert HOSTILE in text  # shown as text, in the row label and in the footer's sources
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_cli_writes_every_file(
     tmp_path: Path,
     specs,
@@ -397,6 +407,7 @@ def test_bundled_evidence_all_views_have_sources(bundled: LoadedEvidence):
         assert any(line.startswith("Source: ") for line in lines)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: render.ExportServer):
     data = files.spec_image(
         minimal,
@@ -498,6 +509,7 @@ def _picture(slide):
     return pictures[0]
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_slide_png_is_its_layout_size_times_the_scale(slides, server: render.ExportServer):
     spec = next(s for s in slides if s.chart == "response_forest")
     png = files.deck_images([spec], server)[spec.key]
@@ -507,6 +519,7 @@ def test_slide_png_is_its_layout_size_times_the_scale(slides, server: render.Exp
     )
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_deck_rendered_pictures_fill_their_slides_at_their_own_size(written, slides):
     pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     for slide, spec in _chart_slides(pptx, slides):
@@ -621,6 +634,7 @@ def test_deck_split_forest_one_slide_per_setting(bundled, bundled_slides, bundle
     ]
 
 
+@pytest.mark.slow  # every chart of the bundled file, drawn for files, decks and slides
 def test_deck_specs_split_only_for_the_deck(bundled, bundled_slides):
     exports = registry.view_specs(bundled, Filters(), use="exports", look=FILE)
     whole = [
@@ -719,6 +733,7 @@ def _svg_shape(data: bytes) -> list[tuple[str, list[tuple[str, str]], str | None
     return [(e.tag, sorted(e.attrib.items()), e.text) for e in root.iter()]
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_reused_tab_draws_the_same_images_as_a_fresh_one(specs, minimal: LoadedEvidence):
     # The server does not reload its tab after each image (RELOAD_EVERY); a tab reloaded
     # every time (kaleido's own way) must draw the same PNGs and the same SVG elements.
@@ -742,6 +757,7 @@ def test_reused_tab_draws_the_same_images_as_a_fresh_one(specs, minimal: LoadedE
             assert _svg_shape(a) == _svg_shape(b)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_render_many_keeps_order_and_renders_each_figure_once(specs, minimal: LoadedEvidence):
     figs = [dress.with_footer(s, data_version=minimal.data_version, exported=DAY) for s in specs]
     jobs = [render.RenderJob(fig, "svg") for fig in figs]
@@ -784,6 +800,7 @@ def test_cache_key_changes_with_the_figure_format_and_scale(specs):
         assert render._cache_key(job.figure.to_json(), render.render_options(job)) != base
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_second_deck_of_the_same_view_renders_nothing(minimal: LoadedEvidence):
     with render.ExportServer() as engine:
         first = files.view_deck(minimal, Filters(), server=engine, exported=DAY)
@@ -799,6 +816,7 @@ def _pptx_parts(data: bytes) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_export_pptx_alone_draws_no_file_figures(
     tmp_path: Path, minimal: LoadedEvidence, monkeypatch: pytest.MonkeyPatch
 ):
@@ -843,6 +861,7 @@ def test_view_specs_kept_per_view_and_bounded(minimal: LoadedEvidence):
     assert files.file_specs(minimal, Filters()) is not first  # dropped, drawn again
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_zip_after_the_deck_renders_only_the_file_images(minimal: LoadedEvidence):
     # The ZIP holds the deck: its slide PNGs come from the deck's renders, not new ones.
     with render.ExportServer() as engine:

@@ -284,6 +284,7 @@ def test_html_format_needs_no_chromium():
     assert files.parse_formats("HTML") == {"html"}
 
 
+@pytest.mark.slow  # an export command in a subprocess
 def test_cli_html_alone_without_chromium_exits_0(tmp_path: Path):
     out = tmp_path / "out"
     run = subprocess.run(

@@ -257,6 +257,7 @@ def cli_rows(*args: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_mm009_response_at_a_10_percent_baseline_is_1000_x_010_x_rr():
     rows = cli_rows("--baseline-risk", "10")
     row = next(r for r in rows if (r["cohort"], r["endpoint"]) == ("mm009_rd", "orr"))
@@ -316,6 +317,7 @@ def test_an_appraisal_round_trips_through_yaml_and_the_workbook():
     assert isinstance(book.appraisals[0], Appraisal)
 
 
+@pytest.mark.slow  # draws the whole deck
 def test_deck_summary_of_findings_shows_mm009_response_at_a_10_percent_baseline(bundled):
     import io
 
@@ -337,6 +339,7 @@ def test_deck_summary_of_findings_shows_mm009_response_at_a_10_percent_baseline(
     assert any(c.startswith("⊕⊕⊕◯ at most moderate") for c in cells)
 
 
+@pytest.mark.slow  # an export command end to end
 def test_export_command_applies_a_baseline_to_the_effects_csv(tmp_path):
     from components.export.names import EFFECTS_NAME
 

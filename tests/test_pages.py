@@ -134,8 +134,8 @@ def test_response_endpoint_picker_narrows_chart(evidence_file):
     evidence_file(BUNDLED)
     at = open_page("pages/response.py")
     before = len(json.loads(charts(at)[0].proto.spec)["data"])
-    options = at.multiselect(key="response_endpoints").options
-    at.multiselect(key="response_endpoints").set_value([options[0]]).run()
+    options = at.multiselect(key=state.endpoints_key("response")).options
+    at.multiselect(key=state.endpoints_key("response")).set_value([options[0]]).run()
     assert not at.exception
     after = json.loads(charts(at)[0].proto.spec)
     assert len(after["data"]) < before
@@ -278,12 +278,12 @@ def test_chart_csv_is_built_on_click_and_holds_the_rows_of_its_data_table(eviden
 def test_sources_page_shows_figures_of_chosen_source(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/sources.py")
-    at.selectbox(key="source_figures").select("trial_a").run()
+    at.selectbox(key=state.KEY_SOURCE_FIGURES).select("trial_a").run()
     tables = [d.value for d in at.dataframe]
     assert set(tables[1]["Value as stated"]) == {"60%", "30%", "24.5 mo"}
     assert tables[2]["Measure"].tolist() == ["Hazard ratio"]
     assert "Toxicity looked alike in both arms\\." in " ".join(m.value for m in at.markdown)
-    at.selectbox(key="source_figures").select("series_b").run()
+    at.selectbox(key=state.KEY_SOURCE_FIGURES).select("series_b").run()
     assert set(at.dataframe[1].value["Value as stated"]) == {
         "up to 70%",
         "more than 50% (a majority)",

@@ -42,9 +42,9 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, object]]:
     asked: list[tuple[str, str, object]] = []
     cached = state._shared_specs
 
-    def spy(chart_key, look_name, loaded, filters, choice, **more):
-        asked.append((chart_key, loaded.name, choice))
-        return cached(chart_key, look_name, loaded, filters, choice, **more)
+    def spy(**asked_for):
+        asked.append((asked_for["chart_key"], asked_for["loaded"].name, asked_for["choice"]))
+        return cached(**asked_for)
 
     monkeypatch.setattr(state, "_shared_specs", spy)
     return asked

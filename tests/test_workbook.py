@@ -154,6 +154,7 @@ def test_workbook_round_trip_loads_to_an_equal_model(path: Path) -> None:
     assert read_workbook(write_workbook(evidence), "x.xlsx", max_bytes=BIG) == evidence
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @given(strategies.evidence(strategies.CELL_TEXT))
 @settings(strategies.STEADY, max_examples=25)
 def test_workbook_round_trips_any_storable_text_and_numbers(evidence: Evidence) -> None:
@@ -869,6 +870,7 @@ def _parts() -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @given(st.data())
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)
 def test_any_damage_to_a_workbook_is_an_evidence_error_never_a_crash(data: st.DataObject) -> None:
