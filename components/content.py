@@ -6,8 +6,10 @@ evidence and the filters, as frozen values holding every sentence they say. The 
 notes (``export/deck.py``) and the export's README (``export/files.py``) only lay them out:
 none of them writes a sentence of its own about a verdict, a source or a finding.
 
-No Streamlit. Adding a field to a block means one line here (and the model's field); every
-medium shows it.
+No Streamlit. A source entry's facts are generic: a new one is a line in ``_facts`` (and the
+model's field), and every medium shows it. A verdict card is laid out field by field: a new
+field is listed in ``VerdictCard.texts()`` here and placed by each medium
+(tests/test_content.py names the medium that does not show it).
 """
 
 from __future__ import annotations

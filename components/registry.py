@@ -233,8 +233,13 @@ SPLIT_USES = frozenset({"deck"})
 
 
 def view_charts(use: str) -> list[Chart[Any]]:
-    """The charts that go into one use ("presentation", "deck" or "exports"), in page order."""
-    return [decl for decl in CHARTS if getattr(decl, use)]
+    """The charts that go into one use ("presentation", "deck" or "exports"), in page order.
+
+    In the pages' order whatever the order of CHARTS, as the offline page groups them: a
+    chart declared after another page's charts still comes with its own page's.
+    """
+    order = {page.key: i for i, page in enumerate(PAGES)}
+    return sorted((decl for decl in CHARTS if getattr(decl, use)), key=lambda c: order[c.page])
 
 
 def view_specs(

@@ -126,10 +126,11 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
             for domain in vocabulary.DOMAIN:
                 name = vocabulary.DOMAIN.label(domain)
                 rating, reason = st.columns([1, 2])
+                ratings: list[str | None] = [None, *state.domain_ratings(domain)]
                 rating.selectbox(
                     name,
-                    [None, *state.domain_ratings(domain)],
-                    format_func=lambda w, d=domain: rating_words(d, w),
+                    ratings,
+                    format_func=functools.partial(rating_words, domain),
                     key=state.appraisal_key(state.KEY_APPRAISAL_RATING, domain),
                 )
                 reason.text_input(

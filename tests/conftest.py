@@ -119,14 +119,14 @@ def charts_drawn(page: str, loaded) -> int:
 def export_names(specs, formats=None) -> list[str]:
     """The files export_all writes for ``formats`` (default: all), in the order it writes them.
 
-    Each chart's images in the renderer's formats and its CSV, then the effects CSV, the
+    Each chart's files (files.CHART_FORMATS: its images, its CSV), then the effects CSV, the
     deck, the offline page, and the README that is always written; names from
     components/export/names.py.
     """
-    from components.export import files, names, render
+    from components.export import files, names
 
     formats = files.parse_formats(formats if formats is not None else files.ALL_FORMATS)
-    per_chart = [fmt for fmt in (*render.IMAGE_FORMATS, "csv") if fmt in formats]
+    per_chart = [fmt for fmt in files.CHART_FORMATS if fmt in formats]
     out = [f"{spec.filename}.{fmt}" for spec in specs for fmt in per_chart]
     out += [names.EFFECTS_NAME] if "csv" in formats else []
     out += [names.DECK_NAME] if "pptx" in formats else []

@@ -175,3 +175,25 @@ def test_plane_page_lists_the_cohorts_it_leaves_out(evidence_file):
     plane = json.loads(at.get("plotly_chart")[0].proto.spec)
     x_axis = plane["layout"]["xaxis"]["title"]["text"]
     assert x_axis.startswith("Grade 3-4 neutropenia")
+
+
+def test_certainty_note_says_the_rules_grade_applies(monkeypatch):
+    # The page's and the deck's note on certainty is built from evidence/grade.py: a changed
+    # threshold or a new judged domain reaches it (it once spelt "300 events" itself).
+    import importlib.util
+
+    from evidence import grade
+
+    monkeypatch.setattr(grade, "EVENTS_THRESHOLD", 400)
+    monkeypatch.setattr(grade, "APPRECIABLE", (0.8, 1.25))
+    monkeypatch.setattr(grade, "JUDGED", (*grade.JUDGED, "selective_reporting"))
+    found = importlib.util.find_spec("components.compare")
+    assert found is not None
+    assert found.loader is not None
+    fresh = importlib.util.module_from_spec(found)  # not registered: the real module stays
+    found.loader.exec_module(fresh)
+    note = fresh.CERTAINTY_NOTE
+    assert "fewer than 400 events" in note
+    assert "spans 0.8 and 1.25" in note
+    assert "Risk of bias, indirectness, publication bias and selective reporting count" in note
+    assert "rate up count" not in note  # rating up has its own sentence

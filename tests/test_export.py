@@ -363,6 +363,15 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     )
 
 
+def test_cli_help_lists_every_format(capsys):
+    # The help once spelt the formats itself: a format added to files.py was not in it.
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"from {','.join(files.FORMATS)} (default: all)" in help_text
+    assert set(files.FORMATS) == files.ALL_FORMATS
+
+
 def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
     bad = FIXTURES / "bad_several_problems.yaml"
     assert cli.main(["--out", str(tmp_path / "out"), "--evidence", str(bad)]) == 1

@@ -152,12 +152,40 @@ def test_each_judged_domain_moves_the_level_and_says_it_was_judged(domain, ratin
 
 
 def test_every_domain_judged_makes_the_level_final_not_a_ceiling():
-    appraisals = [
-        judged(d, "not_serious") for d in ("risk_of_bias", "indirectness", "publication_bias")
-    ]
+    appraisals = [judged(d, "not_serious") for d in grade.JUDGED if d != "rate_up"]
     row = row_of(file_with(arms(300, 150), appraisals=appraisals))
     assert not row[fx.CERTAINTY_AT_MOST]
     assert fx.certainty_words(row) == "⊕⊕⊕⊕ high"
+
+
+def test_a_judged_domain_beyond_grades_five_rates_the_level_down_too(monkeypatch):
+    # A word added to vocabulary.DOMAIN is offered by the appraisal form and accepted in a
+    # file; its judgement must move the certainty, not vanish from it.
+    monkeypatch.setattr(grade, "JUDGED", (*grade.JUDGED, "selective_reporting"))
+    appraisal = Appraisal.model_construct(
+        source="t",
+        cohort=None,
+        versus=None,
+        endpoint=None,
+        domain="selective_reporting",
+        rating="very_serious",
+        reason="Only responders were reported.",
+        by=None,
+    )
+    rated = grade.rate(
+        randomised=True,
+        interval=(20.0, 40.0),
+        null=0.0,
+        events=450,
+        appraisals=[appraisal],
+        cohort="a",
+        versus="b",
+        endpoint="resp",
+    )
+    assert rated.level == "low"  # high, two levels down
+    said = "selective reporting: very serious (judged: Only responders were reported.)"
+    assert said in rated.reasons
+    assert said in rated.footnote
 
 
 def test_rate_up_raises_a_non_randomised_comparison_and_levels_stay_within_the_scale():

@@ -183,6 +183,17 @@ def test_evidence_path_from_command_line_argument(monkeypatch):
     assert state.evidence_path() == "env.yaml"
 
 
+def test_views_take_the_charts_in_page_order_wherever_they_are_declared(monkeypatch):
+    # The presentation view, the deck and the files once followed CHARTS' order while the
+    # offline page grouped by page: a chart declared out of place came in two orders.
+    monkeypatch.setattr(registry, "CHARTS", (*registry.CHARTS[1:], registry.CHARTS[0]))
+    order = {page.key: i for i, page in enumerate(registry.PAGES)}
+    for use in ("presentation", "deck", "exports"):
+        charts = registry.view_charts(use)
+        assert charts[0] is registry.COVERAGE  # the landing page's grid, declared last
+        assert [order[c.page] for c in charts] == sorted(order[c.page] for c in charts)
+
+
 def test_presentation_view_one_chart_with_slide_controls(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = AppTest.from_file(APP, default_timeout=60)

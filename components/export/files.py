@@ -38,7 +38,11 @@ from components.specs import ChartSpec
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS, with_baseline
 
-ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
+FORMATS = (*IMAGE_FORMATS, "pptx", "csv", "html")
+"""Every format of the exports, in the order the command line's help lists them."""
+ALL_FORMATS = frozenset(FORMATS)
+CHART_FORMATS = (*IMAGE_FORMATS, "csv")
+"""The files written for each chart, in the order export_all writes them: images, then rows."""
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 NEEDS_FILE_SPECS = frozenset({*IMAGE_FORMATS, "csv", "html"})
 """The formats drawn from the file look's specs (the deck draws its own)."""
@@ -403,10 +407,12 @@ def export_all(
         written.append(path)
 
     for spec in specs:
-        for fmt in image_formats:
-            write(f"{spec.filename}.{fmt}", next(images))
-        if "csv" in chosen:
-            write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
+        for fmt in (fmt for fmt in CHART_FORMATS if fmt in chosen):
+            if fmt in IMAGE_FORMATS:
+                data = next(images)
+            else:  # csv
+                data = spec.display_table().to_csv(index=False).encode()
+            write(f"{spec.filename}.{fmt}", data)
     if "csv" in chosen:
         effects = with_baseline(filters.apply(loaded.effects), dict(baselines) or None)
         write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())

@@ -29,6 +29,7 @@ from components.specs.fitting import (
 )
 from components.specs.results import (
     category_results,
+    coverage_in_view,
     coverage_specs,
     forest_specs,
     ratio_specs,
@@ -53,6 +54,7 @@ __all__ = [
     "Part",
     "category_results",
     "comparison_specs",
+    "coverage_in_view",
     "coverage_specs",
     "draw_benefit_harm",
     "draw_pictograph",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from components import charts, tables
 from components.choices import EndpointChoice
-from components.loaded import Filters, LoadedEvidence
+from components.loaded import FILTERS, Filters, LoadedEvidence
 from components.specs.fitting import fits, fitting_parts, numbered, part_specs, runs_that_fit
 from components.specs.spec import Ask, ChartSpec, shown_title, slug, speaker_notes, subtitle
 from evidence import frames as fr
@@ -25,6 +25,28 @@ def category_results(
     return results[results[fr.ENDPOINT].isin(list(endpoints))] if endpoints else results
 
 
+def coverage_in_view(loaded: LoadedEvidence, filters: Filters) -> pd.DataFrame:
+    """The grid's cells for a view: every filter in force narrows them.
+
+    The coverage frame holds a pair's setting, regimen and role, which select its rows. A
+    filter on anything else (a design, who reported a figure) selects the cohorts that count,
+    and the pairs' counts and headlines are made again from those and the figures in view:
+    the grid never shows evidence that its subtitle's filters leave out.
+    """
+    others = [s for s in FILTERS if filters.get(s.key) and s.column not in loaded.coverage]
+    if not others:
+        return filters.apply(loaded.coverage)
+    results = filters.apply(loaded.results)
+    cohorts = set(filters.apply(loaded.cohorts)[fr.COHORT])
+    if any(spec.column not in loaded.cohorts for spec in others):  # a filter on the figures
+        cohorts &= {
+            str(c)
+            for frame in (loaded.results, loaded.comparisons, loaded.findings)
+            for c in filters.apply(frame)[fr.COHORT]
+        }
+    return filters.apply(fr.coverage_table(loaded.evidence, results, cohorts=cohorts))
+
+
 def coverage_specs(
     loaded: LoadedEvidence, filters: Filters, ask: Ask, choice: None = None
 ) -> list[ChartSpec]:
@@ -34,7 +56,7 @@ def coverage_specs(
     every part with all the settings (its gaps are the point), titled "(1 of 3)"...
     """
     key, title, look = ask.key, ask.title, ask.look
-    coverage = filters.apply(loaded.coverage)
+    coverage = coverage_in_view(loaded, filters)
     if coverage[fr.COHORTS].sum() == 0:
         return []
     results = filters.apply(loaded.results)

@@ -7,6 +7,7 @@ evidence/frames/columns.py. Labels travel with ids, so that charts never look an
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -381,12 +382,15 @@ def source_table(ev: Evidence) -> pd.DataFrame:
     return typed(SOURCE_FRAME.frame(rows), counts=[N_TOTAL, YEAR])
 
 
-def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.DataFrame:
+def coverage_table(
+    ev: Evidence, results: pd.DataFrame | None = None, *, cohorts: Collection[str] | None = None
+) -> pd.DataFrame:
     """The regimen x setting grid: every declared pair, with or without evidence.
 
     Contract: COVERAGE_FRAME. ``headline`` is the pair's first benefit-category result (in
     endpoint order, largest n first), e.g. "ORR 61%"; ``headline_source`` names its source.
-    Pass the result_table when it exists already: it is the costly part.
+    Pass the result_table when it exists already: it is the costly part. For a view, pass
+    its rows of the result table and the ids of its ``cohorts``: only those count.
     """
     if results is None:
         results = result_table(ev)
@@ -397,7 +401,8 @@ def coverage_table(ev: Evidence, results: pd.DataFrame | None = None) -> pd.Data
     sources = {s.id: s.short for s in ev.sources}
     members: dict[tuple[str, str], list[Cohort]] = {}
     for c in ev.cohorts:
-        members.setdefault((c.setting, c.regimen), []).append(c)
+        if cohorts is None or c.id in cohorts:
+            members.setdefault((c.setting, c.regimen), []).append(c)
     first = response.drop_duplicates([SETTING, REGIMEN])  # sorted: the headline comes first
     headlines = {
         (str(setting), str(regimen)): (str(short), str(text), str(source))
