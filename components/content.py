@@ -208,10 +208,12 @@ def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
 class VerdictCard:
     """One verdict of the editorial with everything every medium says about it.
 
-    ``figures`` are the results it rests on as sentences (n, CI, source, who reported them);
-    ``caveat`` counts the weak ones among them; ``effects`` are the within-study effects of
-    those figures; ``reference`` is where the editorial says it and that the statement is
-    ours.
+    ``asides`` are what to read beside the statement, each a sentence every medium shows as a
+    side note under it: our note on the verdict, then how many of its figures are weak (a new
+    aside is one more item here, and every medium shows it). ``figures`` are the results it
+    rests on as sentences (n, CI, source, who reported them); ``effects`` are the within-study
+    effects of those figures; ``reference`` is where the editorial says it and that the
+    statement is ours.
     """
 
     word: str
@@ -223,9 +225,8 @@ class VerdictCard:
     efficacy: str
     safety: str
     statement: str
-    note: str
+    asides: tuple[str, ...]
     figures: tuple[str, ...]
-    caveat: str
     effects: tuple[str, ...]
     reference: str
 
@@ -250,10 +251,9 @@ class VerdictCard:
             self.heading,
             self.rating,
             self.statement,
-            self.note,
+            *self.asides,
             self.rests_heading,
             *self.figures,
-            self.caveat,
             *((EFFECTS_HEADING, *self.effects) if self.effects else ()),
             self.reference,
         )
@@ -290,9 +290,15 @@ def verdict_card(verdict: Mapping[Hashable, Any], loaded: LoadedEvidence) -> Ver
         efficacy=vocabulary.EFFICACY.label(verdict[fr.EFFICACY]),
         safety=vocabulary.SAFETY.label(verdict[fr.SAFETY]),
         statement=str(verdict[fr.STATEMENT]),
-        note=f"Our note: {note}" if isinstance(note, str) and note else "",
+        asides=tuple(
+            aside
+            for aside in (
+                f"Our note: {note}" if isinstance(note, str) and note else "",
+                _weak_caveat(loaded, keys),
+            )
+            if aside
+        ),
         figures=tuple(line for key in keys for line in describe_key(key, loaded)),
-        caveat=_weak_caveat(loaded, keys),
         effects=tuple(line for key in keys for line in effect_lines(key, loaded)),
         reference=(
             f"Editorial reference {ref}. {PARAPHRASED}"

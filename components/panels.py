@@ -404,16 +404,14 @@ def render_verdict_card(card: content.VerdictCard) -> None:
         st.markdown(f"{card.icon} **{md(card.heading)}**")
         st.markdown(md(card.rating))
         st.markdown(md(card.statement))
-        if card.note:
-            st.caption(md(card.note))
+        for aside in card.asides:
+            st.caption(md(aside))
         if card.figures:
             st.markdown(
                 md(card.rests_heading) + "\n" + "\n".join(f"- {md(n)}" for n in card.figures)
             )
         else:
             st.caption(md(card.rests_heading))
-        if card.caveat:
-            st.caption(md(card.caveat))
         if card.effects:
             st.markdown(
                 content.EFFECTS_HEADING  # ours: plain words, nothing to escape

@@ -74,8 +74,8 @@ def test_cards_hold_figures_effects_and_caveats_of_the_bundled_file(cards):
     """The fields the media must show are not empty where the evidence has them."""
     assert any(card.figures for card in cards)
     assert any(card.effects for card in cards)
-    assert any(card.caveat for card in cards)
-    assert any(card.note for card in cards)
+    assert any(aside.startswith("Caveat: ") for card in cards for aside in card.asides)
+    assert any(aside.startswith("Our note: ") for card in cards for aside in card.asides)
     assert all(card.reference.endswith(content.PARAPHRASED) for card in cards)
 
 

@@ -229,10 +229,9 @@ ASK = (
 def verdict_notes(card: content.VerdictCard) -> str:
     """Speaker notes for a verdict: the whole card, then what to ask about it."""
     lines = [f"What the verdict says: {card.heading} · {card.rating}", card.statement]
-    lines += [card.note] if card.note else []
+    lines += card.asides
     lines.append(card.rests_heading)
     lines += [f"• {line}" for line in card.figures]
-    lines += [card.caveat] if card.caveat else []
     if card.effects:
         lines += [content.EFFECTS_HEADING, *(f"• {line}" for line in card.effects)]
     lines += [ASK, card.reference]
@@ -377,8 +376,7 @@ def _verdict_slide(slide: Slide, card: content.VerdictCard, editorial: str, vers
     )
     figures = card.figures
     body = [_Para(card.statement, size=STATEMENT_PT, space_after=14)]
-    if card.note:
-        body.append(_Para(card.note, colour=GREY))
+    body += [_Para(aside, colour=GREY) for aside in card.asides]
     if not figures:
         body.append(_Para(card.rests_heading))
     room = footer_top - _GAP - (bottom + 2 * _GAP)

@@ -299,13 +299,12 @@ def _list(items: Iterable[str], cls: str = "") -> str:
 def verdict_html(card: content.VerdictCard) -> str:
     """One verdict card: heading, rating, our statement, what it rests on, the reference."""
     colour = card.colour if _HEX_COLOUR.fullmatch(card.colour) else GREY
-    note = f'<p class="caption">{esc(card.note)}</p>' if card.note else ""
+    asides = "".join(f'<p class="caption">{esc(aside)}</p>' for aside in card.asides)
     rests = (
         f'<p class="rests">{esc(card.rests_heading)}</p>' + _list(card.figures)
         if card.figures
         else f'<p class="caption">{esc(card.rests_heading)}</p>'
     )
-    caveat = f'<p class="caption">{esc(card.caveat)}</p>' if card.caveat else ""
     effects = (
         f'<p class="rests">{esc(content.EFFECTS_HEADING)}</p>' + _list(card.effects)
         if card.effects
@@ -315,7 +314,7 @@ def verdict_html(card: content.VerdictCard) -> str:
         f'<article class="verdict" style="--verdict: {colour}">'
         f"<h3>{esc(card.heading)}</h3>"
         f'<p class="rating">{esc(card.rating)}</p>'
-        f'<p class="statement">{esc(card.statement)}</p>{note}{rests}{caveat}{effects}'
+        f'<p class="statement">{esc(card.statement)}</p>{asides}{rests}{effects}'
         f'<p class="caption">{esc(card.reference)}</p></article>'
     )
 
