@@ -216,7 +216,6 @@ class VerdictCard:
     statement is ours.
     """
 
-    word: str
     label: str
     icon: str
     colour: str
@@ -281,7 +280,6 @@ def verdict_card(verdict: Mapping[Hashable, Any], loaded: LoadedEvidence) -> Ver
     ref = verdict[fr.EDITORIAL_REF]
     note = verdict.get(fr.NOTE)
     return VerdictCard(
-        word=word,
         label=verdict_label(word),
         icon=vocabulary.VERDICT.icon(word),
         colour=verdict_colour(word),
@@ -308,18 +306,22 @@ def verdict_card(verdict: Mapping[Hashable, Any], loaded: LoadedEvidence) -> Ver
     )
 
 
-_CARDS: weakref.WeakKeyDictionary[LoadedEvidence, dict[Filters, tuple[VerdictCard, ...]]] = (
+_CARDS: weakref.WeakKeyDictionary[LoadedEvidence, dict[str, VerdictCard]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def verdict_cards(loaded: LoadedEvidence, filters: Filters) -> tuple[VerdictCard, ...]:
-    """The cards of every verdict in view, in setting order (built once per file and view)."""
-    cards = _CARDS.setdefault(loaded, {})
-    if filters not in cards:
-        verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
-        cards[filters] = tuple(verdict_card(row, loaded) for row in verdicts.to_dict("records"))
-    return cards[filters]
+    """The cards of every verdict in view, in setting order.
+
+    Every verdict's card is built once per file; a view only picks its verdicts' cards.
+    """
+    cards = _CARDS.get(loaded)
+    if cards is None:
+        rows = loaded.verdicts.to_dict("records")
+        cards = _CARDS[loaded] = {str(r[fr.VERDICT_ID]): verdict_card(r, loaded) for r in rows}
+    verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
+    return tuple(cards[str(key)] for key in verdicts[fr.VERDICT_ID])
 
 
 @dataclass(frozen=True)
