@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, shown
+from conftest import APP, BUNDLED, FIXTURES, open_sidebar, shown
 from streamlit.testing.v1 import AppTest
 
 from components import state
@@ -25,7 +25,7 @@ PAGES = [
 
 def app(evidence_file) -> AppTest:
     evidence_file(BUNDLED)
-    return AppTest.from_file(APP, default_timeout=60).run()
+    return open_sidebar(AppTest.from_file(APP, default_timeout=60)).run()
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
