@@ -27,8 +27,9 @@ import yaml  # noqa: E402
 from common import report_missed, warm_times  # noqa: E402
 
 from components.loaded import load  # noqa: E402
-from evidence.loader import _Loader, load_evidence  # noqa: E402
+from evidence.loader import load_evidence  # noqa: E402
 from evidence.models import Evidence  # noqa: E402
+from evidence.yaml_reader import _Loader  # noqa: E402
 
 BUNDLED = ROOT / "data" / "evidence.yaml"
 FACTORS = (1, 10, 100, 1000)

@@ -3,7 +3,7 @@
 The list of comparisons, summary-of-findings rows, benefit-harm rows, plain-language
 sentences, and what differs between chosen cohorts.
 
-No Streamlit. Everything starts from the effects frame (evidence/effects.py), which computes
+No Streamlit. Everything starts from the effects frame (evidence/effects/), which computes
 nothing across studies: every difference here is between two arms of one source.
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 from components.loaded import Filters, LoadedEvidence
 from evidence import effects as fx
 from evidence import frames as fr
-from evidence import vocabulary
+from evidence import grade, vocabulary
 
 PAIR = "pair"
 """Column of a comparison's key, ``cohort~versus`` (the order of the computed rows)."""
@@ -37,15 +37,19 @@ METHOD_NOTE = (
     "their two risks only. Reported effects are shown as the source states them and never "
     "recomputed."
 )
+_JUDGED_DOWN = [vocabulary.DOMAIN.phrase(d) for d in grade.JUDGED if d != "rate_up"]
 CERTAINTY_NOTE = (
     "Certainty (GRADE): randomised comparisons start high, others low. Imprecision is "
     "computed: down one level when the 95% CI includes no effect or both arms have fewer "
-    "than 300 events in all (or no CI can be given), two when the risk ratio's CI also spans "
-    "0.75 and 1.25. Inconsistency does not apply to one study. Rating up only counts for "
-    "evidence that starts low and was not rated down. Risk of bias, "
-    "indirectness and publication bias count only where someone judged them; otherwise they "
-    "are 'not assessed' and the level is a ceiling ('at most')."
+    f"than {grade.EVENTS_THRESHOLD} events in all (or no CI can be given), two when the risk "
+    f"ratio's CI also spans {grade.APPRECIABLE[0]:g} and {grade.APPRECIABLE[1]:g}. "
+    "Inconsistency does not apply to one study. Rating up only counts for evidence that "
+    "starts low and was not rated down. "
+    + (", ".join(_JUDGED_DOWN[:-1]) + " and " + _JUDGED_DOWN[-1]).capitalize()
+    + " count only where someone judged them; otherwise they are 'not assessed' and the level "
+    "is a ceiling ('at most')."
 )
+"""The certainty rules in words, from grade's own thresholds and domains (the page, the deck)."""
 
 
 def pair_key(cohort: str, versus: str) -> str:
@@ -114,10 +118,7 @@ def allocation_sentence(comparison: Comparison) -> str:
     if words.has_flag(comparison.allocation, "randomised"):
         return "A randomised comparison."
     if words.has_flag(comparison.allocation, "contrast"):
-        return (
-            f"Not randomised ({words.phrase(comparison.allocation)}): the groups may differ in "
-            "other ways too, so no NNT is given."
-        )
+        return fx.not_randomised(words.phrase(comparison.allocation))
     return (
         f"The groups were {words.phrase(comparison.allocation)}: only their risks are shown, "
         "with no difference, ratio or NNT."

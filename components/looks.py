@@ -153,7 +153,7 @@ SLIDE_PNG_SCALE = 2.0  # PNG pixels per layout pixel: 1804 px wide, about 144 dp
 # for the slide, not a screen layout shrunk onto it: a 1280 px file figure placed 902 pt
 # wide prints its 12 px labels at 8.5 pt, and a tall one squeezed into the box at 3 pt.
 # min_height leaves room for the 1.8 x font that stacked panels add to a figure's height
-# after its minimum (charts._panel_titles_clear), so a figure never outgrows the box
+# after its minimum (charts.stacking.panel_titles_clear), so a figure never outgrows the box
 # unless it has more rows than fit, and those the deck's specs split across slides.
 # The figure's own title is not drawn (titled=False): the slide's title says it. ``title``
 # is kept small (14): it sets the band plotly keeps for the blank title. label_width is

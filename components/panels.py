@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from components import registry, state, tables
-from components.charts import verdict_label
+from components import content, registry, state, tables
+from components.choices import EndpointChoice
 from components.export.render import EXPORT_INSTALL, IMAGE_MIME, export_available
 from components.loaded import Filters, LoadedEvidence, unique_labels
+from components.registry import Chart
 from components.specs import ChartSpec, category_results, slug
+from components.words import plural
 from evidence import frames as fr
-from evidence import vocabulary
 from evidence.loader import EvidenceError
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
+C = TypeVar("C")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -84,7 +86,7 @@ def render_data_problems(error: EvidenceError) -> None:
     """Show every problem of a bad evidence file, instead of the pages."""
     st.error(
         f"The evidence file {md(error.name)} cannot be shown: "
-        f"{tables.plural(len(error.problems), 'problem')} to fix. Each row says where and what."
+        f"{plural(len(error.problems), 'problem')} to fix. Each row says where and what."
     )
     render_problems(error)
     st.caption(
@@ -100,7 +102,7 @@ def render_upload_problems() -> None:
         return
     st.error(
         f"Your file {md(error.name)} was not loaded: "
-        f"{tables.plural(len(error.problems), 'problem')}. The evidence shown is unchanged.",
+        f"{plural(len(error.problems), 'problem')}. The evidence shown is unchanged.",
         icon=":material/error:",
     )
     render_problems(error)
@@ -143,21 +145,17 @@ def plotly_config(filename: str) -> dict[str, object]:
 
 
 def render_charts(
-    page: str,
-    loaded: LoadedEvidence,
-    filters: Filters,
-    *,
-    what: str | None,
-    **choices: object,
+    page: str, loaded: LoadedEvidence, filters: Filters, *, what: str | None
 ) -> list[ChartSpec]:
-    """Every chart the registry places on ``page``; returns the specs.
+    """Every chart the registry places on ``page``, at its default choice; returns the specs.
 
     When there is none, says why (``what`` names what is missing), unless ``what`` is None.
+    A page whose widgets choose something of a chart draws it with ``render_chart``.
     """
     drawn = [
         spec
         for chart in registry.charts_on(page)
-        for spec in render_chart(chart.key, loaded, filters, what=None, **choices)
+        for spec in render_chart(chart, loaded, filters, what=None)
     ]
     if not drawn and what is not None:
         render_empty(what, filters)
@@ -165,18 +163,24 @@ def render_charts(
 
 
 def render_chart(
-    key: str, loaded: LoadedEvidence, filters: Filters, *, what: str | None, **choices: object
+    chart: Chart[C],
+    loaded: LoadedEvidence,
+    filters: Filters,
+    choice: C | None = None,
+    *,
+    what: str | None,
 ) -> list[ChartSpec]:
-    """One chart of the registry, with the page's widget choices; returns its specs.
+    """One chart of the registry at the page's choice (its default without one); its specs.
 
-    When it has nothing to draw, says why (``what`` names what is missing), unless ``what``
+    ``choice`` has the chart's own type (components/choices.py): mypy checks it. When the
+    chart has nothing to draw, says why (``what`` names what is missing), unless ``what``
     is None.
     """
-    specs = state.memo_specs(registry.chart(key), loaded, filters, choices=choices)
+    specs = state.memo_specs(chart, loaded, filters, choice)
     if not specs and what is not None:
         render_empty(what, filters)
     for spec in specs:
-        render_spec(spec, loaded, filters, choices=choices)
+        render_spec(spec, loaded, filters, chart=chart, choice=choice)
     return specs
 
 
@@ -207,20 +211,20 @@ def render_spec(
     loaded: LoadedEvidence,
     filters: Filters,
     *,
-    choices: Mapping[str, object],
+    chart: Chart[C],
+    choice: C | None,
 ) -> None:
     """A chart with its caption, image downloads, its data table and a CSV of what it shows.
 
     A sentence above the chart says what it draws (its text alternative, with the data table).
     The chart's element key is namespaced: a chart key may equal a widget's (``profile``).
+    ``chart`` and ``choice`` redraw it for a file when an image is asked for.
     """
     st.caption(md(tables.chart_summary(spec.title, spec.table, listed_in=f"“{DATA_BEHIND}” below")))
     render_figure(spec, key=f"{spec.key}_chart")
     if spec.caption():
         st.caption(md(spec.caption()))
-    image = functools.partial(
-        _image, loaded, filters, chart=spec.chart, spec=spec.key, choices=choices
-    )
+    image = functools.partial(_image, loaded, filters, chart=chart, spec=spec.key, choice=choice)
     _render_downloads(spec, image)
     data = st.expander(DATA_BEHIND, key=f"{spec.key}_data", on_change="rerun")
     with data:
@@ -233,13 +237,13 @@ def _image(
     filters: Filters,
     fmt: str,
     *,
-    chart: str,
+    chart: Chart[C],
     spec: str,
-    choices: Mapping[str, object],
+    choice: C | None,
 ) -> bytes:
     from components.export import files  # imported on click: kaleido stays off a page's run
 
-    return files.spec_image(loaded, filters, fmt, chart=chart, spec=spec, choices=choices)
+    return files.spec_image(loaded, filters, fmt, chart=chart, spec=spec, choice=choice)
 
 
 def _csv(spec: ChartSpec) -> bytes:
@@ -349,15 +353,20 @@ def pick_endpoints(results: pd.DataFrame, *, key: str) -> tuple[str, ...]:
 
 
 def render_category(
-    page: str, loaded: LoadedEvidence, filters: Filters, *, category: str, what: str
+    chart: Chart[EndpointChoice],
+    loaded: LoadedEvidence,
+    filters: Filters,
+    *,
+    category: str,
+    what: str,
 ) -> list[ChartSpec]:
-    """An endpoint picker, the page's charts of a category, then its non-% figures."""
+    """An endpoint picker, the category's forest at the endpoints picked, then its non-% figures."""
     results = category_results(loaded, filters, category=category)
-    endpoints = pick_endpoints(results, key=f"{page}_endpoints")
-    drawn = render_charts(page, loaded, filters, what=what, endpoints=endpoints)
+    endpoints = pick_endpoints(results, key=state.endpoints_key(chart.page))
+    drawn = render_chart(chart, loaded, filters, EndpointChoice(endpoints), what=what)
     if endpoints:
         results = results[results[fr.ENDPOINT].isin(list(endpoints))]
-    render_other_units(results, key=f"{page}_other")
+    render_other_units(results, key=state.other_units_key(chart.page))
     return drawn
 
 
@@ -381,56 +390,32 @@ def render_findings(findings: pd.DataFrame) -> None:
     """Numberless findings as cards, grouped by source."""
     for source, group in findings.sort_values(fr.SOURCE_ORDER).groupby(fr.SOURCE_SHORT, sort=False):
         st.markdown(f"**{md(source)}**")
-        for _, row in group.iterrows():
+        for row in group.to_dict("records"):
+            card = content.finding_card(row)
             with st.container(border=True):
-                versus = (
-                    f" vs {md(row[fr.VERSUS_LABEL])}"
-                    if isinstance(row[fr.VERSUS_LABEL], str)
-                    else ""
-                )
-                direction = row[fr.DIRECTION]
-                st.markdown(
-                    f"**{vocabulary.DIRECTION.mark(direction)} "
-                    f"{md(vocabulary.DIRECTION.phrase(direction))}** · "
-                    f"{md(row[fr.ENDPOINT_LABEL])} · {md(row[fr.COHORT_LABEL])}{versus}"
-                )
-                st.markdown(md(row[fr.STATEMENT]))
-                where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
-                st.caption(
-                    "Finding without a number · reported by "
-                    f"{md(vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY]))}{md(where)}"
-                )
+                st.markdown(f"**{md(card.heading)}**")
+                st.markdown(md(card.statement))
+                st.caption(md(card.byline))
 
 
-def render_verdict_card(
-    verdict: pd.Series, numbers: Sequence[str], effects: Sequence[str] = ()
-) -> None:
-    """One verdict: setting, regimens, ratings, our paraphrase, the numbers it rests on.
-
-    And the within-study effects of those numbers, where a comparator arm exists.
-    """
+def render_verdict_card(card: content.VerdictCard) -> None:
+    """One verdict card: what the editorial judged, our paraphrase, what it rests on."""
     with st.container(border=True):
-        word = str(verdict[fr.VERDICT])
-        st.markdown(
-            f"{vocabulary.VERDICT.icon(word)} **{md(verdict_label(word))}** · "
-            f"{md(verdict[fr.SETTING_LABEL])} · {md(verdict[fr.REGIMEN_LABELS])}"
-        )
-        st.markdown(
-            f"Efficacy: **{md(vocabulary.EFFICACY.label(verdict[fr.EFFICACY]))}** · "
-            f"Safety: **{md(vocabulary.SAFETY.label(verdict[fr.SAFETY]))}**"
-        )
-        st.markdown(md(verdict[fr.STATEMENT]))
-        if note := tables.verdict_note(verdict):
-            st.caption(md(note))
-        if numbers:
-            st.markdown("Rests on:\n" + "\n".join(f"- {md(n)}" for n in numbers))
-        else:
-            st.caption("No number behind this judgement in the evidence file.")
-        if effects:
+        st.markdown(f"{card.icon} **{md(card.heading)}**")
+        st.markdown(md(card.rating))
+        st.markdown(md(card.statement))
+        for aside in card.asides:
+            st.caption(md(aside))
+        if card.figures:
             st.markdown(
-                "Within-study effects of these figures:\n"
-                + "\n".join(f"- {md(line)}" for line in effects)
+                md(card.rests_heading) + "\n" + "\n".join(f"- {md(n)}" for n in card.figures)
             )
-        ref = verdict[fr.EDITORIAL_REF]
-        if isinstance(ref, str) and ref:
-            st.caption(f"Editorial reference {md(ref)}. Paraphrased in our words.")
+        else:
+            st.caption(md(card.rests_heading))
+        if card.effects:
+            st.markdown(
+                content.EFFECTS_HEADING  # ours: plain words, nothing to escape
+                + "\n"
+                + "\n".join(f"- {md(line)}" for line in card.effects)
+            )
+        st.caption(md(card.reference))

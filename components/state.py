@@ -1,6 +1,6 @@
-"""The cached evidence loader, this session's state and its keys.
+"""The cached evidence loader, the caches of what pages draw, this session's state and its keys.
 
-Filters, upload, slides, baseline risks and the journal-club appraisal.
+Filters, upload, slides, page widgets, baseline risks and the journal-club appraisal.
 """
 
 from __future__ import annotations
@@ -8,14 +8,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import compare
+from components.choices import (
+    ComparisonChoice,
+    EndpointChoice,
+    PlaneChoice,
+    ProfileChoice,
+    is_personal,
+)
 from components.compare import Comparison
 from components.loaded import (
     BUNDLED_EVIDENCE,
@@ -38,6 +45,8 @@ from evidence.models import Evidence
 
 EVIDENCE_ENV = "EVIDENCE_FILE"
 T = TypeVar("T")
+C = TypeVar("C")
+P = ParamSpec("P")
 
 # Filter widgets use the filters' keys (components/loaded.py FILTERS), which double as URL
 # query parameter names (bind="query-params").
@@ -60,6 +69,27 @@ SESSION_UPLOADED = "uploaded_evidence"
 SESSION_UPLOAD_ERROR = "upload_error"
 SESSION_UPLOAD_NONCE = "upload_nonce"
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+# Page widgets. Those bound to the URL (bind="query-params") are the view's shareable state:
+# their keys are URL parameters too, and renaming one breaks the links people have kept.
+KEY_COMPARISON = "comparison"  # URL: the within-study comparison (Compare regimens)
+KEY_COHORTS = "cohorts"  # URL: the cohorts set side by side (Compare regimens)
+KEY_PLANE_HARM = "plane_harm"  # URL: the plane's x axis (Benefit-risk)
+KEY_PLANE_BENEFIT = "plane_benefit"  # URL: the plane's y axis (Benefit-risk)
+KEY_SOURCE_FIGURES = "source_figures"  # URL: the source whose figures are listed (Sources)
+KEY_SOF_CSV = "sof_csv"
+KEY_BESIDE_RESPONSE_CSV = "dose_modification_beside_csv"
+KEY_SOURCES_CSV = "sources_csv"
+
+
+def endpoints_key(page: str) -> str:
+    """The widget key and URL parameter of a page's endpoint picker (``response_endpoints``)."""
+    return f"{page}_endpoints"
+
+
+def other_units_key(page: str) -> str:
+    """The key of a page's table of figures in other units (and the stem of its CSV)."""
+    return f"{page}_other"
 
 
 def open_section(key: str) -> None:
@@ -233,58 +263,78 @@ SESSION_EXPORTS = "view_exports"
 """The last deck, offline page and ZIP built in this session, each with the view it shows."""
 SESSION_EXPORT_ASKED = "view_export_asked"
 """Which of them a click asked to build (set by the button's callback, taken by the build)."""
-SESSION_MEMO = "view_memo"
-MEMO_ENTRIES = 32
+# --------------------------------------------------------------------------- caches
+# What pages draw is kept in Streamlit's own caches, two kinds:
+# - per process (scope "global"): the bundled file's evidence and the specs of its charts,
+#   the same for every session and read-only;
+# - per session (scope "session"): an upload's specs, specs drawn at a reader's own baseline
+#   risks, and the tables a page builds itself. Streamlit drops them when the session ends;
+#   no other session can reach them, and nothing is written to disk.
+# st.cache_resource, not st.cache_data (which has scope="session" too in 1.67): cache_data
+# unpickles a fresh copy on every hit, measured 7-25 ms per chart's specs on the bundled file,
+# more than a warm page run takes. What is returned is shared read-only instead. Evidence is
+# hashed by its name and data version (a hash of the file's content), never by pickling its
+# frames; a comparison by its key, which with the evidence fixes all its fields; filters and
+# choices by their repr, exact for the strings, numbers and tuples they hold. Streamlit hashes
+# a dataclass field by field: 0.1-0.4 ms a call, 2 ms a run of Compare regimens.
+_HASH_FUNCS: dict[type[Any] | str, Callable[[Any], Any]] = {
+    LoadedEvidence: lambda loaded: (loaded.name, loaded.data_version),
+    Comparison: lambda comparison: comparison.key,
+    Filters: repr,
+    **dict.fromkeys((ComparisonChoice, EndpointChoice, PlaneChoice, ProfileChoice), repr),
+}
+SHARED_SPEC_ENTRIES = 64
+SESSION_SPEC_ENTRIES = 32
+SESSION_TABLE_ENTRIES = 8  # per table builder, per session
 
 
-def memo(
-    name: str, build: Callable[..., T], loaded: LoadedEvidence, filters: Filters, **args: Hashable
-) -> T:
-    """``build(loaded, filters, **args)``, once per (name, evidence, filters, args) per session.
+def per_session(build: Callable[P, T]) -> Callable[P, T]:
+    """``build`` cached in this session, per arguments (the last SESSION_TABLE_ENTRIES).
 
-    Figures cost 100+ ms to build, a page's tables 10-30 ms, and reruns (a click, an expander,
-    a page revisited) ask for the same ones. The memo lives in this session's state, so an
-    uploaded file's figures are never shared with another session; it keeps the last
-    MEMO_ENTRIES. What it returns is shared by the session's reruns: treat it as read-only.
+    Figures cost 100+ ms to build, a page's tables 10-30 ms, and reruns (a click, an
+    expander, a page revisited) ask for the same ones. The cache is this session's: an
+    uploaded file's tables are never shared with another session. Arguments must be
+    hashable by Streamlit (evidence, filters, choices, comparisons, ids); what it returns is
+    shared by the session's reruns: treat it as read-only.
     """
-    key = (name, id(loaded), loaded.data_version, filters, tuple(sorted(args.items())))
-    memo: dict[object, object] = st.session_state.setdefault(SESSION_MEMO, {})
-    if key in memo:
-        memo[key] = memo.pop(key)  # most recently used last
-        return cast("T", memo[key])
-    value = build(loaded, filters, **args)
-    memo[key] = value
-    while len(memo) > MEMO_ENTRIES:
-        memo.pop(next(iter(memo)))
-    return value
+    return st.cache_resource(
+        scope="session",
+        max_entries=SESSION_TABLE_ENTRIES,
+        show_spinner=False,
+        hash_funcs=_HASH_FUNCS,
+    )(build)
 
 
 def memo_specs(
-    chart: Chart,
+    chart: Chart[C],
     loaded: LoadedEvidence,
     filters: Filters,
+    choice: C | None = None,
     *,
     look: Look = SCREEN,
-    choices: Mapping[str, object] | None = None,
 ) -> list[ChartSpec]:
-    """A chart's specs, built once per (evidence, filters, look, choices).
+    """A chart's specs, built once per (evidence, filters, look, choice; default: the chart's).
 
     The file on disk's are shared by every session (its landing chart then waits on no
-    figure); an upload's are built once in its own session only.
+    figure); an upload's, and those drawn at a reader's own baseline risks, are built once in
+    their session only.
     """
+    chosen = chart.default if choice is None else choice
     # A reader's own baseline risks are free-form URL values: kept in their session, so that
     # nobody can churn the shared entries (the landing chart's among them) with them.
-    if not is_uploaded(loaded) and not (choices or {}).get("baselines"):
-        chosen = tuple(sorted((choices or {}).items()))
-        return _shared_specs(
-            chart.key, look.name, loaded.data_version, loaded.name, filters.chosen, chosen,
-            _chart=chart, _loaded=loaded, _filters=filters, _look=look,
-        )  # fmt: skip
-
-    def build(loaded: LoadedEvidence, filters: Filters, **chosen: object) -> list[ChartSpec]:
-        return chart.specs(loaded, filters, look=look, choices=chosen)
-
-    return memo(f"{chart.key} in {look.name}", build, loaded, filters, **(choices or {}))
+    private = is_uploaded(loaded) or is_personal(chosen)
+    cached = _session_specs if private else _shared_specs
+    # By keyword: Streamlit looks up the name of each positional argument (inspect.signature,
+    # a third of a cache hit's time).
+    return cached(
+        chart_key=chart.key,
+        look_name=look.name,
+        loaded=loaded,
+        filters=filters,
+        choice=chosen,
+        _chart=chart,
+        _look=look,
+    )
 
 
 # --------------------------------------------------------------------------- baseline risks
@@ -316,13 +366,15 @@ def url_baselines() -> tuple[tuple[str, float], ...]:
     return tuple(sorted(found))
 
 
+@per_session
 def baseline_outcomes(
     loaded: LoadedEvidence, comparison: Comparison
 ) -> dict[str, tuple[str, float]]:
     """The outcomes of a comparison that take a baseline risk: endpoint -> (label, comparator %).
 
     Only computed risk ratios between contrasted groups: never medians, landmarks, reported
-    hazard ratios or groups formed after treatment (effects.with_baseline's rule).
+    hazard ratios or groups formed after treatment (effects.with_baseline's rule). Cached in
+    the session (per_session).
     """
     rows = compare.with_pairs(loaded.effects)
     rows = rows[
@@ -340,8 +392,9 @@ def baseline_outcomes(
 # --------------------------------------------------------------------------- appraisal
 
 
+@per_session
 def comparison_outcomes(loaded: LoadedEvidence, comparison: Comparison) -> dict[str, str]:
-    """Every outcome of a comparison (computed or reported): endpoint id -> label."""
+    """Every outcome of a comparison (computed or reported): endpoint id -> label (per session)."""
     rows = compare.with_pairs(loaded.effects)
     rows = rows[rows[compare.PAIR] == comparison.key]
     return dict(
@@ -507,20 +560,37 @@ def evidence_workbook(loaded: LoadedEvidence) -> bytes:
 # Measured (issue 19): a new session's landing page waited about 170 ms on its grid's figure
 # before its first chart could be sent, in every session. The bundled file's specs are the
 # same for everyone, so they are kept once per process, read-only like the evidence itself;
-# an upload's never enter this cache (memo_specs keeps them in the session).
-@st.cache_resource(show_spinner=False, max_entries=64)
+# an upload's never enter this cache (memo_specs sends them to _session_specs).
+@st.cache_resource(show_spinner=False, max_entries=SHARED_SPEC_ENTRIES, hash_funcs=_HASH_FUNCS)
 def _shared_specs(
+    *,
     chart_key: str,
     look_name: str,
-    data_version: str,
-    name: str,
-    chosen_filters: tuple[tuple[str, tuple[str, ...]], ...],
-    choices: tuple[tuple[str, object], ...],
-    *,
-    _chart: Chart,
-    _loaded: LoadedEvidence,
-    _filters: Filters,
+    loaded: LoadedEvidence,
+    filters: Filters,
+    choice: object,
+    _chart: Chart[Any],
     _look: Look,
 ) -> list[ChartSpec]:
-    del chart_key, look_name, data_version, name, chosen_filters  # the key only
-    return _chart.specs(_loaded, _filters, look=_look, choices=dict(choices))
+    del chart_key, look_name  # the key only
+    return _chart.specs(loaded, filters, look=_look, choice=choice)
+
+
+@st.cache_resource(
+    scope="session",
+    show_spinner=False,
+    max_entries=SESSION_SPEC_ENTRIES,
+    hash_funcs=_HASH_FUNCS,
+)
+def _session_specs(
+    *,
+    chart_key: str,
+    look_name: str,
+    loaded: LoadedEvidence,
+    filters: Filters,
+    choice: object,
+    _chart: Chart[Any],
+    _look: Look,
+) -> list[ChartSpec]:
+    del chart_key, look_name  # the key only
+    return _chart.specs(loaded, filters, look=_look, choice=choice)

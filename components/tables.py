@@ -6,14 +6,12 @@ the same words from here.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from components import charts, compare
-from components.loaded import Filters, LoadedEvidence
+from components import words
+from components.loaded import LoadedEvidence
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -116,7 +114,7 @@ WORDS = {
         lambda value: f"{float(value):.0f}",
     ),
     fr.DIRECTION: vocabulary.DIRECTION.label,
-    fr.VERDICT: charts.verdict_label,
+    fr.VERDICT: words.verdict_label,
 }
 
 
@@ -145,52 +143,6 @@ def display(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     return out.rename(columns=dict(columns))
 
 
-def _ci_phrase(row: Mapping[Hashable, Any], *, reported_only: bool) -> str:
-    if pd.isna(row[fr.CI_LOW]) or (reported_only and row.get(fr.CI_KIND) != fr.CI_REPORTED):
-        return ""
-    low, high = fr.format_number(row[fr.CI_LOW]), fr.format_number(row[fr.CI_HIGH])
-    return f", {fr.ci_words(row.get(fr.CI_LEVEL, 95))} {low}–{high}"
-
-
-def _result_line(row: Mapping[Hashable, Any]) -> str:
-    where = f", {row[fr.LOCATOR]}" if isinstance(row[fr.LOCATOR], str) else ""
-    who = vocabulary.REPORTED_BY.phrase(row[fr.REPORTED_BY])
-    return (
-        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.VALUE_TEXT]}"
-        f"{_ci_phrase(row, reported_only=True)} "
-        f"({charts.n_text(row[fr.N]).replace('n = ', 'n=')}; {row[fr.SOURCE_SHORT]}{where}; "
-        f"reported by {who})"
-    )
-
-
-def _comparison_line(row: Mapping[Hashable, Any]) -> str:
-    if isinstance(row.get(fr.HELD_BACK), str):
-        return (
-            f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: the "
-            f"source reports a {vocabulary.MEASURE.phrase(row[fr.MEASURE])}, not shown. "
-            f"{row[fr.HELD_BACK]} ({row[fr.SOURCE_SHORT]})"
-        )
-    p = f", p {row[fr.P]}" if isinstance(row[fr.P], str) else ""
-    return (
-        f"{row[fr.COHORT_LABEL]} vs {row[fr.VERSUS_LABEL]} · {row[fr.ENDPOINT_LABEL]}: "
-        f"{vocabulary.MEASURE.phrase(row[fr.MEASURE])} {fr.format_number(row[fr.VALUE])}"
-        f"{_ci_phrase(row, reported_only=False)}{p} ({row[fr.SOURCE_SHORT]})"
-    )
-
-
-def _finding_line(row: Mapping[Hashable, Any]) -> str:
-    return (
-        f"{row[fr.COHORT_LABEL]} · {row[fr.ENDPOINT_LABEL]}: {row[fr.STATEMENT]} "
-        f"({vocabulary.DIRECTION.phrase(row[fr.DIRECTION])}; {row[fr.SOURCE_SHORT]}; "
-        "finding without a number)"
-    )
-
-
-_KEY_LINES: weakref.WeakKeyDictionary[LoadedEvidence, dict[str, list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def shared_patients(loaded: LoadedEvidence, cohorts: Sequence[str]) -> str:
     """One sentence naming the cohorts in view that share patients ("" when none do).
 
@@ -209,41 +161,7 @@ def shared_patients(loaded: LoadedEvidence, cohorts: Sequence[str]) -> str:
     )
 
 
-def verdict_note(verdict: pd.Series | Mapping[Hashable, Any]) -> str:
-    """Our caveat about a verdict, as every medium prints it ("" when it has none)."""
-    note = verdict.get(fr.NOTE)
-    return f"Our note: {note}" if isinstance(note, str) and note else ""
-
-
-def describe_key(key: str, loaded: LoadedEvidence) -> list[str]:
-    """A ``rests_on`` key as readable figures with n, CI, source and who reported them.
-
-    The lines of every key are built once per loaded file: verdict panels ask for dozens per
-    run.
-    """
-    lines = _KEY_LINES.get(loaded)
-    if lines is None:
-        lines = {}
-        for frame, line in (
-            (loaded.results, _result_line),
-            (loaded.comparisons, _comparison_line),
-            (loaded.findings, _finding_line),
-        ):
-            for row in frame.to_dict("records"):
-                lines.setdefault(str(row[fr.KEY]), []).append(line(row))
-        _KEY_LINES[loaded] = lines
-    return lines.get(key) or [f"{key} (not found in the evidence file)"]
-
-
-READING_KEY = (
-    f"Open markers are figures stated only by the editorial; † marks n under "
-    f"{fr.SMALL_N_THRESHOLD} or not reported. Verdicts are our paraphrases of the editorial, "
-    "not its words."
-)
-"""How to read markers and verdicts: the offline page and the export's read-me say it."""
-
-
-def _caveat_counts(table: pd.DataFrame) -> tuple[int, int, int]:
+def caveat_counts(table: pd.DataFrame) -> tuple[int, int, int]:
     """Figures with no reported n, from cohorts under SMALL_N_THRESHOLD, only the editorial's.
 
     A column the table lacks counts none.
@@ -263,7 +181,7 @@ def caveats(table: pd.DataFrame) -> list[str]:
     Unknown or small n, figures only the editorial states, designs that differ.
     """
     out = []
-    unknown, small, editorial = _caveat_counts(table)
+    unknown, small, editorial = caveat_counts(table)
     if unknown:
         out.append(f"{unknown} figure(s) have no reported n")
     if small:
@@ -274,69 +192,6 @@ def caveats(table: pd.DataFrame) -> list[str]:
         designs = ", ".join(vocabulary.DESIGN.label(d) for d in dict.fromkeys(table[fr.DESIGN]))
         out.append(f"designs differ ({designs})")
     return out
-
-
-def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
-    """What to keep in mind before comparing the figures in view.
-
-    The deck's caveats slide and the offline page's caveats.
-    """
-    results = filters.apply(loaded.results)
-    lines = [
-        "Cross-trial comparisons: cohorts from different trials sit side by side; populations, "
-        "doses, follow-up and definitions differ. Only within-trial ratios (hazard ratios) "
-        "are randomised contrasts."
-    ]
-    if results.empty:
-        return [*lines, "No figures in view."]
-    unknown, small, editorial = _caveat_counts(results)
-    lines.append(
-        f"{len(results)} figures in view: {small} from cohorts under {fr.SMALL_N_THRESHOLD} "
-        f"patients, {unknown} with n not reported (marked † on the charts)."
-    )
-    lines.append(
-        f"{editorial} figure(s) are stated only by the editorial (open markers), with no "
-        "trial report behind them in this file."
-    )
-    designs = results.drop_duplicates(fr.SOURCE)[fr.DESIGN].value_counts(sort=False)
-    if len(designs) > 1:
-        lines.append(
-            "Designs differ: "
-            + ", ".join(
-                f"{vocabulary.DESIGN.phrase(d)} ({n} source(s))" for d, n in designs.items()
-            )
-            + "."
-        )
-    response = results[results[fr.CATEGORY] == "response"]
-    criteria = [str(c) for c in dict.fromkeys(response[fr.CRITERIA].dropna())]
-    if len(criteria) > 1:
-        lines.append(
-            "Different response criteria (not comparable on one axis): " + "; ".join(criteria) + "."
-        )
-    return lines
-
-
-def _link(prefix: str, value: object) -> str | None:
-    return f"{prefix}{value}" if isinstance(value, str) and value else None
-
-
-def source_list(sources: pd.DataFrame) -> pd.DataFrame:
-    """The source list for people: short name, design, n, links, figures, citation, notes."""
-    return pd.DataFrame(
-        {
-            "Source": sources[fr.SOURCE_SHORT],
-            "Design": [vocabulary.DESIGN.label(d) for d in sources[fr.DESIGN]],
-            "n": sources[fr.N_TOTAL],
-            "DOI": [_link("https://doi.org/", d) for d in sources[fr.DOI]],
-            "PubMed": [_link("https://pubmed.ncbi.nlm.nih.gov/", p) for p in sources[fr.PMID]],
-            "Link": [u if isinstance(u, str) else None for u in sources[fr.URL]],
-            "Editorial ref.": sources[fr.EDITORIAL_REF],
-            "Figures": sources[fr.NUMBERS],
-            "Citation": sources[fr.CITATION],
-            "Trial": sources[fr.TRIAL],
-            "Note": sources[fr.NOTE],
-        }
-    )
 
 
 def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
@@ -371,67 +226,6 @@ def change_list(changes: Sequence[Change]) -> pd.DataFrame:
     )
 
 
-_EFFECT_LINES: weakref.WeakKeyDictionary[LoadedEvidence, dict[str, list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def effect_lines(key: str, loaded: LoadedEvidence) -> list[str]:
-    """The within-study effects of a ``rests_on`` figure (``cohort/endpoint``), in words.
-
-    Every comparison of that cohort with another arm of its source on that endpoint: computed
-    differences with their CIs (marked as ours), and effects as the source reports them.
-    Built once per loaded file, for every key at once (filtering the effect table per key
-    cost 2 ms a key, 160 ms a run of the verdict page).
-    """
-    lines = _EFFECT_LINES.get(loaded)
-    if lines is None:
-        lines = {}
-        for _, row in loaded.effects.iterrows():
-            line = _effect_line(row)
-            if line:
-                for cohort in (row[fx.COHORT], row[fx.VERSUS]):
-                    lines.setdefault(f"{cohort}/{row[fx.ENDPOINT]}", []).append(line)
-        _EFFECT_LINES[loaded] = lines
-    return lines.get(key, [])
-
-
-def _effect_line(row: pd.Series) -> str:
-    parts = [
-        compare.difference_text(row) and f"{compare.difference_text(row)} per 100",
-        compare.ratio_text(row),
-        compare.nnt_text(row),
-    ]
-    said = "; ".join(p for p in parts if p)
-    if not row[fx.CONTRASTED]:
-        risks = (  # a reported effect has no risks of its own
-            f"{row[fx.VALUE_TEXT]} vs {row[fx.VERSUS_VALUE_TEXT]}; "
-            if row[fx.BASIS] != fx.BASIS_REPORTED
-            else ""
-        )
-        return (  # the two risks, and why no contrast
-            f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "
-            f"{risks}not contrasted. {row[fx.HELD_BACK]}"
-        )
-    if not said:
-        return ""
-    who = (
-        "as reported"
-        if row[fx.BASIS] == fx.BASIS_REPORTED
-        else "computed by us"
-        + ("" if row[fx.RANDOMISED] else f", {vocabulary.ALLOCATION.label(row[fx.ALLOCATION])}")
-    )
-    return (
-        f"{row[fx.COHORT_LABEL]} vs {row[fx.VERSUS_LABEL]} · {row[fx.ENDPOINT_LABEL]}: "
-        f"{said} ({who})"
-    )
-
-
-def plural(n: int, noun: str) -> str:
-    """``1 figure``, ``2 figures``."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -445,19 +239,19 @@ def chart_summary(title: str, table: pd.DataFrame, *, listed_in: str = "") -> st
     """
     columns = set(table.columns)
     if fr.HARM_VALUE in columns:
-        what = plural(len(table), "cohort") + (" (one point each)" if len(table) != 1 else "")
+        what = words.plural(len(table), "cohort") + (" (one point each)" if len(table) != 1 else "")
     elif fx.DIFFERENCE in columns:
-        what = plural(len(table), "outcome")
+        what = words.plural(len(table), "outcome")
     else:
-        what = plural(len(table), "figure")
+        what = words.plural(len(table), "figure")
     parts = []
     if fr.COHORT in columns and fr.HARM_VALUE not in columns:
         arms = [table[c] for c in (fr.COHORT, fr.VERSUS) if c in columns]  # both arms
-        parts.append(plural(pd.concat(arms).dropna().nunique(), "cohort"))
+        parts.append(words.plural(pd.concat(arms).dropna().nunique(), "cohort"))
     source = fr.SOURCE if fr.SOURCE in columns else fr.SOURCE_SHORT
     if source in columns:
-        parts.append(plural(table[source].nunique(), "source"))
+        parts.append(words.plural(table[source].nunique(), "source"))
     if fr.SETTING in columns:
-        parts.append(plural(table[fr.SETTING].nunique(), "setting"))
+        parts.append(words.plural(table[fr.SETTING].nunique(), "setting"))
     sentence = f"Chart “{title}”: {what}" + (f" from {_and(parts)}" if parts else "")
     return sentence + (f"; {listed_in} lists every one." if listed_in else ".")

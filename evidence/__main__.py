@@ -39,8 +39,9 @@ from evidence import vocabulary
 from evidence.ctgov import RECORD_MAX_BYTES, import_record
 from evidence.ctgov.merge import disagreements, merged
 from evidence.grade import baseline_percent
-from evidence.loader import EvidenceError, read_evidence_file
+from evidence.loader import read_evidence_file
 from evidence.models import Evidence, count_ids, json_schema
+from evidence.problems import EvidenceError
 from evidence.reader import read_evidence_path
 from evidence.workbook import (
     WORKBOOK_SUFFIXES,
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         help="within-study effects: risk differences, risk ratios, NNTs, reported HRs",
         description="Every pair of arms of one source on one proportion endpoint, with the "
         "risk difference (Newcombe 95% CI), the risk ratio and the NNT, and every reported "
-        "effect beside them, as stated. See evidence/effects.py for the rules.",
+        "effect beside them, as stated. See evidence/effects/ for the rules.",
     )
     effects.add_argument("file", metavar="FILE")
     effects.add_argument(

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from evidence.loader import read_evidence_file, read_yaml_document, validate_document
+from evidence.loader import read_evidence_file
 from evidence.models import Model, Text
+from evidence.validation import validate_document
+from evidence.yaml_reader import read_yaml_document
 
 SUFFIX = ".changelog.yaml"
 

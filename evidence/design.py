@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from evidence import vocabulary
-from evidence.models import Evidence, Result, contained_by
+from evidence.consistency import contained_by
+from evidence.models import Evidence, Result
 
 __all__ = ["Design", "weaker_allocation"]
 

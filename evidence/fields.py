@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from evidence import models
+from evidence.consistency import KEYED_LISTS
 from evidence.vocabulary import Vocabulary
 
 Kind = Literal["text", "number", "integer", "date", "boolean"]
@@ -54,7 +55,7 @@ REFERENCES: dict[str, str] = {
 
 KEY_FIELDS = frozenset({"rests_on"})
 """Fields that hold ``cohort/endpoint`` keys of the KEYED_LISTS' items."""
-KEYED_WORDS = ", ".join(models.KEYED_LISTS[:-1]) + " or " + models.KEYED_LISTS[-1]
+KEYED_WORDS = ", ".join(KEYED_LISTS[:-1]) + " or " + KEYED_LISTS[-1]
 """The keyed lists in words: ``results, comparisons or findings``."""
 
 _LONG_TEXT_LIMIT = 1000  # a max_length at or above this is the general cap, not worth saying

@@ -20,6 +20,8 @@ Certainty of the evidence
       outcome, then one comparison, then one outcome of the source, then the whole source).
       A domain nobody judged is "not assessed": it never counts as "not serious", and the
       rating then says it is a ceiling ("at most moderate; risk of bias not assessed").
+      Any other judged domain of ``vocabulary.DOMAIN`` rates down the same way, after
+      GRADE's five.
 
     Reasons to rate up count only for evidence that starts low and was not rated down.
     Levels never go below ``very_low`` or above ``high``. Groups formed after treatment
@@ -77,6 +79,8 @@ NOT_APPLICABLE = "not applicable"
 NONE_RECORDED = "none recorded"  # no reason to rate up: a floor, never a ceiling
 
 _ORDER = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+"""GRADE's five domains that rate down, in its order. A judged domain it does not name (a word
+added to vocabulary.DOMAIN) rates down too, after them: a judgement is never dropped."""
 _FLAG_LEVELS = (("down1", -1), ("down2", -2), ("up1", 1), ("up2", 2))
 # Looked up once: a large file rates thousands of outcomes.
 _LEVELS = {
@@ -255,6 +259,7 @@ def _rated(
         "imprecision": _imprecision(interval, null, events, ratio_interval, ci_level),
     }
     down = [by_domain.get(d) or computed[d] for d in _ORDER]
+    down += [d for d in judged if d.domain not in (*_ORDER, "rate_up")]
     up = by_domain["rate_up"]
     if up.levels and (start != "low" or any(d.levels for d in down)):
         # GRADE rates up only evidence that started low and was not rated down.

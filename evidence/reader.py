@@ -1,7 +1,7 @@
 """One evidence reader: a path or bytes in, the evidence (or every problem) out.
 
 It tells the three ways of writing evidence apart and sends each to its reader: an ``.xlsx``
-workbook (by its name or its first bytes: evidence/workbook.py), a ClinicalTrials.gov results
+workbook (by its name or its first bytes: evidence/workbook/), a ClinicalTrials.gov results
 record (``.json`` / ``.xml``: evidence/ctgov), and YAML (evidence/loader.py) for anything else.
 The size limit applies before any of them parses. The dashboard's shell and uploader, the
 command lines (``python -m evidence``, ``python -m components.export``) all read through here,

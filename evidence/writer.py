@@ -17,8 +17,8 @@ import yaml
 from pydantic import BaseModel
 
 from evidence.fields import FieldSpec, field_spec, written
-from evidence.loader import number_from_text
 from evidence.models import Evidence
+from evidence.yaml_reader import number_from_text
 
 HEADER = (
     "# Evidence file, format 1 (docs/evidence-format.md).\n"

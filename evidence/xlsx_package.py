@@ -15,7 +15,7 @@ import zipfile
 import zlib
 
 from evidence.codes import Code
-from evidence.loader import EvidenceError, LoadProblem
+from evidence.problems import EvidenceError, LoadProblem
 
 _MB = 1024 * 1024
 MAX_UNPACKED = 3 * _MB
@@ -23,7 +23,7 @@ MAX_UNPACKED = 3 * _MB
 
 openpyxl parses some parts whole before a cell is read: shared strings, styles, and a sheet
 that does not declare its size (to size it). At about 5 MB a second on a busy core, this cap
-bounds that time; the cell cap (evidence/workbook.py) bounds the rest.
+bounds that time; the cell cap (evidence/workbook/layout.py) bounds the rest.
 """
 MAX_RATIO = 100
 """A part larger than RATIO_FLOOR may not unpack to more than this many times its size."""

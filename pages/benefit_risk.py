@@ -1,16 +1,19 @@
 import pandas as pd
 import streamlit as st
 
-from components import panels, state, tables
+from components import content, panels, registry, state
+from components.choices import PlaneChoice
 from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
 from evidence import frames as fr
 
 
+@state.per_session
 def default_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str] | None:
     return fr.default_plane_pair(filters.apply(loaded.results))
 
 
+@state.per_session
 def not_on_plane(
     loaded: LoadedEvidence, filters: Filters, *, harm: str, benefit: str
 ) -> pd.DataFrame:
@@ -20,12 +23,12 @@ def not_on_plane(
 def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]:
     """One harm and one benefit endpoint; by default the pair the most cohorts report."""
     results = filters.apply(loaded.results)
-    default = state.memo("plane pair", default_pair, loaded, filters) or ("", "")
+    default = default_pair(loaded, filters) or ("", "")
     columns = st.columns(2)
     chosen = []
     for column, flag, label, key, fallback in (
-        (columns[0], "harm", "Harm (x axis)", "plane_harm", default[0]),
-        (columns[1], "benefit", "Benefit (y axis)", "plane_benefit", default[1]),
+        (columns[0], "harm", "Harm (x axis)", state.KEY_PLANE_HARM, default[0]),
+        (columns[1], "benefit", "Benefit (y axis)", state.KEY_PLANE_BENEFIT, default[1]),
     ):
         options = endpoint_options(fr.percent_of(results, flag))
         ids = list(options)
@@ -46,9 +49,7 @@ def pick_plane_pair(loaded: LoadedEvidence, filters: Filters) -> tuple[str, str]
 
 def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit: str) -> None:
     """The cohorts not on the plane, by name, with what they report instead."""
-    missing = state.memo(
-        "not on the plane", not_on_plane, loaded, filters, harm=harm, benefit=benefit
-    )
+    missing = not_on_plane(loaded, filters, harm=harm, benefit=benefit)
     if missing.empty:
         return
     st.markdown(f"**Not on the plane: {len(missing)} cohort(s) report other endpoints**")
@@ -66,21 +67,6 @@ def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit:
     )
 
 
-def render_verdicts(verdicts: pd.DataFrame, loaded: LoadedEvidence) -> None:
-    """Verdict cards, grouped by setting in file order."""
-    for setting, group in verdicts.sort_values(fr.SETTING_ORDER).groupby(
-        fr.SETTING_LABEL, sort=False
-    ):
-        st.subheader(panels.md(setting))
-        for _, verdict in group.iterrows():
-            keys = verdict[fr.RESTS_ON]
-            panels.render_verdict_card(
-                verdict,
-                [line for k in keys for line in tables.describe_key(k, loaded)],
-                [line for k in keys for line in tables.effect_lines(k, loaded)],
-            )
-
-
 loaded, filters = state.page_view()
 st.caption(
     "Each point is one cohort: one benefit endpoint against one harm endpoint, the same for "
@@ -91,19 +77,19 @@ st.caption(
 harm, benefit = pick_plane_pair(loaded, filters)
 if harm and benefit:
     panels.render_chart(
-        "benefit_risk",
+        registry.PLANE,
         loaded,
         filters,
+        PlaneChoice(harm=harm, benefit=benefit),
         what="cohorts with both of these endpoints",
-        harm=harm,
-        benefit=benefit,
     )
     render_missing(loaded, filters, harm, benefit)
 else:
     panels.render_empty("cohorts with both a benefit and a harm percentage", filters)
 
 st.header("The editorial's verdicts")
-verdicts = filters.apply(loaded.verdicts)
-if verdicts.empty:
+cards = content.verdict_cards(loaded, filters)
+if not cards:
     panels.render_empty("verdicts", filters)
-render_verdicts(verdicts, loaded)
+for card in cards:  # in setting order; each card names its setting
+    panels.render_verdict_card(card)

@@ -4,7 +4,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import compare, panels, state, tables
+from components import compare, panels, registry, state, tables
+from components.choices import ComparisonChoice, ProfileChoice
 from components.loaded import Filters, LoadedEvidence, unique_labels
 from evidence import frames as fr
 from evidence import vocabulary
@@ -20,10 +21,23 @@ def pick_comparison(found: list[compare.Comparison]) -> compare.Comparison:
         "Comparison (two arms of one study)",
         list(options),
         format_func=options.__getitem__,
-        key="comparison",
+        key=state.KEY_COMPARISON,
         bind="query-params",
     )
     return next(c for c in ordered if c.key == key)
+
+
+@state.per_session
+def comparisons_in_view(loaded: LoadedEvidence, filters: Filters) -> list[compare.Comparison]:
+    return compare.comparisons_in_view(loaded, filters)
+
+
+@state.per_session
+def summary_of_findings(
+    loaded: LoadedEvidence, chosen: compare.Comparison, baselines: compare.Baselines
+) -> list[tuple[str, pd.DataFrame]]:
+    """The whole study's summary of findings, whatever the filters."""
+    return compare.sof_groups(loaded, loaded.effects, chosen, baselines)
 
 
 def render_summary_of_findings(
@@ -45,16 +59,7 @@ def render_summary_of_findings(
     table_area = st.container(key=state.KEY_SOF_TABLES)
     baselines = pick_baselines(loaded, chosen)
     with table_area:
-        groups = state.memo(
-            "summary of findings",
-            lambda loaded, _filters, chosen, baselines: compare.sof_groups(
-                loaded, loaded.effects, chosen, baselines
-            ),
-            loaded,
-            Filters(),  # the whole study, whatever the filters
-            chosen=chosen,
-            baselines=baselines,
-        )
+        groups = summary_of_findings(loaded, chosen, baselines)
         for title, table in groups:
             st.markdown(f"**{panels.md(title)}**")
             if list(table.columns) != compare.SOF_COLUMNS:
@@ -70,20 +75,16 @@ def render_summary_of_findings(
         everything = pd.concat(
             [table.assign(Group=title) for title, table in groups], ignore_index=True
         )
-        panels.csv_download(everything, filename=f"summary-of-findings-{chosen.key}", key="sof_csv")
+        panels.csv_download(
+            everything, filename=f"summary-of-findings-{chosen.key}", key=state.KEY_SOF_CSV
+        )
     render_appraisal(loaded, chosen)
     return baselines
 
 
 def pick_baselines(loaded: LoadedEvidence, chosen: compare.Comparison) -> compare.Baselines:
     """Your patients' baseline risk per outcome with a risk ratio; empty: the comparator's."""
-    outcomes = state.memo(
-        "baseline outcomes",
-        lambda loaded, _filters, chosen: state.baseline_outcomes(loaded, chosen),
-        loaded,
-        Filters(),
-        chosen=chosen,
-    )
+    outcomes = state.baseline_outcomes(loaded, chosen)
     if not outcomes:
         return ()
     with st.container(border=True, key=state.KEY_BASELINE_BOX):
@@ -120,21 +121,16 @@ def render_appraisal(loaded: LoadedEvidence, chosen: compare.Comparison) -> None
             "only in this browser session (download it to keep it). Recording a domain again "
             "for the same outcome replaces the judgement; 'not assessed' records nothing."
         )
-        outcomes = state.memo(
-            "comparison outcomes",
-            lambda loaded, _filters, chosen: state.comparison_outcomes(loaded, chosen),
-            loaded,
-            Filters(),
-            chosen=chosen,
-        )
+        outcomes = state.comparison_outcomes(loaded, chosen)
         with st.form(state.KEY_APPRAISAL_FORM, border=False):
             for domain in vocabulary.DOMAIN:
                 name = vocabulary.DOMAIN.label(domain)
                 rating, reason = st.columns([1, 2])
+                ratings: list[str | None] = [None, *state.domain_ratings(domain)]
                 rating.selectbox(
                     name,
-                    [None, *state.domain_ratings(domain)],
-                    format_func=lambda w, d=domain: rating_words(d, w),
+                    ratings,
+                    format_func=functools.partial(rating_words, domain),
                     key=state.appraisal_key(state.KEY_APPRAISAL_RATING, domain),
                 )
                 reason.text_input(
@@ -236,7 +232,7 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
         list(options),
         format_func=options.__getitem__,
         max_selections=4,
-        key="cohorts",
+        key=state.KEY_COHORTS,
         bind="query-params",
         placeholder="Choose cohorts from any setting",
     )
@@ -253,7 +249,9 @@ def render_profiles(loaded: LoadedEvidence, filters: Filters) -> None:
     panels.plain_table(
         compare.profile_table(loaded, chosen), alt="Their figures, aligned by endpoint"
     )
-    panels.render_chart("profile", loaded, filters, what=None, cohorts=tuple(chosen))
+    panels.render_chart(
+        registry.PROFILE, loaded, filters, ProfileChoice(cohorts=tuple(chosen)), what=None
+    )
 
 
 loaded, filters = state.page_view()
@@ -263,7 +261,7 @@ st.caption(
     "between arms of the same study; across studies, cohorts are set side by side."
 )
 st.header("Within one study")
-found = state.memo("comparisons", compare.comparisons_in_view, loaded, filters)
+found = comparisons_in_view(loaded, filters)
 if not found:
     panels.render_empty("within-study comparisons (two arms of one study on one endpoint)", filters)
 else:
@@ -271,13 +269,17 @@ else:
     baselines = render_summary_of_findings(loaded, chosen)
     st.subheader("Benefit and harm")
     panels.render_chart(
-        "benefit_harm",
+        registry.BENEFIT_HARM,
         loaded,
         filters,
+        ComparisonChoice(comparison=chosen.key),
         what="differences with a direction to draw for this comparison",
-        comparison=chosen.key,
     )
     panels.render_chart(
-        "pictograph", loaded, filters, what=None, comparison=chosen.key, baselines=baselines
+        registry.PICTOGRAPH,
+        loaded,
+        filters,
+        ComparisonChoice(comparison=chosen.key, baselines=baselines),
+        what=None,
     )
 render_profiles(loaded, filters)

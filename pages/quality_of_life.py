@@ -19,7 +19,8 @@ panels.render_charts(
     "quality_of_life", loaded, filters, what="quality-of-life findings" if qol.empty else None
 )
 panels.render_other_units(
-    category_results(loaded, filters, category="quality_of_life"), key="qol_other"
+    category_results(loaded, filters, category="quality_of_life"),
+    key=state.other_units_key("quality_of_life"),
 )
 other = findings[findings[fr.CATEGORY] != "quality_of_life"]
 if not other.empty:

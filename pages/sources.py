@@ -1,24 +1,33 @@
 import pandas as pd
 import streamlit as st
 
-from components import panels, state, tables
+from components import content, panels, state, tables
 from components.loaded import LoadedEvidence, unique_labels
 from evidence import frames as fr
+
+LINK_COLUMNS = {
+    "DOI": st.column_config.LinkColumn(
+        "DOI", display_text=r"https://doi\.org/(.*)", width="medium"
+    ),
+    "PubMed": st.column_config.LinkColumn(
+        "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
+    ),
+    "Registry": st.column_config.LinkColumn(
+        "Registry", display_text=r".*/(NCT\d+)", width="medium"
+    ),
+    "Link": st.column_config.LinkColumn("Link"),
+}
 
 
 def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
     """The source list with DOI/PubMed links, then the figures taken from one source."""
-    table = tables.source_list(sources)
+    table = content.source_table(content.source_entries(loaded, sources))
     panels.grid(
         table,
         alt="Sources",
         height=min(35 * (len(table) + 1) + 3, 800),  # every source, no blank rows, no scrolling
         column_config={
-            "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
-            "PubMed": st.column_config.LinkColumn(
-                "PubMed", display_text=r"https://pubmed\.ncbi\.nlm\.nih\.gov/(.*)"
-            ),
-            "Link": st.column_config.LinkColumn("Link"),
+            **{kind: column for kind, column in LINK_COLUMNS.items() if kind in table.columns},
             "n": st.column_config.NumberColumn("n", help="Sum of the cohorts' reported n"),
             "Figures": st.column_config.NumberColumn(
                 "Figures", help="Results, comparisons and findings taken from this source"
@@ -27,7 +36,10 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         },
     )
     panels.csv_download(
-        table, filename="sources", key="sources_csv", label="Download the source list as CSV"
+        table,
+        filename="sources",
+        key=state.KEY_SOURCES_CSV,
+        label="Download the source list as CSV",
     )
     st.header("Which figures come from a source")
     names = unique_labels(dict(zip(sources[fr.SOURCE], sources[fr.SOURCE_SHORT], strict=True)))
@@ -35,7 +47,7 @@ def render_sources(sources: pd.DataFrame, loaded: LoadedEvidence) -> None:
         "Source",
         list(names),
         format_func=lambda s: str(names.get(s, s)),
-        key="source_figures",
+        key=state.KEY_SOURCE_FIGURES,
         bind="query-params",
     )
     # One source at a time: rendering every source's tables cost 150-250 ms per run.
@@ -96,11 +108,7 @@ st.caption(
     "Every source with its citation, design and links. Numbers marked 'editorial only' are "
     "figures we could not trace to the source itself."
 )
-sources = (
-    fr.sources_in_view(loaded.sources, filters.apply(loaded.cohorts))
-    if filters.is_active()
-    else loaded.sources
-)
+sources = content.sources_in_view(loaded, filters)
 if sources.empty:
     panels.render_empty("sources", filters)
 else:

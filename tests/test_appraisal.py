@@ -74,7 +74,7 @@ def bundled_app(evidence_file):
 def test_baseline_in_url_sets_per_1000_cell_and_pictograph_sentence(bundled_app):
     at = open_compare({state.baseline_key("orr"): "10"})
     assert not at.exception
-    assert at.selectbox(key="comparison").value == MM009
+    assert at.selectbox(key=state.KEY_COMPARISON).value == MM009
     assert at.number_input(key=state.baseline_key("orr")).value == 10.0
     cell = sof(at)[ORR][PER_1000]
     assert cell.startswith("100 → 307 (223 to 422), your baseline")  # 1000 x 0.10 x RR 3.07
@@ -112,11 +112,11 @@ def test_baseline_offered_only_for_outcomes_with_a_computed_ratio(bundled_app):
     assert "Your patients' baseline risk" in " ".join(m.value for m in at.markdown)
     # MM-015 MPR-R vs MPR: its medians, its landmark and the neutropenia of the phase both
     # arms shared get none; only response has a computed ratio.
-    at.selectbox(key="comparison").set_value("mm015_mprr~mm015_mpr").run()
+    at.selectbox(key=state.KEY_COMPARISON).set_value("mm015_mprr~mm015_mpr").run()
     assert not at.exception
     assert [n.key for n in at.number_input] == [state.baseline_key("orr")]
     # Groups formed after treatment began: no ratio, no baseline at all.
-    at.selectbox(key="comparison").set_value("coman2013_cont~coman2013_stop").run()
+    at.selectbox(key=state.KEY_COMPARISON).set_value("coman2013_cont~coman2013_stop").run()
     assert not at.exception
     assert not at.number_input
     assert "Your patients' baseline risk" not in " ".join(m.value for m in at.markdown)

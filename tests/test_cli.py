@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, FIXTURES, MINIMAL, ROOT
+from conftest import BUNDLED, FIXTURES, MINIMAL, ROOT, position
 
 from evidence.__main__ import main
 from evidence.loader import load_evidence
@@ -52,8 +52,9 @@ def test_cli_validate_bad_file_exits_1_with_located_problem_lines() -> None:
     assert len(lines) == 8
     for line in lines:
         assert PROBLEM_LINE.match(line), line
+    at = position(FIXTURES / "bad_several_problems.yaml", "source: series_c")
     assert (
-        "tests/fixtures/bad_several_problems.yaml:72:5: cohorts[2].source: "
+        f"tests/fixtures/bad_several_problems.yaml:{at}: cohorts[2].source: "
         "no source has id 'series_c' [unknown_reference]"
     ) in lines
     assert "bad_several_problems.yaml: INVALID, 8 problems" in done.stderr
@@ -65,8 +66,9 @@ def test_cli_validate_mixed_files_exits_1_and_still_reports_the_valid_one(
     status = main(["validate", str(FIXTURES / "bad_unknown_source.yaml"), str(MINIMAL)])
     out, err = capsys.readouterr()
     assert status == 1
+    at = position(FIXTURES / "bad_unknown_source.yaml", "source: series_c")
     assert out.splitlines() == [
-        f"{FIXTURES / 'bad_unknown_source.yaml'}:72:5: cohorts[2].source: "
+        f"{FIXTURES / 'bad_unknown_source.yaml'}:{at}: cohorts[2].source: "
         "no source has id 'series_c' [unknown_reference]",
         f"{MINIMAL}: OK: 'Zetamab in two imaginary settings': 3 settings, 2 regimens, "
         "3 endpoints, 2 sources, 3 cohorts, 5 results, 1 comparisons, 1 findings, 1 verdicts",
@@ -89,8 +91,9 @@ def test_cli_validate_syntax_error_line_has_no_location_part(
     path = FIXTURES / "bad_tab_indentation.yaml"
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
+    at = position(path, '\tlabel: "Zetamab"')
     assert (
-        out == f"{path}:21:1: a tab is used for indentation; YAML needs spaces [tab_indentation]\n"
+        out == f"{path}:{at}: a tab is used for indentation; YAML needs spaces [tab_indentation]\n"
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import APP, BUNDLED, FIXTURES, shown
 from streamlit.testing.v1 import AppTest
 
-from components import compare
+from components import compare, state
 from evidence import effects as fx
 
 
@@ -113,19 +113,19 @@ def test_page_bundled_shows_sof_benefit_harm_and_pictograph(evidence_file):
 def test_page_comparison_in_the_url_is_the_one_shown(evidence_file):
     evidence_file(BUNDLED)
     at = open_compare()
-    options = at.selectbox(key="comparison").options
+    options = at.selectbox(key=state.KEY_COMPARISON).options
     chosen = next(o for o in options if o.startswith("MM-015, MPR-R arm vs MM-015, MP then"))
     at = open_compare({"comparison": [chosen]})
     assert not at.exception
-    assert at.selectbox(key="comparison").value == "mm015_mprr~mm015_mp"
+    assert at.selectbox(key=state.KEY_COMPARISON).value == "mm015_mprr~mm015_mp"
     assert "MM\\-015, MPR\\-R arm (the regimen)" in " ".join(c.value for c in at.caption)
 
 
 def test_page_side_by_side_profile_of_chosen_cohorts(evidence_file):
     evidence_file(BUNDLED)
     at = open_compare()
-    options = at.multiselect(key="cohorts").options
-    at.multiselect(key="cohorts").set_value(["mm009_rd", "sanch2013_mld"]).run()
+    options = at.multiselect(key=state.KEY_COHORTS).options
+    at.multiselect(key=state.KEY_COHORTS).set_value(["mm009_rd", "sanch2013_mld"]).run()
     assert options
     assert not at.exception
     tables = [shown(t.value) for t in at.table]
@@ -138,7 +138,7 @@ def test_page_second_file_renders(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_compare()
     assert not at.exception
-    assert at.selectbox(key="comparison").value == "a_zeta~a_ctrl"
+    assert at.selectbox(key=state.KEY_COMPARISON).value == "a_zeta~a_ctrl"
 
 
 def test_page_file_without_comparisons_says_so(evidence_file):
@@ -167,11 +167,33 @@ def test_plane_page_lists_the_cohorts_it_leaves_out(evidence_file):
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/benefit_risk.py")
     at.run()
-    assert at.selectbox(key="plane_harm").value == "g34_neutropenia"
-    assert at.selectbox(key="plane_benefit").value == "orr"
+    assert at.selectbox(key=state.KEY_PLANE_HARM).value == "g34_neutropenia"
+    assert at.selectbox(key=state.KEY_PLANE_BENEFIT).value == "orr"
     left_out = shown(at.table[0].value)
     assert list(left_out.columns) == ["Cohort", "Setting", "Source", "Reports instead"]
     assert "MM-015, MPR-R arm" in left_out["Cohort"].tolist()
     plane = json.loads(at.get("plotly_chart")[0].proto.spec)
     x_axis = plane["layout"]["xaxis"]["title"]["text"]
     assert x_axis.startswith("Grade 3-4 neutropenia")
+
+
+def test_certainty_note_says_the_rules_grade_applies(monkeypatch):
+    # The page's and the deck's note on certainty is built from evidence/grade.py: a changed
+    # threshold or a new judged domain reaches it (it once spelt "300 events" itself).
+    import importlib.util
+
+    from evidence import grade
+
+    monkeypatch.setattr(grade, "EVENTS_THRESHOLD", 400)
+    monkeypatch.setattr(grade, "APPRECIABLE", (0.8, 1.25))
+    monkeypatch.setattr(grade, "JUDGED", (*grade.JUDGED, "selective_reporting"))
+    found = importlib.util.find_spec("components.compare")
+    assert found is not None
+    assert found.loader is not None
+    fresh = importlib.util.module_from_spec(found)  # not registered: the real module stays
+    found.loader.exec_module(fresh)
+    note = fresh.CERTAINTY_NOTE
+    assert "fewer than 400 events" in note
+    assert "spans 0.8 and 1.25" in note
+    assert "Risk of bias, indirectness, publication bias and selective reporting count" in note
+    assert "rate up count" not in note  # rating up has its own sentence

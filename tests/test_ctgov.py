@@ -258,11 +258,11 @@ def test_comparison_hover_and_compare_text_name_the_ci_level(v2):
 
 
 def test_rests_on_lines_and_comparison_table_name_the_ci_level(v2):
-    from components import tables
+    from components import content, tables
     from components.loaded import load
 
     loaded = load(v2.evidence, "x.json", "v")
-    lines = tables.describe_key("nct01234567-drug-a-10-mg/nct01234567-om2-1", loaded)
+    lines = content.describe_key("nct01234567-drug-a-10-mg/nct01234567-om2-1", loaded)
     (line,) = [x for x in lines if " vs " in x]  # the comparison's line, beside the result's
     assert "difference -15, 90% CI -25–-5, p 0.03" in line
     shown = tables.display(loaded.comparisons, tables.COMPARISON_DISPLAY)

@@ -18,10 +18,11 @@ import pytest
 from conftest import APP, BUNDLED, ROOT
 from streamlit.testing.v1 import AppTest
 
-from components import compare, tables
+from components import compare, content, tables
 from components.loaded import Filters, load
 from evidence import effects as fx
 from evidence import frames as fr
+from evidence import vocabulary
 from evidence.design import Design, weaker_allocation
 from evidence.loader import EvidenceError, format_location, load_evidence
 from evidence.models import Evidence
@@ -316,10 +317,10 @@ def test_views_that_set_cohorts_side_by_side_say_when_they_share_patients():
     assert sentence.startswith("Shared patients: a and pooled a include some of the same")
     assert "b and" not in sentence
     assert tables.shared_patients(loaded, ["a", "b"]) == ""
-    from components.registry import CHARTS
+    from components.choices import ProfileChoice
+    from components.registry import PROFILE
 
-    profile = next(c for c in CHARTS if c.key == "profile")
-    (spec,) = profile.specs(loaded, Filters(), choices={"cohorts": ("a", "pa")})
+    (spec,) = PROFILE.specs(loaded, Filters(), choice=ProfileChoice(cohorts=("a", "pa")))
     assert "Shared patients: a and pooled a" in spec.note
 
 
@@ -336,7 +337,8 @@ def test_compare_page_warns_when_chosen_cohorts_share_patients(evidence_file):
 
 
 def test_the_plane_says_when_two_of_its_points_share_patients():
-    from components.registry import CHARTS
+    from components.choices import PlaneChoice
+    from components.registry import PLANE
 
     ev = shared_file()
     doc = ev.model_dump(exclude_none=True)
@@ -348,12 +350,12 @@ def test_the_plane_says_when_two_of_its_points_share_patients():
         ),
     ]
     loaded = load(Evidence.model_validate(doc), "shared", "v1")
-    plane = next(c for c in CHARTS if c.key == "benefit_risk")
-    (spec,) = plane.specs(loaded, Filters(), choices={"harm": "tox", "benefit": "resp"})
+    pair = PlaneChoice(harm="tox", benefit="resp")
+    (spec,) = PLANE.specs(loaded, Filters(), choice=pair)
     assert set(spec.table[fr.COHORT]) == {"a", "b", "pa"}
     assert "Shared patients: a and pooled a include some of the same patients" in spec.note
     trials_only = Filters.of(design=("randomized_phase3",))  # the pooled point filtered out
-    (spec,) = plane.specs(loaded, trials_only, choices={"harm": "tox", "benefit": "resp"})
+    (spec,) = PLANE.specs(loaded, trials_only, choice=pair)
     assert set(spec.table[fr.COHORT]) == {"a", "b"}
     assert "Shared patients" not in spec.note
 
@@ -395,7 +397,7 @@ def test_bundled_csv_holds_back_what_the_trial_design_does_not_allow():
     assert "treated alike during induction and differ only after it" in response["why"]
     for r in rows:
         if r["nnt"]:
-            assert r["allocation"] == "randomised", r
+            assert vocabulary.ALLOCATION.has_flag(r["allocation"], "nnt"), r
         if r["basis"] != "reported" and not r["difference"] and not r["ratio"]:
             assert r["why"], r  # every row without numbers says why
 
@@ -428,6 +430,7 @@ def test_each_arm_reads_as_stated_with_an_approximate_count_when_back_calculated
 
 
 def test_no_page_table_or_chart_shows_a_stated_percent_with_more_decimals(bundled):
+    from components.choices import ComparisonChoice
     from components.registry import CHARTS
 
     shown_text = []
@@ -437,7 +440,8 @@ def test_no_page_table_or_chart_shows_a_stated_percent_with_more_decimals(bundle
         for chart in CHARTS:
             if chart.page != "comparisons" or chart.key == "profile":
                 continue
-            for spec in chart.specs(bundled, Filters(), choices={"comparison": comparison.key}):
+            choice = ComparisonChoice(comparison=comparison.key)
+            for spec in chart.specs(bundled, Filters(), choice=choice):
                 shown_text.append(spec.figure.to_json())
                 shown_text.append(tables.display(spec.table, spec.columns).to_csv())
     text = "\n".join(shown_text)
@@ -492,7 +496,7 @@ def test_a_held_back_reported_effect_is_drawn_nowhere_and_says_why_everywhere():
     tte = next(c for c in CHARTS if c.key == "tte")
     for spec in tte.specs(loaded, Filters()):
         assert "0.4" not in spec.figure.to_json()
-    (line,) = tables.describe_key("a/pfs", loaded)
+    (line,) = content.describe_key("a/pfs", loaded)
     assert "not shown. The groups were formed after treatment began" in line
     assert "0.4" not in line
     shown = tables.display(tables.comparisons_shown(loaded.comparisons), tables.COMPARISON_DISPLAY)

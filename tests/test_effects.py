@@ -1,4 +1,4 @@
-"""Within-study effects (evidence/effects.py) and ``python -m evidence effects``."""
+"""Within-study effects (evidence/effects/) and ``python -m evidence effects``."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import BUNDLED, ROOT
+from conftest import BUNDLED, FIXTURES, ROOT, position
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import run_cli
 
 from evidence import effects as fx
 from evidence import frames as fr
+from evidence import vocabulary
 from evidence.loader import load_evidence
 from evidence.models import Evidence
 
@@ -133,6 +134,7 @@ def test_mm009_response_difference_matches_a_hybrid_built_from_our_own_wilson(bu
 # ---------- the done-when, through the command line ----------
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_csv_gives_mm009_response_difference_with_newcombe_ci_and_nntb():
     done = run_cli("effects", "data/evidence.yaml", "--csv")
     assert done.returncode == 0, done.stderr
@@ -160,6 +162,7 @@ def test_cli_csv_gives_mm009_response_difference_with_newcombe_ci_and_nntb():
     assert row["why"] == ""
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_text_table_shows_the_mm009_row_rounded_for_reading():
     done = run_cli("effects", "data/evidence.yaml")
     assert done.returncode == 0, done.stderr
@@ -176,8 +179,9 @@ def test_cli_effects_on_an_invalid_file_prints_problems_and_exits_1():
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert len(lines) == 8
+    at = position(FIXTURES / "bad_several_problems.yaml", "source: series_c")
     assert (
-        "tests/fixtures/bad_several_problems.yaml:72:5: cohorts[2].source: "
+        f"tests/fixtures/bad_several_problems.yaml:{at}: cohorts[2].source: "
         "no source has id 'series_c' [unknown_reference]"
     ) in lines
     assert "bad_several_problems.yaml: INVALID, 8 problems" in done.stderr
@@ -272,7 +276,8 @@ def test_bundled_time_to_event_endpoints_appear_only_as_reported(bundled):
     assert not survival.empty
     assert (survival[fx.BASIS] == fx.BASIS_REPORTED).all()
     computed = bundled[bundled[fx.BASIS] != fx.BASIS_REPORTED]
-    assert set(computed[fx.CATEGORY]) <= {"response", "toxicity", "dose_modification", "other"}
+    # Only proportions have a difference to compute: the categories the vocabulary flags so.
+    assert set(computed[fx.CATEGORY]) <= set(vocabulary.CATEGORY.with_flag("proportion"))
 
 
 def test_bundled_row_counts_and_stable_order(bundled):
@@ -599,6 +604,7 @@ def test_no_pairs_gives_an_empty_frame_with_the_contract():
     assert list(table.columns) == fx.EFFECT_COLUMNS
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 400).flatmap(lambda n1: st.tuples(st.integers(0, n1), st.just(n1))),

@@ -20,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, without_chromium
+from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, export_names, without_chromium
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from components import compare, registry, tables
+from components import compare, content, registry
 from components.export import cli, deck, dress, files, names, render
 from components.loaded import Filters, LoadedEvidence, load_bytes, load_path
 from components.looks import CHART_BOX_PT, FILE, SLIDE, SLIDE_FONT_MIN_PT, SLIDE_PNG_SCALE
@@ -97,11 +97,6 @@ def _svg_text(data: bytes) -> tuple[ET.Element, str]:
     return root, " ".join(root.itertext())
 
 
-def _expected_names(specs: list[ChartSpec]) -> set[str]:
-    files = {f"{spec.filename}.{ext}" for spec in specs for ext in ("png", "svg", "pdf", "csv")}
-    return files | {names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME}
-
-
 # -- figures (no Chromium) ----------------------------------------------------------------------
 
 
@@ -166,10 +161,12 @@ def test_with_footer_hostile_text_escaped(hostile: LoadedEvidence):
 # -- rendering (Chromium) -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_zip_lists_every_figure_csv_deck_readme(written: dict[str, bytes], specs):
-    assert set(written) == _expected_names(specs)
+    assert set(written) == set(export_names(specs))
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
     for spec in specs:
         data = written[f"{spec.filename}.png"]
@@ -177,6 +174,7 @@ def test_png_is_at_least_1920_pixels_wide(written: dict[str, bytes], specs):
         assert Image.open(io.BytesIO(data)).size[1] >= 1080
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_svg_parses_with_sources_and_data_version(written: dict[str, bytes], specs, minimal):
     for spec in specs:
         root, text = _svg_text(written[f"{spec.filename}.svg"])
@@ -186,11 +184,13 @@ def test_svg_parses_with_sources_and_data_version(written: dict[str, bytes], spe
         assert spec.title in text
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_pdf_has_pdf_header(written: dict[str, bytes], specs):
     for spec in specs:
         assert written[f"{spec.filename}.pdf"][:4] == b"%PDF"
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
     effects = pd.read_csv(io.BytesIO(written[names.EFFECTS_NAME]))
     assert list(effects.columns) == EFFECT_COLUMNS
@@ -200,6 +200,7 @@ def test_effects_csv_has_the_cli_columns_and_the_views_rows(written, minimal):
     assert row["difference"] == pytest.approx(60 - 100 * 29 / 98, abs=0.01)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
     for spec in specs:
         shown = spec.display_table()
@@ -213,6 +214,7 @@ def test_csv_rows_equal_chart_rows(written: dict[str, bytes], specs):
             assert csv["Cohort"].tolist() == spec.table[fr.COHORT_LABEL].tolist()
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slides, minimal):
     pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     verdicts = Filters().apply(minimal.verdicts)
@@ -239,7 +241,7 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slide
         assert "Newcombe" in slide.notes_slide.notes_text_frame.text
     for slide in slides[1 + len(in_deck) + len(summaries) : -1]:
         notes = slide.notes_slide.notes_text_frame.text
-        for part in ("What the verdict says", "rests on", "Ask:"):
+        for part in ("What the verdict says", "Rests on", "Ask:"):
             assert part in notes
         text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
         assert "Zetamab doubled responses" in text
@@ -250,14 +252,17 @@ def test_deck_slides_title_charts_sof_verdicts_caveats_with_notes(written, slide
     assert "stated only by the editorial" in caveats
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_readme_cites_sources_and_data_version(written: dict[str, bytes], minimal: LoadedEvidence):
     readme = written[names.README_NAME].decode()
     assert f"Data version: {minimal.data_version}" in readme
-    assert "Doe J, et al. Imaginary Journal 2020;1:1-10. doi:10.1000/xyz123" in readme
+    assert "Doe J, et al. Imaginary Journal 2020;1:1-10." in readme
+    assert "doi:10.1000/xyz123 · PubMed 12345678" in readme  # its links, under its citation
     assert "Roe R. Imaginary Reports 2021." in readme
     assert names.DECK_NAME in readme
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.ExportServer):
     spec = next(s for s in files.file_specs(hostile, Filters()) if s.key == "response_forest")
     fig = dress.with_footer(spec, data_version=hostile.data_version, exported=DAY)
@@ -266,6 +271,7 @@ def test_hostile_label_escaped_in_svg(hostile: LoadedEvidence, server: render.Ex
     assert HOSTILE in text  # shown as text, in the row label and in the footer's sources
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_cli_writes_every_file(
     tmp_path: Path,
     specs,
@@ -278,13 +284,8 @@ def test_cli_writes_every_file(
     monkeypatch.setattr(render, "_default", server)
     out = tmp_path / "out"
     assert cli.main(["--out", str(out), "--evidence", str(MINIMAL)]) == 0
-    assert {p.name for p in out.iterdir()} == _expected_names(specs)
-    assert capsys.readouterr().out.split() == [str(out / name) for name in _printed_order(specs)]
-
-
-def _printed_order(specs: list[ChartSpec]) -> list[str]:
-    files = [f"{s.filename}.{ext}" for s in specs for ext in ("png", "svg", "pdf", "csv")]
-    return [*files, names.EFFECTS_NAME, names.DECK_NAME, names.HTML_NAME, names.README_NAME]
+    assert {p.name for p in out.iterdir()} == set(export_names(specs))
+    assert capsys.readouterr().out.split() == [str(out / name) for name in export_names(specs)]
 
 
 # -- without Chromium ---------------------------------------------------------------------------
@@ -328,10 +329,7 @@ def test_export_all_csv_only_needs_no_chromium(tmp_path: Path, minimal: LoadedEv
         formats={"csv"},
         server=render.ExportServer(browser_path=NO_BROWSER),
     )
-    assert [p.name for p in paths] == [f"{s.filename}.csv" for s in specs] + [
-        names.EFFECTS_NAME,
-        "README.txt",
-    ]
+    assert [p.name for p in paths] == export_names(specs, {"csv"})
 
 
 def test_deck_without_images_says_how_to_install(minimal: LoadedEvidence, specs):
@@ -359,9 +357,19 @@ def test_cli_without_chromium_writes_csv_and_exits_1(
     monkeypatch.setattr(render, "_default", None)
     assert cli.main(["--out", str(tmp_path), "--evidence", str(MINIMAL)]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
-    expected = {f"{s.filename}.csv" for s in specs}
-    expected |= {names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME}
-    assert {p.name for p in tmp_path.iterdir()} == expected
+    # What needs no Chromium is written: every format but the images and the deck.
+    assert {p.name for p in tmp_path.iterdir()} == set(
+        export_names(specs, files.ALL_FORMATS - files.NEEDS_CHROMIUM)
+    )
+
+
+def test_cli_help_lists_every_format(capsys):
+    # The help once spelt the formats itself: a format added to files.py was not in it.
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"from {','.join(files.FORMATS)} (default: all)" in help_text
+    assert set(files.FORMATS) == files.ALL_FORMATS
 
 
 def test_cli_bad_evidence_prints_problems_exits_1(tmp_path: Path, capsys):
@@ -408,9 +416,15 @@ def test_bundled_evidence_all_views_have_sources(bundled: LoadedEvidence):
         assert any(line.startswith("Source: ") for line in lines)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_spec_image_png_for_one_chart(minimal: LoadedEvidence, specs, server: render.ExportServer):
     data = files.spec_image(
-        minimal, Filters(), "png", chart=specs[-1].chart, spec=specs[-1].key, server=server
+        minimal,
+        Filters(),
+        "png",
+        chart=registry.chart(specs[-1].chart),
+        spec=specs[-1].key,
+        server=server,
     )
     assert _png_width(data) >= 1920
 
@@ -504,6 +518,7 @@ def _picture(slide):
     return pictures[0]
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_slide_png_is_its_layout_size_times_the_scale(slides, server: render.ExportServer):
     spec = next(s for s in slides if s.chart == "response_forest")
     png = files.deck_images([spec], server)[spec.key]
@@ -513,6 +528,7 @@ def test_slide_png_is_its_layout_size_times_the_scale(slides, server: render.Exp
     )
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_deck_rendered_pictures_fill_their_slides_at_their_own_size(written, slides):
     pptx = Presentation(io.BytesIO(written[names.DECK_NAME]))
     for slide, spec in _chart_slides(pptx, slides):
@@ -627,6 +643,7 @@ def test_deck_split_forest_one_slide_per_setting(bundled, bundled_slides, bundle
     ]
 
 
+@pytest.mark.slow  # every chart of the bundled file, drawn for files, decks and slides
 def test_deck_specs_split_only_for_the_deck(bundled, bundled_slides):
     exports = registry.view_specs(bundled, Filters(), use="exports", look=FILE)
     whole = [
@@ -656,7 +673,7 @@ def test_deck_verdict_slides_short_with_the_rest_in_the_notes(bundled, bundled_d
         assert len(bullets) <= deck.REST_LINES
         assert all(size >= 16 for _, size in bullets)
         figures = [
-            line for key in verdict["rests_on"] for line in tables.describe_key(key, bundled)
+            line for key in verdict["rests_on"] for line in content.describe_key(key, bundled)
         ]
         notes = slide.notes_slide.notes_text_frame.text
         assert all(line in notes for line in figures)  # the full list
@@ -725,6 +742,7 @@ def _svg_shape(data: bytes) -> list[tuple[str, list[tuple[str, str]], str | None
     return [(e.tag, sorted(e.attrib.items()), e.text) for e in root.iter()]
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_reused_tab_draws_the_same_images_as_a_fresh_one(specs, minimal: LoadedEvidence):
     # The server does not reload its tab after each image (RELOAD_EVERY); a tab reloaded
     # every time (kaleido's own way) must draw the same PNGs and the same SVG elements.
@@ -748,6 +766,7 @@ def test_reused_tab_draws_the_same_images_as_a_fresh_one(specs, minimal: LoadedE
             assert _svg_shape(a) == _svg_shape(b)
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_render_many_keeps_order_and_renders_each_figure_once(specs, minimal: LoadedEvidence):
     figs = [dress.with_footer(s, data_version=minimal.data_version, exported=DAY) for s in specs]
     jobs = [render.RenderJob(fig, "svg") for fig in figs]
@@ -790,6 +809,7 @@ def test_cache_key_changes_with_the_figure_format_and_scale(specs):
         assert render._cache_key(job.figure.to_json(), render.render_options(job)) != base
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_second_deck_of_the_same_view_renders_nothing(minimal: LoadedEvidence):
     with render.ExportServer() as engine:
         first = files.view_deck(minimal, Filters(), server=engine, exported=DAY)
@@ -805,6 +825,7 @@ def _pptx_parts(data: bytes) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_export_pptx_alone_draws_no_file_figures(
     tmp_path: Path, minimal: LoadedEvidence, monkeypatch: pytest.MonkeyPatch
 ):
@@ -828,7 +849,7 @@ def test_export_pptx_alone_draws_no_file_figures(
             exported=DAY,
             say=lambda f, t: steps.append((f, t)),
         )
-    assert [p.name for p in written] == [names.DECK_NAME, names.README_NAME]
+    assert [p.name for p in written] == export_names([], {"pptx"})  # no file per chart
     assert set(looks) == {SLIDE.name}
     fractions = [f for f, _ in steps]
     assert fractions == sorted(fractions)
@@ -849,6 +870,7 @@ def test_view_specs_kept_per_view_and_bounded(minimal: LoadedEvidence):
     assert files.file_specs(minimal, Filters()) is not first  # dropped, drawn again
 
 
+@pytest.mark.slow  # starts Chromium (kaleido)
 def test_zip_after_the_deck_renders_only_the_file_images(minimal: LoadedEvidence):
     # The ZIP holds the deck: its slide PNGs come from the deck's renders, not new ones.
     with render.ExportServer() as engine:

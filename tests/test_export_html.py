@@ -19,10 +19,20 @@ from pathlib import Path
 import plotly.offline
 import pytest
 from chart_text import chart_text_problems
-from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, open_sidebar
+from conftest import (
+    APP,
+    ARTIFACTS,
+    DAY,
+    FIXTURES,
+    MINIMAL,
+    NO_BROWSER,
+    ROOT,
+    export_names,
+    open_sidebar,
+)
 from streamlit.testing.v1 import AppTest
 
-from components import registry, state, tables
+from components import content, registry, state, tables
 from components.export import dress, files, html, names, render
 from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
@@ -182,22 +192,20 @@ def test_every_verdict_with_what_it_rests_on(page: Page, bundled):
     for verdict in verdicts.to_dict("records"):
         assert " ".join(str(verdict["statement"]).split()) in page.all_text
         for key in verdict["rests_on"]:
-            for line in tables.describe_key(key, bundled):
+            for line in content.describe_key(key, bundled):
                 assert " ".join(line.split()) in page.all_text
     assert "Verdicts" in [text for level, text in page.headings if level == 2]
     assert len(page.find("article", **{"class": "verdict"})) == len(verdicts)
 
 
 def test_caveats_and_sources_with_links(page: Page, bundled):
-    for line in tables.caveat_lines(bundled, Filters()):
+    for line in content.caveat_lines(bundled, Filters()):
         assert " ".join(line.split()) in page.all_text
-    listed = tables.source_list(bundled.sources)
     hrefs = {a["href"] for a in page.find("a") if a.get("href")}
-    for row in listed.to_dict("records"):
-        assert str(row["Source"]) in page.all_text
-        for column in ("DOI", "PubMed", "Link"):
-            if isinstance(row[column], str):
-                assert row[column] in hrefs
+    for entry in content.source_entries(bundled, bundled.sources):
+        assert entry.name in page.all_text
+        for link in entry.links:
+            assert link.url in hrefs
     # Links lead to a section of the page or to a web address; nothing else.
     assert all(h.startswith(("#", "https://", "http://")) for h in hrefs)
 
@@ -286,6 +294,7 @@ def test_html_format_needs_no_chromium():
     assert files.parse_formats("HTML") == {"html"}
 
 
+@pytest.mark.slow  # an export command in a subprocess
 def test_cli_html_alone_without_chromium_exits_0(tmp_path: Path):
     out = tmp_path / "out"
     run = subprocess.run(
@@ -328,9 +337,7 @@ def test_export_all_writes_the_page_beside_the_csvs_without_chromium(tmp_path: P
         exported=DAY,
     )
     specs = files.file_specs(loaded, Filters())
-    expected = [f"{s.filename}.csv" for s in specs]
-    expected += [names.EFFECTS_NAME, names.HTML_NAME, names.README_NAME]
-    assert [p.name for p in paths] == expected
+    assert [p.name for p in paths] == export_names(specs, {"csv", "html"})
     written = (tmp_path / names.HTML_NAME).read_bytes()
     assert written == html.view_html(loaded, Filters(), exported=DAY)
 

@@ -152,12 +152,40 @@ def test_each_judged_domain_moves_the_level_and_says_it_was_judged(domain, ratin
 
 
 def test_every_domain_judged_makes_the_level_final_not_a_ceiling():
-    appraisals = [
-        judged(d, "not_serious") for d in ("risk_of_bias", "indirectness", "publication_bias")
-    ]
+    appraisals = [judged(d, "not_serious") for d in grade.JUDGED if d != "rate_up"]
     row = row_of(file_with(arms(300, 150), appraisals=appraisals))
     assert not row[fx.CERTAINTY_AT_MOST]
     assert fx.certainty_words(row) == "⊕⊕⊕⊕ high"
+
+
+def test_a_judged_domain_beyond_grades_five_rates_the_level_down_too(monkeypatch):
+    # A word added to vocabulary.DOMAIN is offered by the appraisal form and accepted in a
+    # file; its judgement must move the certainty, not vanish from it.
+    monkeypatch.setattr(grade, "JUDGED", (*grade.JUDGED, "selective_reporting"))
+    appraisal = Appraisal.model_construct(
+        source="t",
+        cohort=None,
+        versus=None,
+        endpoint=None,
+        domain="selective_reporting",
+        rating="very_serious",
+        reason="Only responders were reported.",
+        by=None,
+    )
+    rated = grade.rate(
+        randomised=True,
+        interval=(20.0, 40.0),
+        null=0.0,
+        events=450,
+        appraisals=[appraisal],
+        cohort="a",
+        versus="b",
+        endpoint="resp",
+    )
+    assert rated.level == "low"  # high, two levels down
+    said = "selective reporting: very serious (judged: Only responders were reported.)"
+    assert said in rated.reasons
+    assert said in rated.footnote
 
 
 def test_rate_up_raises_a_non_randomised_comparison_and_levels_stay_within_the_scale():
@@ -257,6 +285,7 @@ def cli_rows(*args: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
+@pytest.mark.slow  # a command in a subprocess
 def test_cli_mm009_response_at_a_10_percent_baseline_is_1000_x_010_x_rr():
     rows = cli_rows("--baseline-risk", "10")
     row = next(r for r in rows if (r["cohort"], r["endpoint"]) == ("mm009_rd", "orr"))
@@ -316,6 +345,7 @@ def test_an_appraisal_round_trips_through_yaml_and_the_workbook():
     assert isinstance(book.appraisals[0], Appraisal)
 
 
+@pytest.mark.slow  # draws the whole deck
 def test_deck_summary_of_findings_shows_mm009_response_at_a_10_percent_baseline(bundled):
     import io
 
@@ -337,6 +367,7 @@ def test_deck_summary_of_findings_shows_mm009_response_at_a_10_percent_baseline(
     assert any(c.startswith("⊕⊕⊕◯ at most moderate") for c in cells)
 
 
+@pytest.mark.slow  # an export command end to end
 def test_export_command_applies_a_baseline_to_the_effects_csv(tmp_path):
     from components.export.names import EFFECTS_NAME
 

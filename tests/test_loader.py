@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BUNDLED, FIXTURES, MINIMAL
+from conftest import BUNDLED, FIXTURES, MINIMAL, line_of, position
 
 from evidence.loader import (
     DEFAULT_MAX_BYTES,
@@ -60,88 +60,134 @@ def minimal_with(old: str, new: str) -> bytes:
 
 # --------------------------------------------------------------------------- fixture table
 
-BAD_FIXTURES: list[tuple[str, list[Row]]] = [
+# Where each problem is: the text of its line (the nth line holding it, when several do), so
+# that a line added to a fixture moves nothing; a number only for the start of a file.
+Where = int | str | bytes | tuple[str, int]
+BAD_FIXTURES: list[tuple[str, list[tuple[str, Where, str]]]] = [
     # Bytes and YAML syntax: refused before any field is looked at.
     ("bad_empty.yaml", [("", 1, "empty_file")]),
     ("bad_comment_only.yaml", [("", 1, "empty_file")]),
-    ("bad_not_utf8.bin", [("", 3, "not_utf8")]),
-    ("bad_binary.bin", [("", 3, "binary_file")]),
-    ("bad_yaml_syntax.yaml", [("", 24, "yaml_syntax")]),
-    ("bad_tab_indentation.yaml", [("", 21, "tab_indentation")]),
-    ("bad_multi_document.yaml", [("", 5, "yaml_syntax")]),
-    ("bad_top_level_list.yaml", [("", 2, "not_a_mapping")]),
-    ("bad_top_level_scalar.yaml", [("", 2, "not_a_mapping")]),
+    ("bad_not_utf8.bin", [("", b'title: "Caf\xe9 study"', "not_utf8")]),
+    ("bad_binary.bin", [("", b"IHDR", "binary_file")]),
+    ("bad_yaml_syntax.yaml", [("", "role: investigational", "yaml_syntax")]),
+    ("bad_tab_indentation.yaml", [("", 'label: "Zetamab"', "tab_indentation")]),
+    ("bad_multi_document.yaml", [("", "---", "yaml_syntax")]),
+    ("bad_top_level_list.yaml", [("", "- format: 1", "not_a_mapping")]),
+    ("bad_top_level_scalar.yaml", [("", "format 1 title Zetamab", "not_a_mapping")]),
     # Plain YAML only.
-    ("bad_python_tag.yaml", [("regimens[0].agents", 23, "unsafe_tag")]),
-    ("bad_custom_tag.yaml", [("title", 3, "unsafe_tag")]),
-    ("bad_key_tag.yaml", [("cohorts[0]", 64, "unsafe_tag")]),
-    ("bad_merge_key.yaml", [("regimens[1]", 27, "merge_key")]),
-    ("bad_duplicate_key.yaml", [("regimens[0].label", 22, "duplicate_key")]),
+    (
+        "bad_python_tag.yaml",
+        [
+            (
+                "regimens[0].agents",
+                'agents: !!python/object/apply:os.system ["touch evidence_tag_marker"]',
+                "unsafe_tag",
+            )
+        ],
+    ),
+    (
+        "bad_custom_tag.yaml",
+        [("title", 'title: !shout "Zetamab in two imaginary settings"', "unsafe_tag")],
+    ),
+    ("bad_key_tag.yaml", [("cohorts[0]", "!count n: 100", "unsafe_tag")]),
+    ("bad_merge_key.yaml", [("regimens[1]", "<<: *zeta_fields", "merge_key")]),
+    ("bad_duplicate_key.yaml", [("regimens[0].label", 'label: "Zetamab again"', "duplicate_key")]),
     # Fields and types.
     (
         "bad_unknown_field.yaml",
-        [("settings[0].label", 7, "missing_field"), ("settings[0].lable", 8, "unknown_field")],
+        [
+            ("settings[0].label", "- id: first_line", "missing_field"),
+            ("settings[0].lable", 'lable: "First-line disease X"', "unknown_field"),
+        ],
     ),
-    ("bad_missing_field.yaml", [("results[1].reported_by", 83, "missing_field")]),
-    ("bad_string_for_number.yaml", [("results[4].value", 101, "wrong_type")]),
-    ("bad_string_for_count.yaml", [("results[1].events", 86, "wrong_type")]),
-    ("bad_unquoted_pmid.yaml", [("sources[0].pmid", 53, "wrong_type")]),
-    ("bad_sexagesimal.yaml", [("results[4].value", 101, "wrong_type")]),
-    ("bad_nan_value.yaml", [("results[4].value", 101, "wrong_type")]),
-    ("bad_not_allowed.yaml", [("endpoints[0].unit", 34, "not_allowed")]),
-    ("bad_out_of_range.yaml", [("cohorts[0].median_age", 65, "out_of_range")]),
-    ("bad_format_2.yaml", [("format", 2, "unsupported_format")]),
-    ("bad_date.yaml", [("updated", 5, "wrong_type")]),
-    ("bad_doi.yaml", [("sources[0].doi", 52, "bad_doi")]),
-    ("bad_url_javascript.yaml", [("sources[0].url", 54, "bad_url")]),
-    ("bad_bad_id.yaml", [("settings[2].id", 15, "bad_id")]),
-    ("bad_ci_length.yaml", [("results[4].ci", 102, "wrong_length")]),
+    ("bad_missing_field.yaml", [("results[1].reported_by", "- cohort: a_ctrl", "missing_field")]),
+    ("bad_string_for_number.yaml", [("results[4].value", "value: twenty-four", "wrong_type")]),
+    ("bad_string_for_count.yaml", [("results[1].events", 'events: "29"', "wrong_type")]),
+    ("bad_unquoted_pmid.yaml", [("sources[0].pmid", "pmid: 12345678", "wrong_type")]),
+    ("bad_sexagesimal.yaml", [("results[4].value", "value: 1:30", "wrong_type")]),
+    ("bad_nan_value.yaml", [("results[4].value", "value: .nan", "wrong_type")]),
+    ("bad_not_allowed.yaml", [("endpoints[0].unit", "unit: percentage", "not_allowed")]),
+    ("bad_out_of_range.yaml", [("cohorts[0].median_age", "median_age: 150", "out_of_range")]),
+    ("bad_format_2.yaml", [("format", "format: 2", "unsupported_format")]),
+    ("bad_date.yaml", [("updated", "updated: 2026-02-30", "wrong_type")]),
+    ("bad_doi.yaml", [("sources[0].doi", 'doi: "doi.org/10.1000/xyz123"', "bad_doi")]),
+    ("bad_url_javascript.yaml", [("sources[0].url", 'url: "javascript:alert(1)"', "bad_url")]),
+    ("bad_bad_id.yaml", [("settings[2].id", "- id: Empty Setting", "bad_id")]),
+    ("bad_ci_length.yaml", [("results[4].ci", "ci: [20.1]", "wrong_length")]),
     (
         "bad_settings_empty.yaml",
         [
-            ("settings", 6, "wrong_length"),
+            ("settings", "settings: []", "wrong_length"),
             # The cohorts and the verdict still name settings that are now nowhere.
-            ("cohorts[0].setting", 49, "unknown_reference"),
-            ("cohorts[1].setting", 55, "unknown_reference"),
-            ("cohorts[2].setting", 61, "unknown_reference"),
-            ("verdicts[0].setting", 110, "unknown_reference"),
+            ("cohorts[0].setting", ("setting: first_line", 1), "unknown_reference"),
+            ("cohorts[1].setting", ("setting: first_line", 2), "unknown_reference"),
+            ("cohorts[2].setting", "setting: relapsed", "unknown_reference"),
+            ("verdicts[0].setting", ("setting: first_line", 3), "unknown_reference"),
         ],
     ),
     # Ids and references.
-    ("bad_duplicate_id.yaml", [("settings[2].id", 15, "duplicate_id")]),
-    ("bad_unknown_source.yaml", [("cohorts[2].source", 72, "unknown_reference")]),
-    ("bad_unknown_cohort.yaml", [("results[2].cohort", 88, "unknown_reference")]),
-    ("bad_unknown_endpoint.yaml", [("results[3].endpoint", 94, "unknown_reference")]),
-    ("bad_unknown_setting.yaml", [("verdicts[0].setting", 122, "unknown_reference")]),
-    ("bad_unknown_regimen.yaml", [("verdicts[0].regimens[1]", 123, "unknown_reference")]),
-    ("bad_unknown_versus.yaml", [("comparisons[0].versus", 106, "unknown_reference")]),
-    ("bad_unknown_rests_on.yaml", [("verdicts[0].rests_on[1]", 128, "unknown_reference")]),
-    ("bad_bad_rests_on.yaml", [("verdicts[0].rests_on[1]", 128, "bad_rests_on")]),
+    ("bad_duplicate_id.yaml", [("settings[2].id", ("- id: relapsed", 2), "duplicate_id")]),
+    ("bad_unknown_source.yaml", [("cohorts[2].source", "source: series_c", "unknown_reference")]),
+    ("bad_unknown_cohort.yaml", [("results[2].cohort", "- cohort: b_zeta2", "unknown_reference")]),
+    (
+        "bad_unknown_endpoint.yaml",
+        [("results[3].endpoint", "endpoint: toxicity", "unknown_reference")],
+    ),
+    (
+        "bad_unknown_setting.yaml",
+        [("verdicts[0].setting", "setting: first-line", "unknown_reference")],
+    ),
+    (
+        "bad_unknown_regimen.yaml",
+        [("verdicts[0].regimens[1]", "regimens: [zeta, zeta_dex]", "unknown_reference")],
+    ),
+    (
+        "bad_unknown_versus.yaml",
+        [("comparisons[0].versus", "versus: a_control", "unknown_reference")],
+    ),
+    (
+        "bad_unknown_rests_on.yaml",
+        [("verdicts[0].rests_on[1]", 'rests_on: ["a_zeta/orr", "a_ctrl/os"]', "unknown_reference")],
+    ),
+    (
+        "bad_bad_rests_on.yaml",
+        [("verdicts[0].rests_on[1]", 'rests_on: ["a_zeta/orr", "a_zeta os"]', "bad_rests_on")],
+    ),
     # Rules across fields.
-    ("bad_percent_out_of_range.yaml", [("results[2].value", 90, "percent_out_of_range")]),
-    ("bad_events_exceed_n.yaml", [("results[1].events", 86, "events_exceed_n")]),
-    ("bad_value_disagrees.yaml", [("results[1].value", 85, "value_disagrees_with_events")]),
-    ("bad_ci_order.yaml", [("results[4].ci", 102, "ci_order")]),
-    ("bad_ci_excludes_value.yaml", [("results[4].ci", 102, "ci_excludes_value")]),
-    ("bad_duplicate_result.yaml", [("results[3]", 93, "duplicate_result")]),
+    ("bad_percent_out_of_range.yaml", [("results[2].value", "value: 170", "percent_out_of_range")]),
+    ("bad_events_exceed_n.yaml", [("results[1].events", "events: 129", "events_exceed_n")]),
+    (
+        "bad_value_disagrees.yaml",
+        [("results[1].value", "value: 40.0", "value_disagrees_with_events")],
+    ),
+    ("bad_ci_order.yaml", [("results[4].ci", "ci: [30.0, 20.1]", "ci_order")]),
+    ("bad_ci_excludes_value.yaml", [("results[4].ci", "ci: [25.0, 30.0]", "ci_excludes_value")]),
+    ("bad_duplicate_result.yaml", [("results[3]", ("- cohort: b_zeta", 2), "duplicate_result")]),
     (
         "bad_cross_source_comparison.yaml",
-        [("comparisons[0].versus", 106, "cross_source_comparison")],
+        [("comparisons[0].versus", "versus: b_zeta", "cross_source_comparison")],
     ),
-    ("bad_self_comparison.yaml", [("comparisons[0].versus", 106, "self_comparison")]),
-    ("bad_ratio_not_positive.yaml", [("comparisons[0].value", 109, "ratio_not_positive")]),
+    ("bad_self_comparison.yaml", [("comparisons[0].versus", "versus: a_zeta", "self_comparison")]),
+    (
+        "bad_ratio_not_positive.yaml",
+        [("comparisons[0].value", "value: -0.7", "ratio_not_positive")],
+    ),
     # All problems at once: field errors and cross-reference errors in one report.
     (
         "bad_several_problems.yaml",
         [
-            ("settings[0].label", 7, "missing_field"),
-            ("settings[0].lable", 8, "unknown_field"),
-            ("cohorts[2].source", 72, "unknown_reference"),
-            ("results[1].reported_by", 83, "missing_field"),
-            ("results[2].value", 89, "percent_out_of_range"),
-            ("results[3].endpoint", 93, "unknown_reference"),
-            ("comparisons[0].versus", 105, "self_comparison"),
-            ("verdicts[0].rests_on[1]", 127, "unknown_reference"),
+            ("settings[0].label", "- id: first_line", "missing_field"),
+            ("settings[0].lable", 'lable: "First-line disease X"', "unknown_field"),
+            ("cohorts[2].source", "source: series_c", "unknown_reference"),
+            ("results[1].reported_by", "- cohort: a_ctrl", "missing_field"),
+            ("results[2].value", "value: 170", "percent_out_of_range"),
+            ("results[3].endpoint", "endpoint: toxicity", "unknown_reference"),
+            ("comparisons[0].versus", "versus: a_zeta", "self_comparison"),
+            (
+                "verdicts[0].rests_on[1]",
+                'rests_on: ["a_zeta/orr", "a_ctrl/os"]',
+                "unknown_reference",
+            ),
         ],
     ),
 ]
@@ -150,8 +196,17 @@ BAD_FIXTURES: list[tuple[str, list[Row]]] = [
 @pytest.mark.parametrize(
     ("fixture", "expected"), BAD_FIXTURES, ids=[name for name, _ in BAD_FIXTURES]
 )
-def test_load_evidence_bad_fixture_reports_exact_rows(fixture: str, expected: list[Row]) -> None:
-    assert load_rows(FIXTURES / fixture) == expected
+def test_load_evidence_bad_fixture_reports_exact_rows(
+    fixture: str, expected: list[tuple[str, Where, str]]
+) -> None:
+    path = FIXTURES / fixture
+
+    def line(where: Where) -> int:
+        if isinstance(where, int):
+            return where
+        return line_of(path, *where) if isinstance(where, tuple) else line_of(path, where)
+
+    assert load_rows(path) == [(location, line(where), code) for location, where, code in expected]
 
 
 def test_bad_fixtures_every_file_is_in_the_table() -> None:
@@ -218,8 +273,9 @@ def test_load_evidence_unquoted_pmid_suggests_quotes() -> None:
 def test_load_problem_as_line_renders_file_line_column_location_code() -> None:
     with pytest.raises(EvidenceError) as info:
         load_evidence(FIXTURES / "bad_unknown_source.yaml")
+    at = position(FIXTURES / "bad_unknown_source.yaml", "source: series_c")
     assert info.value.problems[0].as_line("f.yaml") == (
-        "f.yaml:72:5: cohorts[2].source: no source has id 'series_c' [unknown_reference]"
+        f"f.yaml:{at}: cohorts[2].source: no source has id 'series_c' [unknown_reference]"
     )
 
 

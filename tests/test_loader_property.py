@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 import yaml
 from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
@@ -202,6 +203,7 @@ def test_parse_evidence_base_of_the_mutations_is_valid() -> None:
     assert parse_evidence(dumped) == parse_evidence(MINIMAL.read_bytes())
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @FAST
 @given(st.data())
 def test_parse_evidence_mutated_data_returns_evidence_or_evidence_error(
@@ -214,6 +216,7 @@ def test_parse_evidence_mutated_data_returns_evidence_or_evidence_error(
     _check(yaml.safe_dump(mutated, allow_unicode=unicode, sort_keys=False).encode("utf-8"))
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @FAST
 @given(st.data())
 def test_parse_evidence_raw_yaml_values_return_evidence_or_evidence_error(
@@ -228,6 +231,7 @@ def test_parse_evidence_raw_yaml_values_return_evidence_or_evidence_error(
     _check("\n".join(lines).encode("utf-8"))
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @FAST
 @given(st.data())
 def test_parse_evidence_damaged_bytes_return_evidence_or_evidence_error(
@@ -243,12 +247,14 @@ def test_parse_evidence_damaged_bytes_return_evidence_or_evidence_error(
     _check(text)
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @FAST
 @given(st.binary(max_size=300))
 def test_parse_evidence_arbitrary_bytes_return_evidence_or_evidence_error(data: bytes) -> None:
     _check(data)
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @FAST
 @given(st.text(alphabet="[]{}:,-&*!|>'\"#%@`? \n\tab01.~<", max_size=120))
 def test_parse_evidence_yaml_punctuation_soup_returns_evidence_or_evidence_error(

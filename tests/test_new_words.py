@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT
 
 from components.registry import PAGES
@@ -43,6 +44,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow  # copies the project, every page in a subprocess
 def test_new_design_and_verdict_words_render_on_every_page(tmp_path: Path):
     copy = tmp_path / "project"
     copy.mkdir()

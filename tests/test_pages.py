@@ -1,32 +1,24 @@
 from __future__ import annotations
 
+import ast
 import json
+import re
+from pathlib import Path
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, open_sidebar, shown
+from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, line_of, open_sidebar, shown
 from streamlit.testing.v1 import AppTest
 
-from components import looks, state
+from components import looks, registry, state
 
-PAGES = {
-    "pages/overview.py": 1,
-    "pages/response.py": 1,
-    "pages/safety.py": 1,
-    "pages/dose_modifications.py": 1,
-    "pages/quality_of_life.py": 0,
-    "pages/time_to_event.py": 2,
-    "pages/benefit_risk.py": 1,
-    "pages/sources.py": 0,
-}
-TITLES = {
-    "pages/response.py": "Response",
-    "pages/safety.py": "Safety",
-    "pages/dose_modifications.py": "Dose modifications",
-    "pages/quality_of_life.py": "Quality of life",
-    "pages/time_to_event.py": "Time to event",
-    "pages/benefit_risk.py": "Benefit-risk and verdicts",
-    "pages/sources.py": "Sources",
-}
+PAGES = [page.path for page in registry.PAGES]
+"""Every page, as the navigation declares them (components/registry.py)."""
+LANDING = registry.PAGES[0].path  # its grid shows even an empty file's settings
+TITLES = {page.path: page.title for page in registry.PAGES if page.shell_title}
+
+
+def drawn_on(path: str, loaded) -> int:
+    return charts_drawn(Path(path).stem, loaded)
 
 
 def open_page(
@@ -46,13 +38,13 @@ def charts(at: AppTest) -> list:
     return at.get("plotly_chart")
 
 
-@pytest.mark.parametrize(("page", "min_charts"), PAGES.items())
-def test_page_bundled_evidence_renders_without_exception(page, min_charts, evidence_file):
+@pytest.mark.parametrize("page", PAGES)
+def test_page_bundled_evidence_renders_without_exception(page, evidence_file, bundled):
     evidence_file(BUNDLED)
     at = open_page(page)
     assert not at.exception
     assert not at.error
-    assert len(charts(at)) >= min_charts
+    assert len(charts(at)) >= drawn_on(page, bundled)
     if page in TITLES:
         assert at.title[0].value == TITLES[page]
 
@@ -70,9 +62,9 @@ def test_page_file_without_evidence_says_so(page, evidence_file):
     evidence_file(FIXTURES / "valid_sparse.yaml")
     at = open_page(page)
     assert not at.exception
-    assert not charts(at) or page == "pages/overview.py"
+    assert not charts(at) or page == LANDING
     messages = " ".join(i.value for i in at.info)
-    if page != "pages/overview.py":
+    if page != LANDING:
         assert "has no" in messages
 
 
@@ -92,7 +84,8 @@ def test_bad_file_shows_problem_table_not_traceback(evidence_file):
     assert "2 problems" in at.error[0].value
     table = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
     assert set(table["Code"]) == {"unknown_reference", "percent_out_of_range"}
-    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == "30"
+    line = line_of(FIXTURES / "bad_for_app.yaml", "value: 140")
+    assert table.set_index("Code").loc["percent_out_of_range", "Line"] == str(line)
 
 
 def test_missing_file_shows_clear_error(evidence_file, tmp_path):
@@ -146,8 +139,8 @@ def test_response_endpoint_picker_narrows_chart(evidence_file):
     evidence_file(BUNDLED)
     at = open_page("pages/response.py")
     before = len(json.loads(charts(at)[0].proto.spec)["data"])
-    options = at.multiselect(key="response_endpoints").options
-    at.multiselect(key="response_endpoints").set_value([options[0]]).run()
+    options = at.multiselect(key=state.endpoints_key("response")).options
+    at.multiselect(key=state.endpoints_key("response")).set_value([options[0]]).run()
     assert not at.exception
     after = json.loads(charts(at)[0].proto.spec)
     assert len(after["data"]) < before
@@ -193,6 +186,17 @@ def test_evidence_path_from_command_line_argument(monkeypatch):
     assert state.evidence_path() == str(BUNDLED)
     monkeypatch.setenv("EVIDENCE_FILE", "env.yaml")
     assert state.evidence_path() == "env.yaml"
+
+
+def test_views_take_the_charts_in_page_order_wherever_they_are_declared(monkeypatch):
+    # The presentation view, the deck and the files once followed CHARTS' order while the
+    # offline page grouped by page: a chart declared out of place came in two orders.
+    monkeypatch.setattr(registry, "CHARTS", (*registry.CHARTS[1:], registry.CHARTS[0]))
+    order = {page.key: i for i, page in enumerate(registry.PAGES)}
+    for use in ("presentation", "deck", "exports"):
+        charts = registry.view_charts(use)
+        assert charts[0] is registry.COVERAGE  # the landing page's grid, declared last
+        assert [order[c.page] for c in charts] == sorted(order[c.page] for c in charts)
 
 
 def test_presentation_view_one_chart_with_slide_controls(evidence_file):
@@ -290,12 +294,12 @@ def test_chart_csv_is_built_on_click_and_holds_the_rows_of_its_data_table(eviden
 def test_sources_page_shows_figures_of_chosen_source(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
     at = open_page("pages/sources.py")
-    at.selectbox(key="source_figures").select("trial_a").run()
+    at.selectbox(key=state.KEY_SOURCE_FIGURES).select("trial_a").run()
     tables = [d.value for d in at.dataframe]
     assert set(tables[1]["Value as stated"]) == {"60%", "30%", "24.5 mo"}
     assert tables[2]["Measure"].tolist() == ["Hazard ratio"]
     assert "Toxicity looked alike in both arms\\." in " ".join(m.value for m in at.markdown)
-    at.selectbox(key="source_figures").select("series_b").run()
+    at.selectbox(key=state.KEY_SOURCE_FIGURES).select("series_b").run()
     assert set(at.dataframe[1].value["Value as stated"]) == {
         "up to 70%",
         "more than 50% (a majority)",
@@ -316,15 +320,17 @@ def chart_summaries(at: AppTest) -> list[str]:
     return [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Chart “")]
 
 
-@pytest.mark.parametrize("page", [p for p, n in PAGES.items() if n])
-def test_every_chart_has_a_one_sentence_summary_beside_it(page, evidence_file):
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_has_a_one_sentence_summary_beside_it(page, evidence_file, bundled):
     evidence_file(BUNDLED)
     at = open_page(page)
+    assert len(charts(at)) >= drawn_on(page, bundled)
     summaries = chart_summaries(at)
     assert len(summaries) == len(charts(at))
     for summary in summaries:
         assert "Data behind this chart" in summary
-        assert " figures from " in summary or " cohorts (one point each)" in summary
+        # What is drawn and how many: figures, outcomes of a comparison, cohorts of the plane.
+        assert re.search(r"”: \d+ (figure|outcome|cohort)s? ", summary), summary
 
 
 def test_presentation_slide_has_its_summary(evidence_file):
@@ -360,39 +366,6 @@ def test_grids_leave_empty_cells_empty_and_are_named(page, evidence, evidence_fi
         assert grid.proto.HasField("placeholder")
         assert grid.proto.placeholder == ""
         assert grid.proto.alt
-
-
-def test_memo_builds_once_per_view_and_keeps_the_newest(monkeypatch):
-    """state.memo: one build per (name, evidence, filters, args) in a session; the oldest go."""
-    from types import SimpleNamespace
-
-    from components.loaded import Filters, load_path
-
-    monkeypatch.setattr(state, "st", SimpleNamespace(session_state={}))
-    loaded, other = load_path(FIXTURES / "valid_minimal.yaml"), load_path(BUNDLED)
-    built = []
-
-    def build(loaded, filters, **args):
-        built.append((loaded.name, filters, args))
-        return len(built)
-
-    first = state.memo("table", build, loaded, Filters(), endpoint="orr")
-    assert state.memo("table", build, loaded, Filters(), endpoint="orr") == first
-    assert len(built) == 1
-    # Another name, file, filter or argument is another view.
-    state.memo("other", build, loaded, Filters(), endpoint="orr")
-    state.memo("table", build, other, Filters(), endpoint="orr")
-    state.memo("table", build, loaded, Filters.of(setting=("relapsed",)), endpoint="orr")
-    state.memo("table", build, loaded, Filters(), endpoint="cr")
-    assert len(built) == 5
-    # Past MEMO_ENTRIES, the least recently used is built again; a used one is kept.
-    for i in range(state.MEMO_ENTRIES - 1):
-        state.memo("filler", build, loaded, Filters(), i=i)
-        state.memo("table", build, loaded, Filters(), endpoint="orr")
-    assert len(built) == 5 + state.MEMO_ENTRIES - 1
-    state.memo("other", build, loaded, Filters(), endpoint="orr")
-    assert len(built) == 5 + state.MEMO_ENTRIES
-    assert state.memo("table", build, loaded, Filters(), endpoint="orr") == first
 
 
 def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_file):
@@ -438,3 +411,28 @@ def test_link_with_a_filter_opens_the_filters_and_they_stay_open_when_cleared(ev
     at.button(key="clear_filters").click().run()
     assert at.multiselect(key="setting").value == []  # still drawn: the expander stayed open
     assert "setting" not in at.query_params
+
+
+def literal_keys(source: str) -> list[int]:
+    """Lines spelling a widget key as a string: ``key="..."``, ``key=f"..."``, st.form("...")."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        named = [k.value for k in node.keywords if k.arg == "key"]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "form" and node.args:
+            named.append(node.args[0])
+        found += [v.lineno for v in named if isinstance(v, ast.Constant | ast.JoinedStr)]
+    return found
+
+
+def test_pages_spell_no_widget_key_themselves():
+    # Widget keys double as URL parameters and session-state names: each is named once, in
+    # components/state.py, so that a page and the code reading its widget cannot disagree.
+    assert literal_keys('st.selectbox("A", [], key="a")\nst.form(f"f{x}")') == [1, 2]
+    offenders = {
+        path.name: lines
+        for path in sorted((ROOT / "pages").glob("*.py"))
+        if (lines := literal_keys(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}

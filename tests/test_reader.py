@@ -42,6 +42,7 @@ def test_every_page_renders_a_workbook_named_by_evidence_file(page, twin, monkey
     assert not at.error, [e.value for e in at.error]
 
 
+@pytest.mark.slow  # two export commands end to end
 def test_export_command_writes_the_same_files_for_a_workbook_as_for_its_yaml_twin(twin, tmp_path):
     outputs = {}
     for name, source in (("yaml", BUNDLED), ("xlsx", twin)):

@@ -74,3 +74,35 @@ def test_chart_caption_names_sources_then_note_and_keeps_a_note_without_sources(
     # The presentation view once dropped the note when no source was named.
     assert spec(pd.DataFrame(), "Nothing to pair.").caption() == "Nothing to pair."
     assert spec(pd.DataFrame(), "").caption() == ""
+
+
+@pytest.mark.parametrize(("key", "column"), [("design", fr.DESIGN), ("reported", fr.REPORTED_BY)])
+def test_evidence_grid_counts_only_what_a_filter_beyond_setting_and_regimen_keeps(
+    bundled, key, column
+):
+    # The coverage frame has no design and no reporter: the grid once counted every cohort
+    # and headlined any figure while its subtitle said "Study design: Phase 1/2".
+    from components.specs import coverage_in_view
+
+    for word in dict.fromkeys(bundled.results[column]):
+        filters = Filters.of(**{key: (word,)})
+        grid = coverage_in_view(bundled, filters)
+        kept = grid[grid[fr.COHORTS] > 0]
+        assert 0 < kept[fr.COHORTS].sum() < bundled.coverage[fr.COHORTS].sum(), word
+        pairs = set(zip(kept[fr.SETTING], kept[fr.REGIMEN], strict=True))
+        cohorts = filters.apply(bundled.cohorts)
+        assert pairs <= set(zip(cohorts[fr.SETTING], cohorts[fr.REGIMEN], strict=True)), word
+        results = filters.apply(bundled.results)
+        if key == "reported":  # a filter on figures: a pair counts only with a figure in view
+            figures = [filters.apply(f) for f in (results, bundled.comparisons, bundled.findings)]
+            assert pairs <= {
+                pair for f in figures for pair in zip(f[fr.SETTING], f[fr.REGIMEN], strict=True)
+            }
+        assert set(grid[fr.HEADLINE_VALUE].dropna()) <= set(results[fr.VALUE_TEXT]), word
+
+
+def test_evidence_grid_without_such_a_filter_is_the_loaded_grid(bundled):
+    from components.specs import coverage_in_view
+
+    filters = Filters.of(setting=(bundled.evidence.settings[0].id,), role=("comparator",))
+    assert coverage_in_view(bundled, filters).equals(filters.apply(bundled.coverage))

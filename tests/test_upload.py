@@ -3,24 +3,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, open_sidebar, shown
+from conftest import APP, BUNDLED, FIXTURES, line_of, open_sidebar, shown
 from streamlit.testing.v1 import AppTest
 
-from components import state
+from components import registry, state
 from components.panels import md
 from evidence.loader import load_evidence, parse_evidence
 from evidence.workbook import XLSX_MIME
 
-PAGES = [
-    "pages/overview.py",
-    "pages/response.py",
-    "pages/safety.py",
-    "pages/dose_modifications.py",
-    "pages/quality_of_life.py",
-    "pages/time_to_event.py",
-    "pages/benefit_risk.py",
-    "pages/sources.py",
-]
+PAGES = [page.path for page in registry.PAGES]
 
 
 def app(evidence_file) -> AppTest:
@@ -66,7 +57,8 @@ def test_upload_invalid_file_shows_problems_and_keeps_evidence(evidence_file):
     assert title(at) == bundled_title
     assert "was not loaded: 2 problems" in at.error[0].value
     problems = shown(at.table[0].value)  # a plain HTML table: searchable, readable, copyable
-    assert problems["Line"].tolist() == ["23", "30"]
+    lines = [line_of(FIXTURES / "bad_for_app.yaml", t) for t in ("source: nowhere", "value: 140")]
+    assert problems["Line"].tolist() == [str(n) for n in lines]
     assert problems["Location"].tolist() == ["cohorts[0].source", "results[0].value"]
     at.button(key="dismiss_upload_error").click().run()
     assert not at.error

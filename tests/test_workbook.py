@@ -2,7 +2,8 @@
 
 Bad workbooks are made here, not stored: a good workbook is written from a valid YAML file
 and one cell is edited with openpyxl (or one part of its zip is replaced), so each test
-shows its defect. The layout of valid_minimal.yaml's workbook is in MINIMAL_LAYOUT below.
+shows its defect. Cells are found by their column's header (``cell("results", "value", 3)``)
+and, on the file sheet, by their field's row: a column added to the format moves no test.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from conftest import BUNDLED, FIXTURES, MINIMAL, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evidence import fields, vocabulary
@@ -77,12 +79,51 @@ def edited(edit: Callable[[Workbook], object], path: Path = MINIMAL) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
+def _layout() -> tuple[dict[str, list[str]], list[str]]:
+    """Each sheet's header row, and the file sheet's field names (its rows), as written."""
+    book = load_workbook(io.BytesIO(workbook_of(MINIMAL)))
+    headers = {ws.title: [str(c.value) for c in ws[1]] for ws in book.worksheets}
+    names = get_column_letter(headers[FILE_SHEET].index("field") + 1)
+    return headers, [str(c.value) for c in book[FILE_SHEET][names]]
+
+
+def col(sheet: str, header: str) -> int:
+    """The column (1-based) headed ``header`` on ``sheet``."""
+    return _layout()[0][sheet].index(header) + 1
+
+
+def after_last(sheet: str) -> int:
+    """The first column of ``sheet`` with no header."""
+    return len(_layout()[0][sheet]) + 1
+
+
+def file_row(field: str) -> int:
+    """The row of a file field (``updated``, ``editorial.journal``) on the file sheet."""
+    return _layout()[1].index(field) + 1
+
+
+def cell(sheet: str, header: str, row: int) -> str:
+    """A cell by its column's header and its row: ``cell("results", "value", 3)``."""
+    return f"{get_column_letter(col(sheet, header))}{row}"
+
+
+def file_cell(field: str, header: str = "value") -> str:
+    """The cell of a file field: its value, or (``header="field"``) its name."""
+    return cell(FILE_SHEET, header, file_row(field))
+
+
+def at(sheet: str, header: str, row: int, code: str) -> Row:
+    """A problem expected in the column headed ``header``."""
+    return (sheet, row, col(sheet, header), code)
+
+
 def set_cell(sheet: str, ref: str, value: object, data_type: str | None = None):
     def edit(book: Workbook) -> None:
-        cell = book[sheet][ref]
-        cell.value = value
+        target = book[sheet][ref]
+        target.value = value
         if data_type is not None:
-            cell.data_type = data_type
+            target.data_type = data_type
 
     return edit
 
@@ -113,6 +154,7 @@ def test_workbook_round_trip_loads_to_an_equal_model(path: Path) -> None:
     assert read_workbook(write_workbook(evidence), "x.xlsx", max_bytes=BIG) == evidence
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @given(strategies.evidence(strategies.CELL_TEXT))
 @settings(strategies.STEADY, max_examples=25)
 def test_workbook_round_trips_any_storable_text_and_numbers(evidence: Evidence) -> None:
@@ -213,26 +255,30 @@ def test_a_new_vocabulary_word_reaches_the_drop_down(monkeypatch: pytest.MonkeyP
 def test_ids_and_pmids_are_text_cells_and_numbers_are_number_cells() -> None:
     book = load_workbook(io.BytesIO(workbook_of(EVERY_FIELD)))
     sources = sheet_of(book, "sources")
-    pmid, digits_id = sources["G2"], sheet_of(book, "settings")["A3"]
+    pmid = sources[cell("sources", "pmid", 2)]
+    digits_id = sheet_of(book, "settings")[cell("settings", "id", 3)]
     assert (pmid.value, pmid.data_type, pmid.number_format) == ("18032763", "s", "@")
     assert (digits_id.value, digits_id.data_type) == ("2013", "s")
-    assert sources.column_dimensions["G"].number_format == "@"  # rows typed in later too
-    assert sources.column_dimensions["J"].number_format == "General"  # year: a number
+    letter = get_column_letter
+    # Rows typed in later too: the whole column is formatted as text, the year's as a number.
+    assert sources.column_dimensions[letter(col("sources", "pmid"))].number_format == "@"
+    assert sources.column_dimensions[letter(col("sources", "year"))].number_format == "General"
     results = sheet_of(book, "results")
-    assert (results["C2"].value, results["C2"].data_type) == (61, "n")
-    assert (results["F2"].value, results["F2"].data_type) == (122, "n")
-    assert results["H2"].value == "54.0; 67.5"
-    assert sheet_of(book, "verdicts")["C2"].value == "q_d; obs"
-    agents = sheet_of(book, "regimens")["D2"].value
+    value, events = results[cell("results", "value", 2)], results[cell("results", "events", 2)]
+    assert (value.value, value.data_type) == (61, "n")
+    assert (events.value, events.data_type) == (122, "n")
+    assert results[cell("results", "ci", 2)].value == "54.0; 67.5"
+    assert sheet_of(book, "verdicts")[cell("verdicts", "regimens", 2)].value == "q_d; obs"
+    agents = sheet_of(book, "regimens")[cell("regimens", "agents", 2)].value
     assert agents == 'drug Q; dexamethasone; "an agent; with a semicolon"; "a ""quoted"" agent"'
-    equals = sheet_of(book, "settings")["F2"]
+    equals = sheet_of(book, "settings")[cell("settings", "note", 2)]
     assert (equals.data_type, equals.value) == (
         "s",
         "=not a formula, just text that starts with an equals sign",
     )
-    na = sources["L2"]
+    na = sources[cell("sources", "note", 2)]
     assert (na.data_type, na.value) == ("s", "#N/A is not an error here")
-    updated = sheet_of(book, FILE_SHEET)["B5"]
+    updated = sheet_of(book, FILE_SHEET)[file_cell("updated")]
     assert updated.is_date
     assert updated.number_format == "yyyy-mm-dd"
 
@@ -259,53 +305,104 @@ def test_read_me_has_one_row_per_column_of_every_sheet() -> None:
 
 # --------------------------------------------------------------------------- bad cells
 
-# valid_minimal.yaml's workbook: results columns are cohort A, endpoint B, value C,
-# qualifier D, wording E, events F, n G, ci H, reported_by I, locator J, note K; its rows 2-6
-# are results[0..4]. settings: id A, label B, ...; rows 2-4 first_line, relapsed,
-# empty_setting (referenced by nothing).
+# valid_minimal.yaml's workbook: its results rows 2-6 are results[0..4]; settings rows 2-4
+# are first_line, relapsed and empty_setting (referenced by nothing).
+RESULTS, SETTINGS = "results", "settings"
 BAD_CELLS: list[tuple[str, Callable[[Workbook], object], list[Row]]] = [
-    ("text-in-number", set_cell("results", "C3", "abc"), [("results", 3, 3, "wrong_type")]),
-    ("unknown-id", set_cell("results", "A4", "nobody"), [("results", 4, 1, "unknown_reference")]),
-    ("bad-word", set_cell("endpoints", "E2", "percentage"), [("endpoints", 2, 5, "not_allowed")]),
-    ("empty-required", set_cell("results", "I3", None), [("results", 3, 9, "missing_field")]),
-    ("formula", set_cell("results", "C3", "=2*12"), [("results", 3, 3, "formula_cell")]),
+    (
+        "text-in-number",
+        set_cell(RESULTS, cell(RESULTS, "value", 3), "abc"),
+        [at(RESULTS, "value", 3, "wrong_type")],
+    ),
+    (
+        "unknown-id",
+        set_cell(RESULTS, cell(RESULTS, "cohort", 4), "nobody"),
+        [at(RESULTS, "cohort", 4, "unknown_reference")],
+    ),
+    (
+        "bad-word",
+        set_cell("endpoints", cell("endpoints", "unit", 2), "percentage"),
+        [at("endpoints", "unit", 2, "not_allowed")],
+    ),
+    (
+        "empty-required",
+        set_cell(RESULTS, cell(RESULTS, "reported_by", 3), None),
+        [at(RESULTS, "reported_by", 3, "missing_field")],
+    ),
+    (
+        "formula",
+        set_cell(RESULTS, cell(RESULTS, "value", 3), "=2*12"),
+        [at(RESULTS, "value", 3, "formula_cell")],
+    ),
     (
         "duplicate-id",
-        set_cell("settings", "A4", "first_line"),
-        [("settings", 4, 1, "duplicate_id")],
+        set_cell(SETTINGS, cell(SETTINGS, "id", 4), "first_line"),
+        [at(SETTINGS, "id", 4, "duplicate_id")],
     ),
-    ("float-id", set_cell("settings", "A4", 1.5), [("settings", 4, 1, "wrong_type")]),
-    ("text-in-count", set_cell("results", "F3", "29"), [("results", 3, 6, "wrong_type")]),
-    ("error-value", set_cell("results", "J2", "#N/A", "e"), [("results", 2, 10, "error_cell")]),
+    (
+        "float-id",
+        set_cell(SETTINGS, cell(SETTINGS, "id", 4), 1.5),
+        [at(SETTINGS, "id", 4, "wrong_type")],
+    ),
+    (
+        "text-in-count",
+        set_cell(RESULTS, cell(RESULTS, "events", 3), "29"),
+        [at(RESULTS, "events", 3, "wrong_type")],
+    ),
+    (
+        "error-value",
+        set_cell(RESULTS, cell(RESULTS, "locator", 2), "#N/A", "e"),
+        [at(RESULTS, "locator", 2, "error_cell")],
+    ),
     (
         "date-in-text",
-        set_cell("verdicts", "I2", __import__("datetime").datetime(2026, 1, 2)),
-        [("verdicts", 2, 9, "wrong_type")],
+        set_cell(
+            "verdicts",
+            cell("verdicts", "editorial_ref", 2),
+            __import__("datetime").datetime(2026, 1, 2),
+        ),
+        [at("verdicts", "editorial_ref", 2, "wrong_type")],
     ),
-    ("ci-word", set_cell("results", "H6", "20.1; abc"), [("results", 6, 8, "wrong_type")]),
-    ("ci-one-number", set_cell("results", "H6", 20.1), [("results", 6, 8, "wrong_length")]),
+    (
+        "ci-word",
+        set_cell(RESULTS, cell(RESULTS, "ci", 6), "20.1; abc"),
+        [at(RESULTS, "ci", 6, "wrong_type")],
+    ),
+    (
+        "ci-one-number",
+        set_cell(RESULTS, cell(RESULTS, "ci", 6), 20.1),
+        [at(RESULTS, "ci", 6, "wrong_length")],
+    ),
     (
         "ci-excludes-value",
-        set_cell("results", "H6", "25.0; 30.0"),
-        [("results", 6, 8, "ci_excludes_value")],
+        set_cell(RESULTS, cell(RESULTS, "ci", 6), "25.0; 30.0"),
+        [at(RESULTS, "ci", 6, "ci_excludes_value")],
     ),
     (
         "bad-rests-on",
-        set_cell("verdicts", "H2", "a_zeta/orr; a_zeta"),
-        [("verdicts", 2, 8, "bad_rests_on")],
+        set_cell("verdicts", cell("verdicts", "rests_on", 2), "a_zeta/orr; a_zeta"),
+        [at("verdicts", "rests_on", 2, "bad_rests_on")],
     ),
-    ("unknown-header", set_cell("settings", "F1", "nte"), [("settings", 1, 6, "unknown_field")]),
+    (
+        "unknown-header",
+        set_cell(SETTINGS, cell(SETTINGS, "note", 1), "nte"),
+        [at(SETTINGS, "note", 1, "unknown_field")],
+    ),
     (
         "duplicate-header",
-        set_cell("settings", "E1", "label"),
-        [("settings", 1, 5, "duplicate_key")],
+        set_cell(SETTINGS, cell(SETTINGS, "description", 1), "label"),
+        [at(SETTINGS, "description", 1, "duplicate_key")],
     ),
-    ("value-without-header", set_cell("settings", "H3", "stray"), [("settings", 3, 8, "no_name")]),
+    (
+        "value-without-header",
+        set_cell(SETTINGS, f"{get_column_letter(after_last(SETTINGS))}3", "stray"),
+        [(SETTINGS, 3, after_last(SETTINGS), "no_name")],
+    ),
     (
         "required-column-deleted",
-        lambda book: sheet_of(book, "results").delete_cols(9),
-        # One problem, at the first free header cell, not one per row.
-        [("results", 1, 12, "missing_field")],
+        lambda book: sheet_of(book, RESULTS).delete_cols(col(RESULTS, "reported_by")),
+        # One problem, at the first free header cell (one column fewer now), not one per row.
+        [(RESULTS, 1, after_last(RESULTS) - 1, "missing_field")],
     ),
     (
         "unknown-sheet",
@@ -314,33 +411,40 @@ BAD_CELLS: list[tuple[str, Callable[[Workbook], object], list[Row]]] = [
     ),
     (
         "unknown-file-field",
-        set_cell(FILE_SHEET, "A7", "editorial.jornal"),
-        [(FILE_SHEET, 7, 1, "unknown_field")],
+        set_cell(FILE_SHEET, file_cell("editorial.journal", "field"), "editorial.jornal"),
+        [(FILE_SHEET, file_row("editorial.journal"), col(FILE_SHEET, "field"), "unknown_field")],
     ),
     (
         "editorial-without-citation",
-        set_cell(FILE_SHEET, "B7", "Imaginary Journal"),
-        [(FILE_SHEET, 6, 2, "missing_field")],
+        set_cell(FILE_SHEET, file_cell("editorial.journal"), "Imaginary Journal"),
+        [(FILE_SHEET, file_row("editorial.citation"), col(FILE_SHEET, "value"), "missing_field")],
     ),
-    ("bad-date", set_cell(FILE_SHEET, "B5", "2026-02-30"), [(FILE_SHEET, 5, 2, "wrong_type")]),
+    (
+        "bad-date",
+        set_cell(FILE_SHEET, file_cell("updated"), "2026-02-30"),
+        [(FILE_SHEET, file_row("updated"), col(FILE_SHEET, "value"), "wrong_type")],
+    ),
     (
         "formula-in-header",
-        set_cell("settings", "B1", "=A1"),
-        [("settings", 1, 2, "formula_cell"), ("settings", 1, 8, "missing_field")],
+        set_cell(SETTINGS, cell(SETTINGS, "label", 1), "=A1"),
+        [
+            at(SETTINGS, "label", 1, "formula_cell"),
+            (SETTINGS, 1, after_last(SETTINGS), "missing_field"),
+        ],
     ),
     (
         "several-at-once",
         lambda book: [
-            set_cell("results", "C3", "abc")(book),
-            set_cell("results", "A4", "nobody")(book),
-            set_cell("endpoints", "E2", "percentage")(book),
-            set_cell("results", "G2", "=1/0")(book),
+            set_cell(RESULTS, cell(RESULTS, "value", 3), "abc")(book),
+            set_cell(RESULTS, cell(RESULTS, "cohort", 4), "nobody")(book),
+            set_cell("endpoints", cell("endpoints", "unit", 2), "percentage")(book),
+            set_cell(RESULTS, cell(RESULTS, "n", 2), "=1/0")(book),
         ],
         [
-            ("endpoints", 2, 5, "not_allowed"),
-            ("results", 2, 7, "formula_cell"),
-            ("results", 3, 3, "wrong_type"),
-            ("results", 4, 1, "unknown_reference"),
+            at("endpoints", "unit", 2, "not_allowed"),
+            at(RESULTS, "n", 2, "formula_cell"),
+            at(RESULTS, "value", 3, "wrong_type"),
+            at(RESULTS, "cohort", 4, "unknown_reference"),
         ],
     ),
 ]
@@ -356,44 +460,54 @@ def test_read_workbook_bad_cell_reports_exact_sheet_row_column_code(
 
 
 # The same defect as a YAML fixture, written into the workbook: the same problems.
+def same(fixture: str, sheet: str, header: str, row: int, value: object):
+    """A YAML fixture's defect written into the cell of ``header`` and ``row``; where it is."""
+    return (
+        fixture,
+        set_cell(sheet, cell(sheet, header, row), value),
+        (sheet, row, col(sheet, header)),
+    )
+
+
 SAME_AS_YAML = [
-    ("bad_string_for_number.yaml", set_cell("results", "C6", "twenty-four"), ("results", 6, 3)),
-    ("bad_not_allowed.yaml", set_cell("endpoints", "E2", "percentage"), ("endpoints", 2, 5)),
-    ("bad_unknown_cohort.yaml", set_cell("results", "A4", "b_zeta2"), ("results", 4, 1)),
-    ("bad_missing_field.yaml", set_cell("results", "I3", None), ("results", 3, 9)),
-    ("bad_duplicate_id.yaml", set_cell("settings", "A4", "relapsed"), ("settings", 4, 1)),
-    ("bad_string_for_count.yaml", set_cell("results", "F3", "29"), ("results", 3, 6)),
-    ("bad_out_of_range.yaml", set_cell("cohorts", "H2", 150), ("cohorts", 2, 8)),
-    ("bad_bad_id.yaml", set_cell("settings", "A4", "Empty Setting"), ("settings", 4, 1)),
+    same("bad_string_for_number.yaml", RESULTS, "value", 6, "twenty-four"),
+    same("bad_not_allowed.yaml", "endpoints", "unit", 2, "percentage"),
+    same("bad_unknown_cohort.yaml", RESULTS, "cohort", 4, "b_zeta2"),
+    same("bad_missing_field.yaml", RESULTS, "reported_by", 3, None),
+    same("bad_duplicate_id.yaml", SETTINGS, "id", 4, "relapsed"),
+    same("bad_string_for_count.yaml", RESULTS, "events", 3, "29"),
+    same("bad_out_of_range.yaml", "cohorts", "median_age", 2, 150),
+    same("bad_bad_id.yaml", SETTINGS, "id", 4, "Empty Setting"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("fixture", "edit", "cell"), SAME_AS_YAML, ids=[c[0] for c in SAME_AS_YAML]
+    ("fixture", "edit", "where"), SAME_AS_YAML, ids=[c[0] for c in SAME_AS_YAML]
 )
 def test_read_workbook_problem_has_the_yaml_code_message_and_location(
-    fixture: str, edit: Callable[[Workbook], object], cell: tuple[str, int, int]
+    fixture: str, edit: Callable[[Workbook], object], where: tuple[str, int, int]
 ) -> None:
     with pytest.raises(EvidenceError) as info:
         load_evidence(FIXTURES / fixture)
     from_yaml = [(p.location, p.code, p.message) for p in info.value.problems]
     problems = problems_of(edited(edit))
     assert [(p.location, p.code, p.message) for p in problems] == from_yaml
-    assert [(p.sheet, p.line, p.column) for p in problems] == [cell]
+    assert [(p.sheet, p.line, p.column) for p in problems] == [where]
 
 
 def test_problem_names_its_cell_like_results_f12() -> None:
-    [problem] = problems_of(edited(set_cell("results", "C3", "abc")))
-    assert problem.cell == "results!C3"
+    ref = cell(RESULTS, "value", 3)
+    [problem] = problems_of(edited(set_cell(RESULTS, ref, "abc")))
+    assert problem.cell == f"results!{ref}"
     assert problem.as_line("bad.xlsx") == (
-        "bad.xlsx:results!C3: results[1].value: expected a number, got 'abc' [wrong_type]"
+        f"bad.xlsx:results!{ref}: results[1].value: expected a number, got 'abc' [wrong_type]"
     )
 
 
 def test_messages_say_what_to_do() -> None:
     formula, header, sheet = (
-        problems_of(edited(set_cell("results", "C3", "=2*12")))[0],
-        problems_of(edited(set_cell("settings", "B1", "lable")))[0],
+        problems_of(edited(set_cell(RESULTS, cell(RESULTS, "value", 3), "=2*12")))[0],
+        problems_of(edited(set_cell(SETTINGS, cell(SETTINGS, "label", 1), "lable")))[0],
         problems_of(edited(lambda book: setattr(book["findings"], "title", "finding")))[0],
     )
     assert formula.message == (
@@ -404,21 +518,22 @@ def test_messages_say_what_to_do() -> None:
 
 
 def test_a_decimal_in_an_id_column_is_refused_with_a_cell_hint() -> None:
-    [problem] = problems_of(edited(set_cell("settings", "A4", 1.5)))
+    [problem] = problems_of(edited(set_cell(SETTINGS, cell(SETTINGS, "id", 4), 1.5)))
     # YAML's message would end "(put it in quotes)": a cell is fixed by its format instead.
     assert problem.message == "expected text, got '1.5' (format the cell as text)"
 
 
 def test_a_pmid_typed_as_a_number_reads_as_its_digits() -> None:
-    data = edited(set_cell("sources", "G2", 18032763))
+    data = edited(set_cell("sources", cell("sources", "pmid", 2), 18032763))
     assert read_workbook(data, "x.xlsx", max_bytes=BIG).sources[0].pmid == "18032763"
 
 
 def test_a_date_typed_as_text_and_moved_columns_and_empty_rows_read() -> None:
     def edit(book: Workbook) -> None:
-        sheet_of(book, FILE_SHEET)["B5"].value = "2026-03-01"
-        results = sheet_of(book, "results")
-        results.move_range("C1:C6", cols=20)  # 'value' is now column W
+        sheet_of(book, FILE_SHEET)[file_cell("updated")].value = "2026-03-01"
+        results = sheet_of(book, RESULTS)
+        value = get_column_letter(col(RESULTS, "value"))
+        results.move_range(f"{value}1:{value}6", cols=20)  # 'value' moves 20 columns right
         results.insert_rows(4, amount=3)  # empty rows inside the list
 
     evidence = read_workbook(edited(edit), "x.xlsx", max_bytes=BIG)
@@ -681,11 +796,12 @@ def test_a_formula_is_never_evaluated_even_with_a_cached_value() -> None:
     # A formula cell written by Excel carries its last result; it must not be used.
     part = sheet_part("results")
     xml = zipfile.ZipFile(io.BytesIO(good())).read(part)
-    start = xml.index(b'<c r="C2"')
+    ref = cell(RESULTS, "value", 2)
+    start = xml.index(f'<c r="{ref}"'.encode())
     end = xml.index(b"</c>", start) + 4
-    cached = b'<c r="C2"><f>WEBSERVICE("http://example.invalid/")</f><v>60</v></c>'
+    cached = f'<c r="{ref}"><f>WEBSERVICE("http://example.invalid/")</f><v>60</v></c>'.encode()
     problems = problems_of(rezip(good(), replace={part: xml[:start] + cached + xml[end:]}))
-    assert [(p.cell, p.code) for p in problems] == [("results!C2", "formula_cell")]
+    assert [(p.cell, p.code) for p in problems] == [(f"results!{ref}", "formula_cell")]
     assert "WEBSERVICE" in problems[0].message
 
 
@@ -754,6 +870,7 @@ def _parts() -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @given(st.data())
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)
 def test_any_damage_to_a_workbook_is_an_evidence_error_never_a_crash(data: st.DataObject) -> None:

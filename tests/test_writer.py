@@ -55,6 +55,7 @@ def test_valid_every_field_fixture_sets_every_optional_field() -> None:
     assert unset == []
 
 
+@pytest.mark.slow  # property-based: many generated examples
 @given(strategies.evidence())
 @FAST
 def test_dump_yaml_round_trips_any_text_and_numbers(evidence: Evidence) -> None:

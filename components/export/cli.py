@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_formats_arg,
         default=files.ALL_FORMATS,
         metavar="LIST",
-        help="comma-separated, from png,svg,pdf,pptx,csv,html (default: all)",
+        help=f"comma-separated, from {','.join(files.FORMATS)} (default: all)",
     )
     parser.add_argument(
         "--baseline-risk",

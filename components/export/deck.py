@@ -30,7 +30,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Pt
 
-from components import charts, compare, tables
+from components import compare, content
 from components.export.render import INSTALL_HINT
 from components.loaded import Filters, LoadedEvidence
 from components.looks import (
@@ -43,8 +43,6 @@ from components.looks import (
     SLIDE_WIDTH_PT,
 )
 from components.specs import ChartSpec
-from evidence import frames as fr
-from evidence import vocabulary
 
 SLIDE_WIDTH = Pt(SLIDE_WIDTH_PT)  # 12,192,000 EMU, 13.333 in: PowerPoint's own 16:9
 SLIDE_HEIGHT = Pt(SLIDE_HEIGHT_PT)  # 7.5 in
@@ -220,42 +218,23 @@ def picture_size(png: bytes, *, scale: float, box: tuple[float, float]) -> tuple
     return width * ratio, height * ratio
 
 
-def _rested_results(loaded: LoadedEvidence, keys: Sequence[str]) -> pd.DataFrame:
-    return loaded.results[loaded.results[fr.KEY].isin(list(keys))]
+ASK = (
+    "Ask: is this a randomised comparison or a comparison across trials? Would the verdict "
+    "survive without the small-n or editorial-only figures? Were dose, population and "
+    "response criteria the same? What evidence would change it?"
+)
+"""The questions a presenter puts to the room about any verdict (speaker notes only)."""
 
 
-def verdict_notes(verdict: pd.Series, loaded: LoadedEvidence) -> str:
-    """Speaker notes for a verdict: what it says, what it rests on, what to ask about it."""
-    word = charts.verdict_label(str(verdict[fr.VERDICT]))
-    keys = list(verdict["rests_on"])
-    lines = [
-        f"What the verdict says: {word} for {verdict['regimen_labels']} in "
-        f"{verdict[fr.SETTING_LABEL]} (efficacy {verdict['efficacy']}, safety "
-        f"{verdict['safety']}). {verdict[fr.STATEMENT]}",
-    ]
-    if note := tables.verdict_note(verdict):
-        lines.append(note)
-    if keys:
-        figures = [line for key in keys for line in tables.describe_key(key, loaded)]
-        lines.append(f"What it rests on ({len(figures)} figure(s)): " + "; ".join(figures) + ".")
-        rested = _rested_results(loaded, keys)
-        weak = int(rested[fr.SMALL_N].sum())
-        editorial = int((rested[fr.REPORTED_BY] == "editorial").sum())
-        if weak or editorial:
-            lines.append(
-                f"Caveats: {weak} of them come from cohorts under {fr.SMALL_N_THRESHOLD} "
-                f"patients or with n not reported; {editorial} are stated only by the editorial."
-            )
-    else:
-        lines.append("What it rests on: no figure in the evidence file; ask what it is based on.")
-    lines.append(
-        "Ask: is this a randomised comparison or a comparison across trials? Would the verdict "
-        "survive without the small-n or editorial-only figures? Were dose, population and "
-        "response criteria the same? What evidence would change it?"
-    )
-    ref = verdict[fr.EDITORIAL_REF]
-    if isinstance(ref, str) and ref:
-        lines.append(f"Editorial reference {ref}; the statement is our paraphrase, not a quote.")
+def verdict_notes(card: content.VerdictCard) -> str:
+    """Speaker notes for a verdict: the whole card, then what to ask about it."""
+    lines = [f"What the verdict says: {card.heading} · {card.rating}", card.statement]
+    lines += card.asides
+    lines.append(card.rests_heading)
+    lines += [f"• {line}" for line in card.figures]
+    if card.effects:
+        lines += [content.EFFECTS_HEADING, *(f"• {line}" for line in card.effects)]
+    lines += [ASK, card.reference]
     return "\n".join(lines)
 
 
@@ -307,14 +286,14 @@ def deck_pptx(
     for comparison, groups in summaries_of_findings(loaded, filters, baselines):
         _sof_slides(deck, comparison, groups, version)
 
-    verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
+    cards = content.verdict_cards(loaded, filters)
     editorial = f" · {ev.editorial.citation}" if ev.editorial else ""
-    for _, verdict in verdicts.iterrows():
-        _verdict_slide(_add_slide(deck), verdict, loaded, editorial, version)
+    for card in cards:
+        _verdict_slide(_add_slide(deck), card, editorial, version)
 
     slide = _add_slide(deck)
     bottom = _text_box(slide, 8, ["Caveats before comparing"], size=28, bold=True)
-    caveats = [_Para(f"• {line}", space_after=10) for line in tables.caveat_lines(loaded, filters)]
+    caveats = [_Para(f"• {line}", space_after=10) for line in content.caveat_lines(loaded, filters)]
     top = _footer_top([version])
     size = next(
         (s for s in (18, 16, 14) if bottom + _GAP + box_height(caveats, size=s) <= top - _GAP), 14
@@ -378,47 +357,31 @@ def _chart_slide(
     _notes(slide, notes)
 
 
-def _verdict_slide(
-    slide: Slide, verdict: pd.Series, loaded: LoadedEvidence, editorial: str, version: str
-) -> None:
+def _verdict_slide(slide: Slide, card: content.VerdictCard, editorial: str, version: str) -> None:
     """A verdict slide, large enough to read from the back of the room.
 
-    Its heading, the verdict line, our statement and the first figures it rests on, as many
-    as fit up to REST_LINES; the speaker notes have them all.
+    Its heading, the rating, our statement and the first figures it rests on, as many as fit
+    up to REST_LINES; the speaker notes hold the whole card.
     """
-    word = str(verdict["verdict"])
-    heading = f"{verdict[fr.SETTING_LABEL]}: {verdict['regimen_labels']}"
-    ref = verdict[fr.EDITORIAL_REF]
-    footer = [
-        (f"Editorial reference {ref}" if isinstance(ref, str) and ref else "Editorial")
-        + f"; paraphrased in our words{editorial}",
-        version,
-    ]
+    footer = [card.reference.removesuffix(".") + editorial, version]
     footer_top = _footer_top(footer)
     bottom = _text_box(
         slide,
         8,
         [
-            _Para(heading, size=_fitting_size(heading, (28, 24)), space_after=6),
-            _Para(
-                f"{charts.verdict_label(word)} · efficacy "
-                f"{vocabulary.EFFICACY.phrase(verdict[fr.EFFICACY])} · safety "
-                f"{vocabulary.SAFETY.phrase(verdict[fr.SAFETY])}",
-                size=20,
-                mark=charts.verdict_colour(word),
-            ),
+            _Para(card.heading, size=_fitting_size(card.heading, (28, 24)), space_after=6),
+            _Para(card.rating, size=20, mark=card.colour),
         ],
         bold=True,
     )
-    figures = [line for key in verdict["rests_on"] for line in tables.describe_key(key, loaded)]
-    body = [_Para(str(verdict[fr.STATEMENT]), size=STATEMENT_PT, space_after=14)]
-    if note := tables.verdict_note(verdict):
-        body.append(_Para(note, colour=GREY))
+    figures = card.figures
+    body = [_Para(card.statement, size=STATEMENT_PT, space_after=14)]
+    body += [_Para(aside, colour=GREY) for aside in card.asides]
     if not figures:
-        body.append(_Para("It rests on no figure in the file."))
+        body.append(_Para(card.rests_heading))
     room = footer_top - _GAP - (bottom + 2 * _GAP)
     for shown in range(min(len(figures), REST_LINES), -1, -1):
-        rests = [_Para(f"It rests on {len(figures)} figure(s):" if figures else "")]
+        rests = [_Para(card.rests_heading if figures else "")]
         rests += [_Para(f"• {line}") for line in figures[:shown]]
         if shown < len(figures):
             rests.append(_Para(f"+{len(figures) - shown} more in the speaker notes", colour=GREY))
@@ -426,7 +389,7 @@ def _verdict_slide(
             break
     _text_box(slide, bottom + 2 * _GAP, body + (rests if figures else []), size=REST_PT)
     _footer(slide, footer)
-    _notes(slide, verdict_notes(verdict, loaded))
+    _notes(slide, verdict_notes(card))
 
 
 SOF_SLIDE_COLUMNS = (

@@ -16,8 +16,9 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from components import registry, tables
+from components import content, registry
 from components.compare import Baselines
 from components.export.dress import with_footer
 from components.export.html import view_html
@@ -37,11 +38,16 @@ from components.specs import ChartSpec
 from evidence import frames as fr
 from evidence.effects import EFFECT_COLUMNS, with_baseline
 
-ALL_FORMATS = frozenset({*IMAGE_FORMATS, "pptx", "csv", "html"})
+FORMATS = (*IMAGE_FORMATS, "pptx", "csv", "html")
+"""Every format of the exports, in the order the command line's help lists them."""
+ALL_FORMATS = frozenset(FORMATS)
+CHART_FORMATS = (*IMAGE_FORMATS, "csv")
+"""The files written for each chart, in the order export_all writes them: images, then rows."""
 NEEDS_CHROMIUM = frozenset({*IMAGE_FORMATS, "pptx"})
 NEEDS_FILE_SPECS = frozenset({*IMAGE_FORMATS, "csv", "html"})
 """The formats drawn from the file look's specs (the deck draws its own)."""
 
+C = TypeVar("C")  # a chart's page choice (components/choices.py)
 Say = Callable[[float, str], None]
 """``say(fraction_done, what_now)``: an export's progress, called in the caller's thread."""
 
@@ -201,23 +207,23 @@ def spec_image(
     filters: Filters,
     fmt: str,
     *,
-    chart: str,
+    chart: registry.Chart[C],
     spec: str,
-    choices: Mapping[str, object] | None = None,
+    choice: C | None = None,
     server: ExportServer | None = None,
     exported: dt.date | None = None,
 ) -> bytes:
     """One chart of a view as PNG, SVG or PDF, drawn for a file with its context printed on it.
 
-    ``chart`` is the registry key, ``spec`` the key of the spec (a chart may draw several)
-    and ``choices`` the page's widget choices, so the image shows what the page shows.
-    Raises ExportUnavailable without Chromium.
+    ``spec`` is the key of the spec (a chart may draw several) and ``choice`` the page's
+    (the chart's default without one), so the image shows what the page shows. Raises
+    ExportUnavailable without Chromium.
     """
-    decl = registry.chart(chart)
-    if not choices and decl.exports:  # the view's own specs, drawn once for all its downloads
-        drawn = [s for s in file_specs(loaded, filters) if s.chart == chart]
+    chosen = chart.default if choice is None else choice
+    if chosen == chart.default and chart.exports:  # the view's own specs, drawn once for all
+        drawn = [s for s in file_specs(loaded, filters) if s.chart == chart.key]
     else:
-        drawn = decl.specs(loaded, filters, look=FILE, choices=choices)
+        drawn = chart.specs(loaded, filters, look=FILE, choice=chosen)
     found = next(s for s in drawn if s.key == spec)
     fig = with_footer(found, data_version=loaded.data_version, exported=exported)
     return (server or default_server()).render(fig, fmt)
@@ -275,6 +281,18 @@ def parse_formats(text: str | Collection[str]) -> frozenset[str]:
     return chosen
 
 
+def _wrap(text: str, indent: str) -> list[str]:
+    """README lines of at most 96 characters; words, names with hyphens and links kept whole."""
+    return textwrap.wrap(
+        text,
+        96,
+        initial_indent=indent,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def readme_text(
     loaded: LoadedEvidence,
     filters: Filters,
@@ -307,7 +325,7 @@ def readme_text(
         *textwrap.wrap(
             f"Each chart comes as PNG ({png_width} px wide), SVG and PDF with its sources, the "
             "data version and the export date printed in the image, and as a CSV of exactly the "
-            f"rows it shows. {tables.READING_KEY}",
+            f"rows it shows. {content.READING_KEY}",
             88,
         ),
     ]
@@ -318,18 +336,11 @@ def readme_text(
             "no other software, and prints one section per page.",
         ]
     out += ["", f"Sources used ({len(sources)})", "-" * 16]
-    for _, row in sources.iterrows():
-        links = [
-            f"doi:{row['doi']}" if isinstance(row["doi"], str) else "",
-            f"PMID {row['pmid']}" if isinstance(row["pmid"], str) else "",
-            str(row["nct"]) if isinstance(row["nct"], str) else "",
-            str(row["url"]) if isinstance(row["url"], str) else "",
-        ]
-        link_text = "; ".join(link for link in links if link)
-        entry = f"[{row[fr.SOURCE_SHORT]}] {row[fr.CITATION]}" + (
-            f" {link_text}" if link_text else ""
-        )
-        out += textwrap.wrap(entry, 96, subsequent_indent="    ")
+    for entry in content.source_entries(loaded, sources):
+        details = " · ".join(d for d in (entry.fact_line, *(k.text for k in entry.links)) if d)
+        for text, indent in ((f"[{entry.name}] {entry.citation}", ""), (details, "    ")):
+            out += _wrap(text, indent)
+        out += _wrap(entry.note, "    ") if entry.note else []
     return "\n".join(out) + "\n"
 
 
@@ -396,10 +407,12 @@ def export_all(
         written.append(path)
 
     for spec in specs:
-        for fmt in image_formats:
-            write(f"{spec.filename}.{fmt}", next(images))
-        if "csv" in chosen:
-            write(f"{spec.filename}.csv", spec.display_table().to_csv(index=False).encode())
+        for fmt in (fmt for fmt in CHART_FORMATS if fmt in chosen):
+            if fmt in IMAGE_FORMATS:
+                data = next(images)
+            else:  # csv
+                data = spec.display_table().to_csv(index=False).encode()
+            write(f"{spec.filename}.{fmt}", data)
     if "csv" in chosen:
         effects = with_baseline(filters.apply(loaded.effects), dict(baselines) or None)
         write(EFFECTS_NAME, effects.to_csv(index=False, columns=EFFECT_COLUMNS).encode())

@@ -15,21 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from components import charts, registry, tables
+from components import content, registry, tables
 from components.export import dress
 from components.loaded import Filters, LoadedEvidence
 from components.looks import FILE, GREY, INK
 from components.specs import ChartSpec, slug
+from components.words import plural
 from evidence import frames as fr
-from evidence import vocabulary
 
 PRINT_WIDTH = 700
 """CSS pixels a chart spans in print: A4 or Letter less 12 mm margins is 703-725 px."""
@@ -190,7 +189,7 @@ _DRAW_JS = f"""
 
 HOW_TO_READ = (
     "Hover over (or tap) a point to see its figure, n, confidence interval and source. "
-    f'{tables.READING_KEY} Open "Data behind this chart" for the rows a chart shows.'
+    f'{content.READING_KEY} Open "Data behind this chart" for the rows a chart shows.'
 )
 
 
@@ -267,7 +266,7 @@ def chart_html(spec: ChartSpec) -> str:
         f'style="height: {height}px; --print-zoom: {print_zoom(height):.4f}"></div></div>'
         f'<figcaption><p class="sources">{esc(dress.sources_line(spec))}</p>{note}</figcaption>'
         "</figure>"
-        f"<details><summary>Data behind this chart ({tables.plural(len(rows), 'row')})</summary>"
+        f"<details><summary>Data behind this chart ({plural(len(rows), 'row')})</summary>"
         f"{table_html(rows, caption=f'Data behind: {spec.title}')}</details>"
         f'<script type="application/json" data-chart="{ident}">{figure_json(spec)}</script>'
     )
@@ -297,94 +296,59 @@ def _list(items: Iterable[str], cls: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>"
 
 
-def verdict_html(verdict: Mapping[Hashable, Any], loaded: LoadedEvidence) -> str:
-    """One verdict: its setting, regimens, word and ratings, our statement, what it rests on."""
-    word = str(verdict[fr.VERDICT])
-    colour = charts.verdict_colour(word)
-    colour = colour if _HEX_COLOUR.fullmatch(colour) else GREY
-    rating = (
-        f"{charts.verdict_label(word)} · Efficacy: "
-        f"{vocabulary.EFFICACY.label(verdict[fr.EFFICACY])} · Safety: "
-        f"{vocabulary.SAFETY.label(verdict[fr.SAFETY])}"
-    )
-    figures = [line for key in verdict[fr.RESTS_ON] for line in tables.describe_key(key, loaded)]
+def verdict_html(card: content.VerdictCard) -> str:
+    """One verdict card: heading, rating, our statement, what it rests on, the reference."""
+    colour = card.colour if _HEX_COLOUR.fullmatch(card.colour) else GREY
+    asides = "".join(f'<p class="caption">{esc(aside)}</p>' for aside in card.asides)
     rests = (
-        '<p class="rests">Rests on:</p>' + _list(figures)
-        if figures
-        else '<p class="caption">No number behind this judgement in the evidence file.</p>'
+        f'<p class="rests">{esc(card.rests_heading)}</p>' + _list(card.figures)
+        if card.figures
+        else f'<p class="caption">{esc(card.rests_heading)}</p>'
     )
-    note = tables.verdict_note(verdict)
-    rests = (f'<p class="caption">{esc(note)}</p>' if note else "") + rests
-    ref = verdict[fr.EDITORIAL_REF]
-    ref_line = (
-        f'<p class="caption">Editorial reference {esc(ref)}. Paraphrased in our words.</p>'
-        if isinstance(ref, str) and ref
-        else '<p class="caption">Paraphrased in our words.</p>'
+    effects = (
+        f'<p class="rests">{esc(content.EFFECTS_HEADING)}</p>' + _list(card.effects)
+        if card.effects
+        else ""
     )
     return (
         f'<article class="verdict" style="--verdict: {colour}">'
-        f"<h3>{esc(verdict[fr.SETTING_LABEL])}: {esc(verdict[fr.REGIMEN_LABELS])}</h3>"
-        f'<p class="rating">{esc(rating)}</p>'
-        f'<p class="statement">{esc(verdict[fr.STATEMENT])}</p>{rests}{ref_line}</article>'
+        f"<h3>{esc(card.heading)}</h3>"
+        f'<p class="rating">{esc(card.rating)}</p>'
+        f'<p class="statement">{esc(card.statement)}</p>{asides}{rests}{effects}'
+        f'<p class="caption">{esc(card.reference)}</p></article>'
     )
 
 
 def verdicts_html(loaded: LoadedEvidence, filters: Filters) -> str:
-    """Every verdict of the filtered view, in setting order."""
-    verdicts = filters.apply(loaded.verdicts).sort_values(fr.SETTING_ORDER, kind="stable")
-    if verdicts.empty:
+    """Every verdict card of the filtered view, in setting order."""
+    cards = content.verdict_cards(loaded, filters)
+    if not cards:
         return '<p class="caption">No verdict of the editorial in this view.</p>'
-    return "".join(verdict_html(row, loaded) for row in verdicts.to_dict("records"))
+    return "".join(verdict_html(card) for card in cards)
 
 
-def _anchor(url: object, text: str) -> str:
-    if not isinstance(url, str) or not _LINK.match(url):
-        return ""
-    return f'<a href="{esc(url)}">{esc(text)}</a>'
-
-
-def sources_in_view(loaded: LoadedEvidence, filters: Filters) -> pd.DataFrame:
-    """The sources of the view, as the Sources page lists them."""
-    if not filters.is_active():
-        return loaded.sources
-    return fr.sources_in_view(loaded.sources, filters.apply(loaded.cohorts))
+def source_html(entry: content.SourceEntry) -> str:
+    """One source entry: name and citation, its facts, its links, our note."""
+    links = " · ".join(
+        f'<a href="{esc(link.url)}">{esc(link.text)}</a>'
+        for link in entry.links
+        if _LINK.match(link.url)
+    )
+    return (
+        f"<li><p><strong>{esc(entry.name)}</strong> — {esc(entry.citation)}</p>"
+        f'<p class="caption">{esc(entry.fact_line)}</p>'
+        + (f"<p>{links}</p>" if links else "")
+        + (f'<p class="caption">{esc(entry.note)}</p>' if entry.note else "")
+        + "</li>"
+    )
 
 
 def sources_html(loaded: LoadedEvidence, filters: Filters) -> str:
-    """The source list: short name, citation, design, n, trial, links and notes."""
-    listed = tables.source_list(sources_in_view(loaded, filters))
-    if listed.empty:
+    """The source list of the view, one entry each."""
+    entries = content.source_entries(loaded, content.sources_in_view(loaded, filters))
+    if not entries:
         return '<p class="caption">No source in this view.</p>'
-    items = []
-    for row in listed.to_dict("records"):
-        facts = [str(row["Design"])]
-        if cell_text(row["n"]):
-            facts.append(f"n = {cell_text(row['n'])}")
-        if cell_text(row["Trial"]):
-            facts.append(f"trial {cell_text(row['Trial'])}")
-        if cell_text(row["Editorial ref."]):
-            facts.append(f"editorial ref. {cell_text(row['Editorial ref.'])}")
-        facts.append(tables.plural(int(row["Figures"]), "figure") + " in this file")
-        doi, pubmed = row["DOI"], row["PubMed"]
-        links = [
-            _anchor(doi, "doi:" + doi.removeprefix("https://doi.org/"))
-            if isinstance(doi, str)
-            else "",
-            _anchor(pubmed, "PubMed " + pubmed.rsplit("/", 1)[-1])
-            if isinstance(pubmed, str)
-            else "",
-            _anchor(row["Link"], "Link"),
-        ]
-        link_html = " · ".join(link for link in links if link)
-        note = cell_text(row["Note"])
-        items.append(
-            f"<li><p><strong>{esc(row['Source'])}</strong> — {esc(row['Citation'])}</p>"
-            f'<p class="caption">{esc(" · ".join(facts))}</p>'
-            + (f"<p>{link_html}</p>" if link_html else "")
-            + (f'<p class="caption">{esc(note)}</p>' if note else "")
-            + "</li>"
-        )
-    return '<ol class="sources-list">' + "".join(items) + "</ol>"
+    return '<ol class="sources-list">' + "".join(source_html(e) for e in entries) + "</ol>"
 
 
 def header_html(loaded: LoadedEvidence, filters: Filters, day: str) -> str:
@@ -433,7 +397,7 @@ def view_html(
             "caveats",
             "Caveats",
             "<p>Read these before comparing figures across trials.</p>"
-            + _list(tables.caveat_lines(loaded, filters), "caveats"),
+            + _list(content.caveat_lines(loaded, filters), "caveats"),
         ),
         ("sources", "Sources", sources_html(loaded, filters)),
     ]

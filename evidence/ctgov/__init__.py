@@ -15,8 +15,10 @@ from evidence.ctgov.mapping import map_record
 from evidence.ctgov.read_json import read_json_record
 from evidence.ctgov.read_xml import read_xml_record
 from evidence.ctgov.record import Record, record_error
-from evidence.loader import EvidenceError, LoadProblem, too_large_error, validate_document
+from evidence.loader import too_large_error
 from evidence.models import Evidence
+from evidence.problems import EvidenceError, LoadProblem
+from evidence.validation import validate_document
 
 RECORD_SUFFIXES = (".json", ".xml")
 """File names read as registry records (the uploader and the command line)."""

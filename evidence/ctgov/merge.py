@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from evidence.loader import validate_document
 from evidence.models import LISTS, Cohort, Evidence, Regimen
+from evidence.validation import validate_document
 
 RATE_TOLERANCE = 1.0
 """Percentage points by which a rate may differ from the registry's before it is reported."""

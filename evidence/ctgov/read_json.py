@@ -25,7 +25,7 @@ from evidence.ctgov.record import (
     Record,
     record_error,
 )
-from evidence.loader import EvidenceError, LoadProblem
+from evidence.problems import EvidenceError, LoadProblem
 
 
 class _Reader:

@@ -24,7 +24,7 @@ from evidence.ctgov.record import (
     Record,
     record_error,
 )
-from evidence.loader import EvidenceError, LoadProblem
+from evidence.problems import EvidenceError, LoadProblem
 
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = "clinical_study"

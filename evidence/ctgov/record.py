@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evidence.codes import Code
-from evidence.loader import EvidenceError, LoadProblem
+from evidence.problems import EvidenceError, LoadProblem
 
 
 @dataclass(frozen=True)
