@@ -14,7 +14,7 @@ Part B serves the dashboard and the baseline app side by side on free 127.0.0.1 
 each in a fresh Chromium context per sample (an empty HTTP cache, as for a first visit),
 alternating the two apps. It times page.goto's
 start to the moment a live chart's SVG is visible (old elements linger as data-stale="true"
-after a rerun, so only data-stale="false" ones count). Target: dashboard / baseline <= 1.25.
+after a rerun, so only data-stale="false" ones count). Target: dashboard / baseline <= 1.10.
 One untimed visit per server comes first; the first visitor after a start pays the imports.
 
 Only 127.0.0.1 is contacted: the servers listen there and Chromium resolves no other host.
@@ -51,7 +51,7 @@ BASELINE = ROOT / "benchmarks" / "baseline_app.py"
 BUNDLED = ROOT / "data" / "evidence.yaml"
 PAGES = tuple(page.key for page in registry.PAGES)  # every page, as the app declares them
 RERUN_TARGET_MS = 150.0
-RATIO_TARGET = 1.25
+RATIO_TARGET = 1.10  # issue 19: "a landing page as fast as an empty one", within 10%
 
 SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 WAIT_MS = 60_000
@@ -275,7 +275,10 @@ def print_part_b(result: dict[str, Any], samples: int) -> float:
         )
     ratio = median(times["dashboard"]["chart"]) / median(times["baseline"]["chart"])
     verdict = "ok" if ratio <= RATIO_TARGET else "MISS"
-    print(f"   ratio dashboard/baseline (medians): {ratio:.2f}x  target<={RATIO_TARGET}  {verdict}")
+    print(
+        f"   ratio dashboard/baseline (medians): {ratio:.2f}x  "
+        f"target<={RATIO_TARGET:.2f}  {verdict}"
+    )
     for name, t in times.items():
         print(f"   samples {name + ':':<10} " + ", ".join(f"{x:.0f}" for x in t["chart"]))
     for name, failures in result["failures"].items():
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         summary.append(
             f"In Chromium the landing page shows its first chart after {dash:.0f} ms (median) "
             f"against {base:.0f} ms for the one-chart app, {ratio:.2f}x, "
-            f"{'within' if ratio <= RATIO_TARGET else 'over'} the {RATIO_TARGET}x target."
+            f"{'within' if ratio <= RATIO_TARGET else 'over'} the {RATIO_TARGET:.2f}x target."
         )
     print(f"\nload average at end: {load_average()}")
     print("\nSummary: " + " ".join(summary))

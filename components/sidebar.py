@@ -1,7 +1,9 @@
 """The shared sidebar, drawn by the shell around every page.
 
 The presentation toggle, which evidence is shown (with the uploader, the template and the
-schema), the filters, and the downloads of the whole view.
+schema), the filters, and the downloads of the whole view. The last three are each under an
+expander whose content is drawn only while it is open (the filters also while one is in
+force): a first visit's browser drew them all before the landing page's chart (issue 19).
 """
 
 from __future__ import annotations
@@ -56,7 +58,31 @@ def render_sidebar(loaded: LoadedEvidence) -> None:
             help="One large chart per screen for a projector; the filters still apply",
         )
         _render_evidence_picker(loaded)
-        st.markdown("**Filters** · empty means all")
+        filters = state.current_filters()
+        _render_filters(loaded, filters)
+        _render_view_exports(loaded, filters)
+
+
+def _render_filters(loaded: LoadedEvidence, filters: Filters) -> None:
+    """The filters, under an expander.
+
+    Opened on its first draw when a filter is in force (a shared link's filters show at
+    once); otherwise drawn only once opened. The five filter widgets were the largest part
+    of what a first visit's browser drew before the landing page's chart (issue 19). While
+    a filter is in force the widgets are drawn even when closed, so that no choice is lost.
+    """
+    active = filters.is_active()
+    if active:
+        state.open_section(state.KEY_FILTERS)
+    # A label and options that never change: they are the expander's identity, and a new
+    # identity would forget that it was opened.
+    opened = st.expander(
+        "Filters", key=state.KEY_FILTERS, on_change="rerun", icon=":material/filter_alt:"
+    )
+    with opened:
+        if not (opened.open or active):
+            return
+        st.caption("An empty filter means all.")
         for spec in FILTERS:
             options = spec.labels(loaded.evidence)
             st.multiselect(
@@ -67,11 +93,8 @@ def render_sidebar(loaded: LoadedEvidence) -> None:
                 bind="query-params",
                 placeholder=spec.everything,
             )
-        filters = state.current_filters()
-        if filters.is_active():
+        if active:
             st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
-        st.divider()
-        _render_view_exports(loaded, filters)
 
 
 def _template_bytes() -> bytes:
@@ -133,9 +156,15 @@ def _render_imported(loaded: LoadedEvidence) -> None:
 
 
 def _render_evidence_picker(loaded: LoadedEvidence) -> None:
-    """Which evidence is shown, an uploader for this session only, template and schema."""
+    """Which evidence is shown; under an expander, an uploader, template and schema.
+
+    The expander's content is drawn only while it is open (or while an upload is in use,
+    so that its uploader keeps the file): a first visit's browser does not draw an uploader
+    and three downloads before the landing page's chart.
+    """
     st.markdown("**Evidence**")
-    if state.is_uploaded(loaded):
+    uploaded = state.is_uploaded(loaded)
+    if uploaded:
         st.caption(f"Your file: {md(loaded.name)} (this browser session only)")
         st.button(
             "Back to the bundled evidence",
@@ -145,6 +174,20 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
         )
     else:
         st.caption(f"{md(loaded.evidence.title)} · data {md(loaded.data_version)}")
+    own = st.expander(
+        "Use your own evidence",
+        key=state.KEY_OWN_EVIDENCE,
+        on_change="rerun",
+        icon=":material/upload_file:",
+    )
+    with own:
+        if own.open or uploaded:
+            _render_own_evidence(loaded)
+    st.divider()
+
+
+def _render_own_evidence(loaded: LoadedEvidence) -> None:
+    """The uploader, what an uploaded file can be downloaded as, the templates and schema."""
     st.file_uploader(
         "Use your own evidence: YAML, an Excel workbook (.xlsx) or a ClinicalTrials.gov "
         "results record (.json or .xml), up to 2 MB",
@@ -183,7 +226,6 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
             help=tip,
             width="stretch",
         )
-    st.divider()
 
 
 def _deck(loaded: LoadedEvidence, filters: Filters, say: Say, keep: bool) -> bytes:
@@ -252,7 +294,20 @@ _EXPORTS = (
 
 
 def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
-    """Downloads of the whole filtered view: the deck, the offline page, everything as a ZIP.
+    """Downloads of the whole filtered view, under an expander drawn only while open."""
+    exports = st.expander(
+        "Export this view",
+        key=state.KEY_EXPORT_VIEW,
+        on_change="rerun",
+        icon=":material/ios_share:",
+    )
+    with exports:
+        if exports.open:
+            _render_export_buttons(loaded, filters)
+
+
+def _render_export_buttons(loaded: LoadedEvidence, filters: Filters) -> None:
+    """The deck, the offline page, everything as a ZIP.
 
     Each is built when its button is clicked, in that run, with a progress bar under a
     status line (a download built on click, Streamlit's deferred data, can show none); then
@@ -260,7 +315,6 @@ def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
     the same. When the view changes the build button comes back; the process keeps what it
     drew (specs, images), so building a view again costs little.
     """
-    st.markdown("**Export this view**")
     available = export_available()
     view = (loaded.data_version, loaded.name, filters, available, state.url_baselines())
     built: dict[str, tuple[object, bytes]] = st.session_state.setdefault(state.SESSION_EXPORTS, {})

@@ -60,6 +60,11 @@ KEY_PRESENT_TOGGLE = "present_toggle"
 # An uploaded evidence file lives only in this browser session's state: never on disk, never
 # in a cache shared between sessions.
 KEY_UPLOAD = "evidence_upload"
+# The sidebar's filters, uploader and view exports are drawn only while their expander is
+# open (issue 19: the landing page's first chart waited on the browser drawing them).
+KEY_FILTERS = "filters_open"
+KEY_OWN_EVIDENCE = "own_evidence"
+KEY_EXPORT_VIEW = "export_view"
 SESSION_UPLOADED = "uploaded_evidence"
 SESSION_UPLOAD_ERROR = "upload_error"
 SESSION_UPLOAD_NONCE = "upload_nonce"
@@ -85,6 +90,16 @@ def endpoints_key(page: str) -> str:
 def other_units_key(page: str) -> str:
     """The key of a page's table of figures in other units (and the stem of its CSV)."""
     return f"{page}_other"
+
+
+def open_section(key: str) -> None:
+    """Open the lazily drawn sidebar section ``key`` the first time it is drawn.
+
+    Its state is the user's from then on. (An ``expanded`` default that follows the filters
+    would be part of the expander's identity: clearing them made a new, closed expander.)
+    """
+    if key not in st.session_state:
+        st.session_state[key] = True
 
 
 def evidence_path() -> str:

@@ -144,6 +144,30 @@ def evidence_file(monkeypatch: pytest.MonkeyPatch):
     return use
 
 
+def open_sidebar(at, *sections: str):
+    """Open the sidebar's lazily drawn sections for the next run (every one when none named).
+
+    The filters, the uploader with its templates and the view's exports are drawn only
+    while their expander is open (components/sidebar.py); a test that uses them opens them
+    as a user would, by the expander's state.
+    """
+    from components import state
+
+    for key in sections or (state.KEY_FILTERS, state.KEY_OWN_EVIDENCE, state.KEY_EXPORT_VIEW):
+        at.session_state[key] = True
+    return at
+
+
+def open_sidebar_section(page, label: str) -> None:
+    """In a browser: open the sidebar's lazily drawn section ``label`` (a click, if closed).
+
+    Its content is drawn by the rerun the click starts; wait for what you need of it.
+    """
+    section = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text=label)
+    if section.locator("details").get_attribute("open") is None:
+        section.locator("summary").click()
+
+
 def without_chromium(message: str) -> None:
     """A test that needs Chromium and has none: a failure under CI, else a skip."""
     if os.environ.get("CI"):

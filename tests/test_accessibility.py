@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ARTIFACTS, BUNDLED, FIXTURES
+from conftest import ARTIFACTS, BUNDLED, FIXTURES, open_sidebar_section
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -243,6 +243,7 @@ def test_compare_regimens_with_two_cohorts_chosen(tab: Page) -> None:
 
 def test_refused_upload_problem_table(tab: Page) -> None:
     open_page(tab, "Response")
+    open_sidebar_section(tab, "Use your own evidence")
     tab.get_by_test_id("stSidebar").locator('input[type="file"]').set_input_files(
         str(FIXTURES / "bad_for_app.yaml")
     )
@@ -311,6 +312,16 @@ def reached(stops: list[tuple[int, str]], *names: str) -> None:
 
 def test_keyboard_reaches_every_control_of_a_page_and_no_chart_traps_it(tab: Page) -> None:
     open_page(tab, "Response")
+    sections = ("Use your own evidence", "Filters", "Export this view")
+    _, stops = tab_walk(tab)
+    reached(stops, *sections)  # the sidebar's lazily drawn parts, closed
+    # Opened from the keyboard, their controls are reached too.
+    for section in sections:
+        summary = tab.get_by_test_id("stSidebar").locator("summary").filter(has_text=section)
+        summary.focus()
+        tab.keyboard.press("Enter")
+        wait_drawn(tab)
+    expect(tab.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect")).to_have_count(5)
     _, stops = tab_walk(tab)
     reached(
         stops,
@@ -339,6 +350,9 @@ def test_keyboard_reaches_every_control_of_a_page_and_no_chart_traps_it(tab: Pag
     tab.keyboard.press("Enter")  # closed again: the next test starts from the usual page
     expect(tab.get_by_test_id("stDataFrame")).to_have_count(0, timeout=30_000)
     wait_drawn(tab)
+    for section in sections:  # the sidebar as it starts, too
+        tab.get_by_test_id("stSidebar").locator("summary").filter(has_text=section).click()
+        wait_drawn(tab)
 
 
 def test_keyboard_drives_the_presentation_view(tab: Page, app_url: str) -> None:

@@ -9,7 +9,15 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 from chart_text import chart_text_problems
-from conftest import ARTIFACTS, BUNDLED, FIXTURES, charts_drawn, start_server, stop_server
+from conftest import (
+    ARTIFACTS,
+    BUNDLED,
+    FIXTURES,
+    charts_drawn,
+    open_sidebar_section,
+    start_server,
+    stop_server,
+)
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -67,6 +75,7 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     # Filter by one setting on the Response page; the URL records it.
     sidebar.get_by_role("link", name="Response").click()
     wait_ready(page)
+    open_sidebar_section(page, "Filters")
     open_dropdown(page, sidebar.get_by_test_id("stMultiSelect").first)
     page.get_by_role("option", name=SETTING_LABEL, exact=True).click()
     page.keyboard.press("Escape")
@@ -89,7 +98,9 @@ def test_every_page_filter_and_copied_url(page: Page, app_url: str) -> None:
     fresh.set_viewport_size({"width": 1400, "height": 1000})
     fresh.goto(copied)
     expect(fresh.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    # A link with a filter in force opens the filters at once.
     chips = fresh.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    expect(chips).to_be_visible()
     expect(chips).to_contain_text(SETTING_LABEL)
     expect(fresh.get_by_test_id("stException")).to_have_count(0)
     fresh.screenshot(path=str(ARTIFACTS / "browser_copied_url.png"), full_page=True)
@@ -118,6 +129,7 @@ def test_upload_is_per_session_and_hostile_text_stays_inert(browser, app_url: st
         wait_ready(page)
     bundled = bob.get_by_role("heading", level=1).first.inner_text()
 
+    open_sidebar_section(alice, "Use your own evidence")
     alice.get_by_test_id("stSidebar").locator('input[type="file"]').set_input_files(
         str(FIXTURES / "hostile.yaml")
     )
@@ -280,6 +292,7 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
     wait_ready(page)
     sidebar = page.get_by_test_id("stSidebar")
+    open_sidebar_section(page, "Export this view")
     build = sidebar.get_by_role("button", name="All (ZIP)")
     build.scroll_into_view_if_needed()
     build.click()

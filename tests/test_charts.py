@@ -307,10 +307,15 @@ def test_benefit_harm_keeps_room_right_of_the_axis_for_its_longest_value(bundled
     assert fig.layout.margin.r >= 0.55 * looks.SCREEN.value * longest
 
 
-def test_coverage_in_the_presentation_look_keeps_column_labels_level_and_wrapped():
-    # Turned labels ran into each other and the subtitle between 1200 and 1400 px.
+@pytest.mark.parametrize("look", [looks.PRESENT, looks.FILE, looks.SLIDE])
+def test_coverage_keeps_column_labels_level_and_wrapped_to_their_column(look):
+    # Turned labels ran into each other and the subtitle: a projector's look between 1200
+    # and 1400 px, a slide's 902 px.
     frame = fr.coverage_table(load_evidence(BUNDLED))
-    fig = charts.coverage_figure(frame, title="Grid", look=looks.PRESENT)
+    fig = charts.coverage_figure(frame, title="Grid", look=look)
     assert fig.layout.xaxis.tickangle == 0
-    assert any("<br>" in label for label in fig.data[0].x)
+    settings = frame[fr.SETTING].nunique()
+    column = ((look.width or look.assumed_width) - 24) / settings  # at most, less the labels
+    for label in fig.data[0].x:
+        assert all(0.55 * look.tick * len(line) < column for line in label.split("<br>"))
     assert fig.layout.meta is None  # no sideways frame: a projector is wide enough

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import DAY, FIXTURES, MINIMAL, NO_BROWSER, export_names, without_chromium
+from conftest import BUNDLED, DAY, FIXTURES, MINIMAL, NO_BROWSER, export_names, without_chromium
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -879,3 +879,34 @@ def test_zip_after_the_deck_renders_only_the_file_images(minimal: LoadedEvidence
         files.everything_zip(minimal, Filters(), server=engine, exported=DAY)
         file_images = len(files.file_specs(minimal, Filters())) * len(render.IMAGE_FORMATS)
         assert engine.rendered - after_deck == file_images
+
+
+@pytest.mark.browser
+def test_exported_chart_text_whole_in_the_file_and_slide_looks(page, tmp_path: Path):
+    """Issue 19: the PNG exports' figures (the file look with its footnote) and the deck's
+    (the slide look, split to fit): no chart text cut or overlapping another.
+
+    Drawn by plotly.js in Chromium at the look's own size, as kaleido draws the images.
+    """
+    import plotly.offline
+    from chart_text import chart_text_problems
+
+    bundled = load_path(BUNDLED)
+    figures = [
+        dress.with_footer(spec, data_version=bundled.data_version, exported=DAY)
+        for spec in files.file_specs(bundled, Filters(), keep=False)
+    ] + [spec.figure for spec in files.deck_specs(bundled, Filters(), keep=False)]
+    blocks = "".join(
+        f"<div id='f{i}' style='width:{fig.layout.width}px;height:{fig.layout.height}px'></div>"
+        f"<script>var f = {fig.to_json()}; Plotly.newPlot('f{i}', f.data, f.layout);</script>"
+        for i, fig in enumerate(figures)
+    )
+    path = tmp_path / "figures.html"
+    path.write_text(
+        f"<html><body><script>{plotly.offline.get_plotlyjs()}</script>{blocks}</body></html>",
+        encoding="utf-8",
+    )
+    page.goto(path.as_uri())
+    assert page.locator(".js-plotly-plot").count() == len(figures) > 40
+    assert all(fig.layout.width for fig in figures)  # a fixed width, the image's
+    assert chart_text_problems(page, ".js-plotly-plot") == []

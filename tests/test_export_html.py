@@ -19,10 +19,20 @@ from pathlib import Path
 import plotly.offline
 import pytest
 from chart_text import chart_text_problems
-from conftest import APP, ARTIFACTS, DAY, FIXTURES, MINIMAL, NO_BROWSER, ROOT, export_names
+from conftest import (
+    APP,
+    ARTIFACTS,
+    DAY,
+    FIXTURES,
+    MINIMAL,
+    NO_BROWSER,
+    ROOT,
+    export_names,
+    open_sidebar,
+)
 from streamlit.testing.v1 import AppTest
 
-from components import content, registry, tables
+from components import content, registry, state, tables
 from components.export import dress, files, html, names, render
 from components.loaded import Filters, LoadedEvidence, load_path
 from components.looks import FILE
@@ -340,7 +350,7 @@ def test_sidebar_offers_the_offline_page_without_chromium(
     monkeypatch.setattr(render, "_default", None)
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/response.py")
-    at.run()
+    open_sidebar(at, state.KEY_EXPORT_VIEW).run()
     assert not at.exception
     buttons = {b.key: b for b in at.button}
     assert buttons["build_html"].disabled is False

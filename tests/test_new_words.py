@@ -31,6 +31,7 @@ out = {}
 for page in sys.argv[1:]:
     at = AppTest.from_file("dashboard.py", default_timeout=60)
     at.switch_page(f"pages/{page}.py")
+    at.session_state["filters_open"] = True  # state.KEY_FILTERS: draw the filters
     at.run()
     texts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info")
              for e in getattr(at, kind)]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, line_of, shown
+from conftest import APP, BUNDLED, FIXTURES, ROOT, charts_drawn, line_of, open_sidebar, shown
 from streamlit.testing.v1 import AppTest
 
 from components import looks, registry, state
@@ -21,11 +21,16 @@ def drawn_on(path: str, loaded) -> int:
     return charts_drawn(Path(path).stem, loaded)
 
 
-def open_page(page: str, query: dict[str, list[str]] | None = None) -> AppTest:
+def open_page(
+    page: str, query: dict[str, list[str]] | None = None, *, sidebar: bool = False
+) -> AppTest:
+    """Run ``page`` with ``query``; ``sidebar``: with the sidebar's lazy sections open."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(page)  # clears query parameters, as a page switch does in the browser
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if sidebar:
+        open_sidebar(at)
     return at.run()
 
 
@@ -105,7 +110,7 @@ def test_filter_from_url_preselects_and_narrows(evidence_file):
 def test_filter_widget_change_narrows_every_chart(evidence_file):
     # Writing the URL is the browser's job (see test_browser.py); here, the effect.
     evidence_file(FIXTURES / "valid_minimal.yaml")
-    at = open_page("pages/safety.py")
+    at = open_page("pages/safety.py", sidebar=True)
     at.multiselect(key="reported").set_value(["primary"]).run()
     assert not at.exception
     assert not charts(at)
@@ -114,7 +119,7 @@ def test_filter_widget_change_narrows_every_chart(evidence_file):
 
 def test_unknown_url_value_is_ignored_not_an_error(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
-    at = open_page("pages/response.py", {"setting": ["No such setting"]})
+    at = open_page("pages/response.py", {"setting": ["No such setting"]}, sidebar=True)
     assert not at.exception
     assert at.multiselect(key="setting").value == []
     assert charts(at)
@@ -248,7 +253,7 @@ def fingerprint(at: AppTest) -> str:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_setting_filter_changes_what_is_shown(page, evidence_file):
     evidence_file(BUNDLED)
-    at = open_page(page)
+    at = open_page(page, sidebar=True)
     before = fingerprint(at)
     label = at.multiselect(key="setting").options[-1]
     at.multiselect(key="setting").select(label).run()
@@ -259,7 +264,7 @@ def test_page_setting_filter_changes_what_is_shown(page, evidence_file):
 
 def test_chart_offers_server_side_image_downloads(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
-    at = open_page("pages/response.py")
+    at = open_page("pages/response.py", sidebar=True)
     keys = {b.key for b in at.get("download_button")}
     assert {"response_forest_png", "response_forest_svg", "response_forest_pdf"} <= keys
     assert "response_forest_csv" in keys
@@ -365,7 +370,7 @@ def test_grids_leave_empty_cells_empty_and_are_named(page, evidence, evidence_fi
 
 def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_file):
     evidence_file(FIXTURES / "valid_minimal.yaml")
-    at = open_page("pages/response.py")
+    at = open_page("pages/response.py", sidebar=True)
     assert "download_html" not in {b.key for b in at.get("download_button")}
     at.button(key="build_html").click().run()
     assert not at.exception
@@ -381,6 +386,31 @@ def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_f
     assert not at.get("progress")
     at.multiselect(key="setting").select(at.multiselect(key="setting").options[0]).run()
     assert "build_html" in {b.key for b in at.button}  # another view: build it again
+
+
+def test_landing_sidebar_draws_its_rarely_used_parts_only_when_opened(evidence_file):
+    # Issue 19: the first chart no longer waits on the browser drawing five filters, an
+    # uploader and six downloads; each is one click away, under its expander.
+    evidence_file(BUNDLED)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    labels = [e.label for e in at.sidebar.expander]
+    assert labels == ["Use your own evidence", "Filters", "Export this view"]
+    assert not at.multiselect
+    assert not at.file_uploader
+    assert not [b for b in at.sidebar.button if b.key and b.key.startswith("build_")]
+    open_sidebar(at).run()
+    assert len(at.multiselect) == 5
+    assert len(at.file_uploader) == 1
+    assert {"build_deck", "build_html", "build_zip"} <= {b.key for b in at.sidebar.button}
+
+
+def test_link_with_a_filter_opens_the_filters_and_they_stay_open_when_cleared(evidence_file):
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py", {"setting": ["Relapsed disease X"]})
+    assert at.multiselect(key="setting").value == ["relapsed"]
+    at.button(key="clear_filters").click().run()
+    assert at.multiselect(key="setting").value == []  # still drawn: the expander stayed open
+    assert "setting" not in at.query_params
 
 
 def literal_keys(source: str) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
-from conftest import APP, BUNDLED, FIXTURES
+from conftest import APP, BUNDLED, FIXTURES, open_sidebar
 from streamlit.testing.v1 import AppTest
 
 from components import compare, registry, state
@@ -66,7 +66,7 @@ def test_state_upload_specs_never_reach_the_process_wide_cache(
     evidence_file, builds, shared, app_session
 ):
     evidence_file(BUNDLED)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_sidebar(AppTest.from_file(APP, default_timeout=60), state.KEY_OWN_EVIDENCE).run()
     at.file_uploader[0].set_value((UPLOAD, (FIXTURES / "valid_minimal.yaml").read_bytes(), ""))
     at.run()
     drawn = 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import APP, BUNDLED, FIXTURES, line_of, shown
+from conftest import APP, BUNDLED, FIXTURES, line_of, open_sidebar, shown
 from streamlit.testing.v1 import AppTest
 
 from components import registry, state
@@ -16,7 +16,7 @@ PAGES = [page.path for page in registry.PAGES]
 
 def app(evidence_file) -> AppTest:
     evidence_file(BUNDLED)
-    return AppTest.from_file(APP, default_timeout=60).run()
+    return open_sidebar(AppTest.from_file(APP, default_timeout=60)).run()
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:

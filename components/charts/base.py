@@ -201,6 +201,9 @@ def layout(
     total = max(look.min_height, plot_height + top + bottom)
     if shrink and look.height is not None:
         total = min(total, look.height)
+    # A y-axis title runs along the plot's height, which a slide's plane shrinks to about
+    # 250 px: it wraps to that too (less two lines a builder may still take for a legend).
+    _wrap_y_titles(fig, look, total - top - bottom - 2 * look.font)
     fig.update_layout(
         template=look.template,
         height=total,
@@ -242,7 +245,7 @@ def _wrap_escaped(text: str, chars: int) -> str:
 
 
 def _wrap_axis_titles(fig: go.Figure, look: Look) -> int:
-    """Wrap long axis titles to the look's width; the lines the bottom x-axis title gained.
+    """Wrap long x-axis titles to the look's width; the lines the bottom one gained.
 
     plotly draws an axis title on one line and cuts it at the figure's edges.
     """
@@ -252,11 +255,16 @@ def _wrap_axis_titles(fig: go.Figure, look: Look) -> int:
         if text:
             axis.title.text = _wrap_escaped(str(text), look.chars(look.font, less=40))
             extra = max(extra, str(axis.title.text).count("<br>"))
+    return extra
+
+
+def _wrap_y_titles(fig: go.Figure, look: Look, plot_px: float) -> None:
+    """Wrap long y-axis titles to the look's width and to ``plot_px``, the plot's height."""
+    along = max(12, int(plot_px / (0.55 * look.font)))
     for axis in fig.select_yaxes():
         text = axis.title.text
         if text:
-            axis.title.text = _wrap_escaped(str(text), look.chars(look.font, less=80))
-    return extra
+            axis.title.text = _wrap_escaped(str(text), min(look.chars(look.font, less=80), along))
 
 
 def _wrap_legend_names(fig: go.Figure, look: Look) -> None:

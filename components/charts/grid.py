@@ -53,13 +53,10 @@ def coverage_figure(
     cell_px = (width - label_px) / max(len(settings), 1) - 3
     cell_chars = max(8, int(cell_px / (0.58 * look.value)))
     label_chars = max(6, int(cell_px / (0.58 * look.tick)))
-    # Where the width follows the page, column labels wrap to their column, level: plotly
-    # turns labels that do not fit, and turned ones ran into each other and the subtitle.
-    follows_page = look.width is None
+    # Column labels wrap to their column, level: plotly turns labels that do not fit, and
+    # turned ones ran into each other and the subtitle (a page 1200-1400 px wide, a slide).
     x = [
         "<br>".join(esc(line) for line in textwrap.wrap(s, label_chars, break_on_hyphens=False))
-        if follows_page
-        else esc(s)
         for s in settings[fr.SETTING_SHORT].astype(str)
     ]
     z, text, hover = [], [], []
@@ -131,11 +128,10 @@ def coverage_figure(
         look=look,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + round(2.5 * look.tick)})
-    if follows_page:
-        label_lines = max((label.count("<br>") for label in x), default=0)
-        room = round(1.3 * look.tick * label_lines)
-        fig.update_xaxes(tickangle=0)
-        fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
+    label_lines = max((label.count("<br>") for label in x), default=0)
+    room = round(1.3 * look.tick * label_lines)
+    fig.update_xaxes(tickangle=0)
+    fig.update_layout(height=fig.layout.height + room, margin={"t": fig.layout.margin.t + room})
     if narrow:
         fig.update_layout(meta={"min_width": min_width})
     return fig
