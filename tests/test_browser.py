@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pandas as pd
 import pytest
@@ -317,6 +317,61 @@ def test_view_exports_show_progress_while_they_build(page: Page, app_url: str) -
     expect(sidebar.get_by_role("button", name="Download the deck (PPTX)")).to_be_visible(
         timeout=30_000
     )
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+_WATCH_PROGRESS = """() => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    window.__progress = [];
+    const look = () => {
+        for (const bar of sidebar.querySelectorAll('[data-testid="stProgress"]')) {
+            window.__progress.push(bar.innerText.trim());
+        }
+        for (const summary of sidebar.querySelectorAll('summary')) {
+            const text = summary.innerText.trim();
+            if (text.startsWith('Building')) window.__progress.push(text);
+        }
+    };
+    new MutationObserver(look).observe(sidebar, {subtree: true, childList: true,
+                                                 characterData: true, attributes: true});
+}"""
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_deck_and_offline_page_show_progress_while_they_build(
+    page: Page, app_url: str, which: int, bundled
+) -> None:
+    """Issue 19: each long export shows its progress while it builds, not only the ZIP.
+
+    Each is built for a view filtered to one setting that no other test exports (a view
+    already built would come from the process's cache at once): the status line says what
+    is being built and the bar shows at least one step of it before the download is offered.
+    """
+    from components.loaded import FILTERS
+
+    export, ready = [
+        ("Deck", "Download the deck (PPTX)"),
+        ("Offline page", "Download the page (HTML)"),
+    ][which]
+    setting = FILTERS[0]
+    counts = bundled.results[setting.column].value_counts()
+    chosen = setting.labels(bundled.evidence)[str(counts.index[which])]
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}?{urlencode({setting.key: chosen})}")
+    expect(page.locator(LIVE_CHART).first).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    open_sidebar_section(page, "Export this view")
+    build = sidebar.get_by_role("button", name=export, exact=True)
+    build.scroll_into_view_if_needed()
+    page.evaluate(_WATCH_PROGRESS)
+    build.click()
+    expect(sidebar.get_by_role("button", name=ready)).to_be_visible(timeout=90_000)
+    seen = page.evaluate("() => window.__progress")
+    assert f"Building {export.lower()}…" in seen, seen
+    # A step of the build itself, not only the bar's first word or the size it ends with
+    steps = {t for t in seen if t and not t.startswith(("Building", "Starting")) and "MB" not in t}
+    assert steps, seen
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
