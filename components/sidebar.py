@@ -322,20 +322,22 @@ def _render_export_buttons(loaded: LoadedEvidence, filters: Filters) -> None:
         disabled = export.needs_chromium and not available
         kept = built.get(export.key)
         if kept is None or kept[0] != view:
-            st.button(
-                export.label,
-                key=f"build_{export.key}",
-                icon=export.icon,
-                disabled=disabled,
-                help=f"{export.help}. Click to build it; a download button follows.",
-                width="stretch",
-                # A callback, not the button's value: the request survives a rerun that
-                # routes a page through the shell before the sidebar is drawn.
-                on_click=_ask_for_build,
-                args=(export.key,),
-            )
             if st.session_state.get(state.SESSION_EXPORT_ASKED) != export.key:
+                st.button(
+                    export.label,
+                    key=f"build_{export.key}",
+                    icon=export.icon,
+                    disabled=disabled,
+                    help=f"{export.help}. Click to build it; a download button follows.",
+                    width="stretch",
+                    # A callback, not the button's value: the request survives a rerun that
+                    # routes a page through the shell before the sidebar is drawn.
+                    on_click=_ask_for_build,
+                    args=(export.key,),
+                )
                 continue
+            # The progress takes the clicked button's place, where the eye is: below it, it
+            # could fall under the window's edge (the sidebar does not scroll to it).
             del st.session_state[state.SESSION_EXPORT_ASKED]
             data = _build_with_progress(export, loaded, filters)
             if data is None:

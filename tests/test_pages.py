@@ -374,6 +374,10 @@ def test_sidebar_builds_the_offline_page_with_progress_then_offers_it(evidence_f
     assert "download_html" not in {b.key for b in at.get("download_button")}
     at.button(key="build_html").click().run()
     assert not at.exception
+    # The progress took the clicked button's place (where the eye is); the others stay
+    shown = {b.key for b in at.sidebar.button}
+    assert "build_html" not in shown
+    assert {"build_deck", "build_zip"} <= shown
     bars = at.get("progress")
     assert bars  # the bar drawn under the status line while it was built
     assert bars[-1].proto.value == 100  # finished
