@@ -51,6 +51,10 @@ class Look:
     min_height: int = 0
     height: int | None = None  # the most a figure may take (a slide's chart box); None: any
     titled: bool = True  # figures print their own title and filter line (slides: the slide does)
+    # Pixels kept above the title for the chart toolbar of a live chart (plotly's, shown on
+    # hover or a tap, at the top right): on a phone it spans most of the width and covered
+    # the title. Static looks (files, slides) have none.
+    toolbar: int = 0
     labels_above: bool = False  # forest row labels above their rows (phones), else beside
     # A look whose width follows the page but whose text is too large for a narrow one (a
     # projector's): on a viewport narrower than ``narrow_below`` CSS px a view draws its
@@ -119,7 +123,7 @@ def _template(look: Look) -> go.layout.Template:
 # wrap to fit a phone (about 360 px), and the data keep the width (labels sit above rows).
 SCREEN = Look(
     "screen", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,
-    label_width=46, wrap=55, labels_above=True, fit_width=360,
+    label_width=46, wrap=55, labels_above=True, fit_width=360, toolbar=30,
 )  # fmt: skip
 # A projector's text (17-26 px) is laid out for a wide screen. On a narrower one, a phone's
 # or a small laptop's, it would not fit: there the presentation view draws each chart as the
@@ -127,7 +131,7 @@ SCREEN = Look(
 PRESENT = Look(
     "present", font=19, title=26, subtitle=17, tick=17, value=17, marker=16, row_height=34,
     label_width=60, wrap=100, min_height=720, assumed_width=1400, narrow=SCREEN,
-    narrow_below=1200,
+    narrow_below=1200, toolbar=30,
 )  # fmt: skip
 FILE = Look(
     "file", font=14, title=18, subtitle=13, tick=13, value=12, marker=11, row_height=24,

@@ -42,13 +42,24 @@ _TEXT_PROBLEMS = """([plots, selector]) => {
       const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
       if (x > 2 && y > 2) problems.push(`${name}: "${a}" overlaps "${b}"`);
     }
+    // The toolbar of a live chart (shown on hover or a tap, its box there when hidden)
+    const bar = plot.querySelector('.modebar');
+    const rb = bar ? bar.getBoundingClientRect() : null;
+    if (rb && rb.width >= 1) for (const el of plot.querySelectorAll('.gtitle, .gtitle-subtitle')) {
+      const r = el.getBoundingClientRect();
+      const x = Math.min(r.right, rb.right) - Math.max(r.left, rb.left);
+      const y = Math.min(r.bottom, rb.bottom) - Math.max(r.top, rb.top);
+      const text = (el.textContent || '').trim().slice(0, 50);
+      if (text && x > 2 && y > 2) problems.push(`${name}: the toolbar covers "${text}"`);
+    }
   });
   return problems;
 }"""
 
 
 def chart_text_problems(page: Page, plots: str = LIVE_PLOTS) -> list[str]:
-    """Each chart text that runs past its chart's svg, and each pair of texts that overlap.
+    """Each chart text that runs past its chart's svg, each pair of texts that overlap, and
+    each title line the chart's toolbar (plotly's modebar) would cover when it shows.
 
     A text's box (getBoundingClientRect) must lie within its chart's svg; two texts of a
     chart may not overlap by more than 2 px each way (a rotated label's box counts whole, so

@@ -896,9 +896,11 @@ def test_exported_chart_text_whole_in_the_file_and_slide_looks(page, tmp_path: P
         dress.with_footer(spec, data_version=bundled.data_version, exported=DAY)
         for spec in files.file_specs(bundled, Filters(), keep=False)
     ] + [spec.figure for spec in files.deck_specs(bundled, Filters(), keep=False)]
+    static = "{staticPlot: true}"  # as kaleido draws them: no toolbar, nothing to hover
     blocks = "".join(
         f"<div id='f{i}' style='width:{fig.layout.width}px;height:{fig.layout.height}px'></div>"
-        f"<script>var f = {fig.to_json()}; Plotly.newPlot('f{i}', f.data, f.layout);</script>"
+        f"<script>var f = {fig.to_json()}; Plotly.newPlot('f{i}', f.data, f.layout, {static});"
+        "</script>"
         for i, fig in enumerate(figures)
     )
     path = tmp_path / "figures.html"

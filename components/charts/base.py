@@ -193,7 +193,7 @@ def layout(
     with ``legend``, the rows the legend's entries take (legend_rows). ``shrink``: a chart
     with no rows to split (a plane) gives up plot height to stay within ``look.height``.
     """
-    top = _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
+    top = look.toolbar + _title_block(fig, title=title, subtitle=subtitle, notes=notes, look=look)
     if legend:
         _wrap_legend_names(fig, look)
     rows = legend_rows(fig, look) if legend else 0
@@ -229,7 +229,10 @@ def layout(
     # pushed a three-line title into its subtitle.
     wrapped = "<br>" in str(fig.layout.title.text or "")
     fig.update_layout(
-        title={"y": 1, "pad": {"t": 12 + (round(0.75 * look.title) if wrapped else 0)}}
+        title={
+            "y": 1,
+            "pad": {"t": look.toolbar + 12 + (round(0.75 * look.title) if wrapped else 0)},
+        }
     )
 
 
