@@ -246,6 +246,8 @@ def test_forest_figure_labels_above_rows_keep_the_whole_width_for_data(results):
         assert label  # every row has its label
     above = [a for a in fig.layout.annotations if a.yref == "y"]
     assert all(a.xanchor == "left" and a.yanchor == "bottom" for a in above)
+    # Lines crossing the panel pass behind a label, not through its words
+    assert {a.bgcolor for a in above} == {charts.stacking.LABEL_GROUND}
 
 
 def test_forest_figure_values_sit_past_the_interval_never_above_the_point(results):

@@ -43,6 +43,10 @@ def panel_height(labels: pd.Series, look: Look) -> float:
     return float(look.row_height * (int(lines.sum()) + 1))
 
 
+LABEL_GROUND = "rgba(255,255,255,0.85)"
+"""Behind a row label above its row: white enough that lines crossing it do not cut words."""
+
+
 def row_labels(fig: go.Figure, labels: Sequence[str], row: int, look: Look) -> None:
     """Write each row's label above its point, or beside it as the axis's tick label.
 
@@ -58,6 +62,9 @@ def row_labels(fig: go.Figure, labels: Sequence[str], row: int, look: Look) -> N
                 x=0, xref=f"x{suffix} domain", y=y, yref=f"y{suffix}", text=label,
                 showarrow=False, xanchor="left", yanchor="bottom", yshift=look.marker / 2 + 1,
                 align="left", font={"size": look.tick, "color": INK},
+                # The panel's grid and reference lines (0, or a ratio of 1) pass behind the
+                # label, not through its words (at 390 px they struck labels through).
+                bgcolor=LABEL_GROUND,
             )  # fmt: skip
         fig.update_yaxes(showticklabels=False, row=row, col=1)
     else:
