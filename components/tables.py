@@ -18,13 +18,15 @@ from evidence import vocabulary
 from evidence.changelog import Change
 
 # Columns of the "data behind this chart" tables and CSVs, with their human headers.
+# What a figure is and the figure come first: after a setting's long name they fell past the
+# right edge of a laptop's table (a browser look at 1440 px), where a reader had to scroll.
 RESULT_DISPLAY = {
-    fr.SETTING_LABEL: "Setting",
     fr.COHORT_LABEL: "Cohort",
-    fr.REGIMEN_LABEL: "Regimen",
-    fr.ROLE: "Role",
     fr.ENDPOINT_LABEL: "Endpoint",
     fr.VALUE_TEXT: "Value as stated",
+    fr.SETTING_LABEL: "Setting",
+    fr.REGIMEN_LABEL: "Regimen",
+    fr.ROLE: "Role",
     fr.VALUE: "Value",
     fr.QUALIFIER: "Qualifier",
     fr.EVENTS: "Events",

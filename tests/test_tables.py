@@ -106,3 +106,13 @@ def test_evidence_grid_without_such_a_filter_is_the_loaded_grid(bundled):
 
     filters = Filters.of(setting=(bundled.evidence.settings[0].id,), role=("comparator",))
     assert coverage_in_view(bundled, filters).equals(filters.apply(bundled.coverage))
+
+
+def test_a_results_table_shows_what_each_figure_is_and_the_figure_first(bundled):
+    # A setting's long name first pushed the endpoint and the value past a laptop's right
+    # edge (1440 px): the reader sees cohort, endpoint and value before scrolling.
+    shown = tables.display(bundled.results, tables.RESULT_DISPLAY)
+    assert list(shown.columns[:3]) == ["Cohort", "Endpoint", "Value as stated"]
+    first = shown.iloc[0]
+    row = bundled.results.iloc[0]
+    assert (first["Cohort"], first["Value as stated"]) == (row[fr.COHORT_LABEL], row[fr.VALUE_TEXT])
