@@ -23,7 +23,7 @@ import pandas as pd
 
 from components import compare, tables
 from components.loaded import Filters, LoadedEvidence
-from components.words import n_text, plural, verdict_colour, verdict_label
+from components.words import agree, n_text, plural, verdict_colour, verdict_label
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -183,7 +183,8 @@ def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
         f"patients, {unknown} with n not reported (marked † on the charts)."
     )
     lines.append(
-        f"{editorial} figure(s) are stated only by the editorial (open markers), with no "
+        f"{plural(editorial, 'figure')} {agree(editorial, 'is', 'are')} stated only by the "
+        "editorial (open markers), with no "
         "trial report behind them in this file."
     )
     designs = results.drop_duplicates(fr.SOURCE)[fr.DESIGN].value_counts(sort=False)
@@ -191,7 +192,8 @@ def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
         lines.append(
             "Designs differ: "
             + ", ".join(
-                f"{vocabulary.DESIGN.phrase(d)} ({n} source(s))" for d, n in designs.items()
+                f"{vocabulary.DESIGN.phrase(d)} ({plural(int(n), 'source')})"
+                for d, n in designs.items()
             )
             + "."
         )

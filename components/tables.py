@@ -185,11 +185,13 @@ def caveats(table: pd.DataFrame) -> list[str]:
     out = []
     unknown, small, editorial = caveat_counts(table)
     if unknown:
-        out.append(f"{unknown} figure(s) have no reported n")
+        has = words.agree(unknown, "has", "have")
+        out.append(f"{words.plural(unknown, 'figure')} {has} no reported n")
     if small:
         out.append(f"{small} come from cohorts under {fr.SMALL_N_THRESHOLD} patients")
     if editorial:
-        out.append(f"{editorial} figure(s) are stated only by the editorial")
+        are = words.agree(editorial, "is", "are")
+        out.append(f"{words.plural(editorial, 'figure')} {are} stated only by the editorial")
     if fr.DESIGN in table.columns and len(set(table[fr.DESIGN])) > 1:
         designs = ", ".join(vocabulary.DESIGN.label(d) for d in dict.fromkeys(table[fr.DESIGN]))
         out.append(f"designs differ ({designs})")

@@ -31,3 +31,8 @@ def verdict_colour(word: str) -> str:
 def plural(n: int, noun: str) -> str:
     """``1 figure``, ``2 figures``."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """The verb for a count: ``agree(1, "is", "are")`` is "is"."""
+    return one if n == 1 else many

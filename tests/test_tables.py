@@ -116,3 +116,11 @@ def test_a_results_table_shows_what_each_figure_is_and_the_figure_first(bundled)
     first = shown.iloc[0]
     row = bundled.results.iloc[0]
     assert (first["Cohort"], first["Value as stated"]) == (row[fr.COHORT_LABEL], row[fr.VALUE_TEXT])
+
+
+def test_caveats_count_in_words_that_agree_with_the_count(bundled):
+    unknown = bundled.results[~bundled.results[fr.N].map(fr.present)]
+    assert len(unknown) >= 2
+    assert "1 figure has no reported n" in tables.caveats(unknown.head(1))
+    assert "2 figures have no reported n" in tables.caveats(unknown.head(2))
+    assert not any("(s)" in line for line in tables.caveats(unknown))

@@ -43,6 +43,7 @@ from components.looks import (
     SLIDE_WIDTH_PT,
 )
 from components.specs import ChartSpec
+from components.words import plural
 
 SLIDE_WIDTH = Pt(SLIDE_WIDTH_PT)  # 12,192,000 EMU, 13.333 in: PowerPoint's own 16:9
 SLIDE_HEIGHT = Pt(SLIDE_HEIGHT_PT)  # 7.5 in
@@ -276,7 +277,7 @@ def deck_pptx(
     )
     _notes(
         slide,
-        f"{ev.title}. {len(specs)} chart(s) and the editorial's verdicts for: {scope}. "
+        f"{ev.title}. {plural(len(specs), 'chart')} and the editorial's verdicts for: {scope}. "
         f"{version}. Every figure's source is on its slide.",
     )
 

@@ -26,6 +26,7 @@ from components.specs.spec import (
     speaker_notes,
     subtitle,
 )
+from components.words import agree, plural
 from evidence import effects as fx
 from evidence import frames as fr
 
@@ -94,7 +95,8 @@ def plane_note(plane: pd.DataFrame, *, missing: int = 0, shared: str = "") -> st
         notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
     if missing:
         notes.append(
-            f"{missing} cohort(s) report other endpoints and are not shown: none is substituted."
+            f"{plural(missing, 'cohort')} {agree(missing, 'reports', 'report')} other endpoints "
+            f"and {agree(missing, 'is', 'are')} not shown: none is substituted."
         )
     return " ".join(notes)
 

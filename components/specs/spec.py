@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from components import tables
 from components.loaded import Filters, LoadedEvidence
 from components.looks import SCREEN, Look
+from components.words import plural
 from evidence import frames as fr
 
 CROSS_TRIAL_NOTE = "Cross-trial comparison: populations, doses and definitions differ."
@@ -104,7 +105,8 @@ def speaker_notes(what: str, table: pd.DataFrame) -> str:
         if fr.SETTING_LABEL in table.columns
         else ""
     )
-    lines = [f"What it shows: {what} {len(table)} figure(s) from {sources} source(s)."]
+    counted = f"{plural(len(table), 'figure')} from {plural(sources, 'source')}"
+    lines = [f"What it shows: {what} {counted}."]
     if settings:
         lines.append(f"Settings: {settings}.")
     caveats = tables.caveats(table)
