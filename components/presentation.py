@@ -33,34 +33,34 @@ def render_presentation(loaded: LoadedEvidence, filters: Filters) -> None:
         return
     slide = state.current_slide(len(specs))
     spec = specs[slide - 1]
-    back, where, forward, leave = st.columns([1, 4, 1, 1], vertical_alignment="center")
-    back.button(
-        "Previous",
-        on_click=state.go_to_slide,
-        args=(slide - 1,),
-        disabled=slide == 1,
-        key="slide_previous",
-        icon=":material/arrow_back:",
-        width="stretch",
-    )
-    where.markdown(f"**{slide} / {len(specs)}** · {md(spec.title)}")
-    forward.button(
-        "Next",
-        on_click=state.go_to_slide,
-        args=(slide + 1,),
-        disabled=slide == len(specs),
-        key="slide_next",
-        icon=":material/arrow_forward:",
-        width="stretch",
-    )
-    leave.button(
-        "Exit",
-        on_click=state.set_presenting,
-        args=(False,),
-        key="exit",
-        icon=":material/close:",
-        width="stretch",
-    )
+    # One row that wraps, not columns: columns stack on a phone, where the three buttons and
+    # the slide's name took the whole first screen. The buttons keep their place on every
+    # slide (the name's length varies, so it comes last).
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.button(
+            "Previous",
+            on_click=state.go_to_slide,
+            args=(slide - 1,),
+            disabled=slide == 1,
+            key="slide_previous",
+            icon=":material/arrow_back:",
+        )
+        st.button(
+            "Next",
+            on_click=state.go_to_slide,
+            args=(slide + 1,),
+            disabled=slide == len(specs),
+            key="slide_next",
+            icon=":material/arrow_forward:",
+        )
+        st.button(
+            "Exit",
+            on_click=state.set_presenting,
+            args=(False,),
+            key="exit",
+            icon=":material/close:",
+        )
+        st.markdown(f"**{slide} / {len(specs)}** · {md(spec.title)}", width="stretch")
     _render_figures(spec, loaded, filters)
     st.caption(md(tables.chart_summary(spec.title, spec.table)))  # the chart's text alternative
     if spec.caption():  # the note shows even when no source is named
