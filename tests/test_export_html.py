@@ -156,6 +156,9 @@ def test_every_exported_chart_is_drawn_with_its_own_figure(page: Page, bundled_s
         assert figure["data"] == mine["data"]  # hover text and all: the export's own figure
         assert figure["layout"]["title"] == mine["layout"]["title"]
         assert "width" not in figure["layout"]  # it fills the page instead
+        assert figure["layout"].pop("autosize") is True
+        del mine["layout"]["width"]
+        assert figure["layout"] == mine["layout"]  # nothing else changed
 
 
 def test_each_chart_has_its_sources_note_and_rows(page: Page, own_markup: str, bundled_specs):

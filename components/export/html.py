@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+import plotly.io as pio
 import plotly.offline
 
 from components import content, registry, tables
@@ -235,9 +235,12 @@ def figure_json(spec: ChartSpec) -> str:
     The figure is the file look's own, with its fixed width dropped so that it fills the page
     (and the printed width); ``<``, ``>`` and ``&`` are written as JSON escapes.
     """
-    fig = go.Figure(spec.figure)
-    fig.update_layout(width=None, autosize=True)
-    text: str = fig.to_json()
+    # The figure's dict, not a copy of the figure: plotly validates every property of a
+    # copy again (a fifth of the offline page's build, issue 19). The JSON is the same.
+    figure = spec.figure.to_plotly_json()
+    figure["layout"].pop("width", None)
+    figure["layout"]["autosize"] = True
+    text: str = pio.to_json(figure, validate=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
