@@ -323,24 +323,14 @@ def _render_export_buttons(loaded: LoadedEvidence, filters: Filters) -> None:
         kept = built.get(export.key)
         if kept is None or kept[0] != view:
             if st.session_state.get(state.SESSION_EXPORT_ASKED) != export.key:
-                st.button(
-                    export.label,
-                    key=f"build_{export.key}",
-                    icon=export.icon,
-                    disabled=disabled,
-                    help=f"{export.help}. Click to build it; a download button follows.",
-                    width="stretch",
-                    # A callback, not the button's value: the request survives a rerun that
-                    # routes a page through the shell before the sidebar is drawn.
-                    on_click=_ask_for_build,
-                    args=(export.key,),
-                )
+                _build_button(export, disabled=disabled)
                 continue
             # The progress takes the clicked button's place, where the eye is: below it, it
             # could fall under the window's edge (the sidebar does not scroll to it).
             del st.session_state[state.SESSION_EXPORT_ASKED]
             data = _build_with_progress(export, loaded, filters)
-            if data is None:
+            if data is None:  # the failure's reason shows; the button, to try again, under it
+                _build_button(export, disabled=disabled)
                 continue
             built[export.key] = (view, data)
         st.download_button(
@@ -357,6 +347,22 @@ def _render_export_buttons(loaded: LoadedEvidence, filters: Filters) -> None:
         )
     if not available:
         st.caption(EXPORT_INSTALL)
+
+
+def _build_button(export: _Export, *, disabled: bool) -> None:
+    """The button that builds ``export`` when clicked (the build runs in the next run)."""
+    st.button(
+        export.label,
+        key=f"build_{export.key}",
+        icon=export.icon,
+        disabled=disabled,
+        help=f"{export.help}. Click to build it; a download button follows.",
+        width="stretch",
+        # A callback, not the button's value: the request survives a rerun that routes a
+        # page through the shell before the sidebar is drawn.
+        on_click=_ask_for_build,
+        args=(export.key,),
+    )
 
 
 def _ask_for_build(key: str) -> None:

@@ -440,3 +440,22 @@ def test_pages_spell_no_widget_key_themselves():
         if (lines := literal_keys(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}
+
+
+def test_a_failed_export_says_why_and_offers_its_button_again(evidence_file, monkeypatch):
+    # The progress takes the clicked button's place; when the build fails, the reason shows
+    # and the button comes back under it, in the same run, to try again.
+    from components.export import html
+    from components.export.render import ExportUnavailable
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise ExportUnavailable("Chromium stopped while rendering (a test's failure)")
+
+    monkeypatch.setattr(html, "view_html", broken)
+    evidence_file(FIXTURES / "valid_minimal.yaml")
+    at = open_page("pages/response.py", sidebar=True)
+    at.button(key="build_html").click().run()
+    assert not at.exception
+    assert any("a test's failure" in error.value for error in at.error)
+    assert "build_html" in {b.key for b in at.sidebar.button}
+    assert "download_html" not in {b.key for b in at.get("download_button")}
