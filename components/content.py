@@ -179,8 +179,8 @@ def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
         return [*lines, "No figures in view."]
     unknown, small, editorial = tables.caveat_counts(results)
     lines.append(
-        f"{len(results)} figures in view: {small} from cohorts under {fr.SMALL_N_THRESHOLD} "
-        f"patients, {unknown} with n not reported (marked † on the charts)."
+        f"{plural(len(results), 'figure')} in view: {small} from cohorts under "
+        f"{fr.SMALL_N_THRESHOLD} patients, {unknown} with n not reported (marked † on the charts)."
     )
     lines.append(
         f"{plural(editorial, 'figure')} {agree(editorial, 'is', 'are')} stated only by the "

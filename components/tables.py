@@ -188,7 +188,8 @@ def caveats(table: pd.DataFrame) -> list[str]:
         has = words.agree(unknown, "has", "have")
         out.append(f"{words.plural(unknown, 'figure')} {has} no reported n")
     if small:
-        out.append(f"{small} come from cohorts under {fr.SMALL_N_THRESHOLD} patients")
+        come = words.agree(small, "comes", "come")
+        out.append(f"{small} {come} from cohorts under {fr.SMALL_N_THRESHOLD} patients")
     if editorial:
         are = words.agree(editorial, "is", "are")
         out.append(f"{words.plural(editorial, 'figure')} {are} stated only by the editorial")

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from components.charts.base import esc, layout, wrap
 from components.looks import SCREEN, Look
+from components.words import plural
 from evidence import frames as fr
 
 GRID_CELL_PX = 92
@@ -72,15 +73,14 @@ def coverage_figure(
             zr.append(count if count else None)
             headline = cell[fr.HEADLINE] if fr.present(cell[fr.HEADLINE]) else ""
             tr.append(
-                f"<b>{count} cohort{'s' if count != 1 else ''}</b><br>"
-                + _cell_headline(cell, cell_chars)
+                f"<b>{plural(count, 'cohort')}</b><br>" + _cell_headline(cell, cell_chars)
                 if count
                 else "—"
             )
             hr.append(
                 f"<b>{esc(regimen_label)}</b><br>{esc(setting_label)}<br>"
                 + (
-                    f"{count} cohort(s) from {esc(cell[fr.SOURCES])}"
+                    f"{plural(count, 'cohort')} from {esc(cell[fr.SOURCES])}"
                     + (
                         f" (each patient counted once; {int(cell[fr.COHORTS_LISTED]) - count} "
                         "more report some of the same patients)"

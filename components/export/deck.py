@@ -198,7 +198,7 @@ def _sources_line(sources: Sequence[str]) -> tuple[str, bool]:
             text += f"; and {more} more (listed in the speaker notes)"
         if text_lines(text, FOOTER_PT, inner) <= 2:
             return text, bool(more)
-    return f"Source: {len(sources)} sources, listed in the speaker notes", True
+    return f"Source: {plural(len(sources), 'source')}, listed in the speaker notes", True
 
 
 def _notes(slide: Slide, text: str) -> None:
