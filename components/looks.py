@@ -83,7 +83,7 @@ class Look:
 
     @property
     def template(self) -> go.layout.Template:
-        """plotly_white with this look's fonts."""
+        """plotly_white's layout with this look's fonts; its scatter and heatmap text sizes."""
         return _template(self)
 
 

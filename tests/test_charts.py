@@ -323,7 +323,7 @@ def test_coverage_keeps_column_labels_level_and_wrapped_to_their_column(look):
     column = ((look.width or look.assumed_width) - 24) / settings  # at most, less the labels
     for label in fig.data[0].x:
         assert all(0.55 * look.tick * len(line) < column for line in label.split("<br>"))
-    assert fig.layout.meta is None  # no sideways frame: a projector is wide enough
+    assert fig.layout.meta is None  # no sideways frame: a projector, a file, a slide are wide
 
 
 def test_every_trace_type_drawn_is_styled_by_the_looks_template(bundled):

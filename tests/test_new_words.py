@@ -18,6 +18,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from components.registry import PAGES
+from components.state import KEY_FILTERS
 
 DESIGN_LINE = '    other="Other",\n)  # fmt: skip\nPHASE = _vocabulary('
 VERDICT_LINE = (
@@ -31,7 +32,7 @@ out = {}
 for page in sys.argv[1:]:
     at = AppTest.from_file("dashboard.py", default_timeout=60)
     at.switch_page(f"pages/{page}.py")
-    at.session_state["filters_open"] = True  # state.KEY_FILTERS: draw the filters
+    at.session_state[KEY_FILTERS] = True  # draw the filters
     at.run()
     texts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info")
              for e in getattr(at, kind)]
@@ -73,7 +74,12 @@ def test_new_design_and_verdict_words_render_on_every_page(tmp_path: Path):
     (copy / "data" / "new-words.yaml").write_text(evidence)
 
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *(page.key for page in PAGES)],
+        [
+            sys.executable,
+            "-c",
+            SCRIPT.replace("KEY_FILTERS", repr(KEY_FILTERS)),
+            *(page.key for page in PAGES),
+        ],
         cwd=copy,
         env={"EVIDENCE_FILE": str(copy / "data" / "new-words.yaml"), "PATH": "/usr/bin:/bin",
              "PYTHONPATH": str(copy), "HOME": str(tmp_path)},
