@@ -487,3 +487,14 @@ def test_offline_page_shows_stated_percents_never_the_counts_full_precision(own_
         assert digits not in own_markup
     assert "77% (≈117/152)" in own_markup
     assert "Why this certainty" in own_markup
+
+
+def test_a_figures_json_does_not_depend_on_what_was_drawn_from_it_before():
+    # The process keeps a view's specs; drawing a PNG's footer on a copy of a figure reorders
+    # its traces' keys inside plotly. The offline page of the same view is the same bytes.
+    loaded = load_path(MINIMAL)
+    specs = files.file_specs(loaded, Filters(), keep=False)
+    before = [html.figure_json(spec) for spec in specs]
+    for spec in specs:
+        dress.with_footer(spec, data_version=loaded.data_version, exported=DAY)
+    assert [html.figure_json(spec) for spec in specs] == before
