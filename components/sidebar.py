@@ -63,25 +63,33 @@ def render_sidebar(loaded: LoadedEvidence) -> None:
         _render_view_exports(loaded, filters)
 
 
-def _render_filters(loaded: LoadedEvidence, filters: Filters) -> None:
-    """The filters, under an expander.
+def _lazy_section(
+    label: str, key: str, icon: str, draw: Callable[[], None], *, keep: bool = False
+) -> None:
+    """An expander whose content is drawn only while it is open, or while ``keep``.
 
-    Opened on its first draw when a filter is in force (a shared link's filters show at
-    once); otherwise drawn only once opened. The five filter widgets were the largest part
-    of what a first visit's browser drew before the landing page's chart (issue 19). While
-    a filter is in force the widgets are drawn even when closed, so that no choice is lost.
+    A first visit's browser drew the filters, the uploader and the view exports before the
+    landing page's chart (issue 19). ``keep`` draws the content of a closed section whose
+    widgets hold something to keep (filters in force, an upload). The label and options
+    never change: they are the expander's identity, and a new one would forget it was open.
+    """
+    section = st.expander(label, key=key, on_change="rerun", icon=icon)
+    with section:
+        if section.open or keep:
+            draw()
+
+
+def _render_filters(loaded: LoadedEvidence, filters: Filters) -> None:
+    """The filters, in a lazy section opened on its first draw when a filter is in force.
+
+    So a shared link's filters show at once; while one is in force the widgets are drawn
+    even when the section is closed, so that no choice is lost.
     """
     active = filters.is_active()
     if active:
         state.open_section(state.KEY_FILTERS)
-    # A label and options that never change: they are the expander's identity, and a new
-    # identity would forget that it was opened.
-    opened = st.expander(
-        "Filters", key=state.KEY_FILTERS, on_change="rerun", icon=":material/filter_alt:"
-    )
-    with opened:
-        if not (opened.open or active):
-            return
+
+    def draw() -> None:
         st.caption("An empty filter means all.")
         for spec in FILTERS:
             options = spec.labels(loaded.evidence)
@@ -95,6 +103,8 @@ def _render_filters(loaded: LoadedEvidence, filters: Filters) -> None:
             )
         if active:
             st.button("Clear all filters", on_click=state.reset_filters, key="clear_filters")
+
+    _lazy_section("Filters", state.KEY_FILTERS, ":material/filter_alt:", draw, keep=active)
 
 
 def _template_bytes() -> bytes:
@@ -174,15 +184,13 @@ def _render_evidence_picker(loaded: LoadedEvidence) -> None:
         )
     else:
         st.caption(f"{md(loaded.evidence.title)} · data {md(loaded.data_version)}")
-    own = st.expander(
+    _lazy_section(
         "Use your own evidence",
-        key=state.KEY_OWN_EVIDENCE,
-        on_change="rerun",
-        icon=":material/upload_file:",
+        state.KEY_OWN_EVIDENCE,
+        ":material/upload_file:",
+        lambda: _render_own_evidence(loaded),
+        keep=uploaded,  # its uploader keeps the file
     )
-    with own:
-        if own.open or uploaded:
-            _render_own_evidence(loaded)
     st.divider()
 
 
@@ -294,16 +302,13 @@ _EXPORTS = (
 
 
 def _render_view_exports(loaded: LoadedEvidence, filters: Filters) -> None:
-    """Downloads of the whole filtered view, under an expander drawn only while open."""
-    exports = st.expander(
+    """Downloads of the whole filtered view, in a lazy section."""
+    _lazy_section(
         "Export this view",
-        key=state.KEY_EXPORT_VIEW,
-        on_change="rerun",
-        icon=":material/ios_share:",
+        state.KEY_EXPORT_VIEW,
+        ":material/ios_share:",
+        lambda: _render_export_buttons(loaded, filters),
     )
-    with exports:
-        if exports.open:
-            _render_export_buttons(loaded, filters)
 
 
 def _render_export_buttons(loaded: LoadedEvidence, filters: Filters) -> None:
