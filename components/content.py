@@ -23,7 +23,14 @@ import pandas as pd
 
 from components import compare, tables
 from components.loaded import Filters, LoadedEvidence
-from components.words import agree, n_text, plural, verdict_colour, verdict_label
+from components.words import (
+    agree,
+    editorial_only,
+    n_text,
+    plural,
+    verdict_colour,
+    verdict_label,
+)
 from evidence import effects as fx
 from evidence import frames as fr
 from evidence import vocabulary
@@ -183,9 +190,8 @@ def caveat_lines(loaded: LoadedEvidence, filters: Filters) -> list[str]:
         f"{fr.SMALL_N_THRESHOLD} patients, {unknown} with n not reported (marked † on the charts)."
     )
     lines.append(
-        f"{plural(editorial, 'figure')} {agree(editorial, 'is', 'are')} stated only by the "
-        "editorial (open markers), with no "
-        "trial report behind them in this file."
+        f"{editorial_only(editorial)} (open markers), with no trial report behind them in this "
+        "file."
     )
     designs = results.drop_duplicates(fr.SOURCE)[fr.DESIGN].value_counts(sort=False)
     if len(designs) > 1:
@@ -262,16 +268,16 @@ class VerdictCard:
 
 def _weak_caveat(loaded: LoadedEvidence, keys: Iterable[str]) -> str:
     rested = loaded.results[loaded.results[fr.KEY].isin(list(keys))]
-    small = int(rested[fr.SMALL_N].sum())
-    editorial = int((rested[fr.REPORTED_BY] == "editorial").sum())
+    unknown, small, editorial = tables.caveat_counts(rested)
+    weak = unknown + small
     parts = []
-    if small:
+    if weak:
         parts.append(
-            f"{small} of these figures come from cohorts under {fr.SMALL_N_THRESHOLD} patients "
-            "or with n not reported"
+            f"{weak} of these figures {agree(weak, 'comes', 'come')} from cohorts under "
+            f"{fr.SMALL_N_THRESHOLD} patients or with n not reported"
         )
     if editorial:
-        parts.append(f"{editorial} are stated only by the editorial")
+        parts.append(editorial_only(editorial))
     return ("Caveat: " + "; ".join(parts) + ".") if parts else ""
 
 

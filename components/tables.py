@@ -191,8 +191,7 @@ def caveats(table: pd.DataFrame) -> list[str]:
         come = words.agree(small, "comes", "come")
         out.append(f"{small} {come} from cohorts under {fr.SMALL_N_THRESHOLD} patients")
     if editorial:
-        are = words.agree(editorial, "is", "are")
-        out.append(f"{words.plural(editorial, 'figure')} {are} stated only by the editorial")
+        out.append(words.editorial_only(editorial))
     if fr.DESIGN in table.columns and len(set(table[fr.DESIGN])) > 1:
         designs = ", ".join(vocabulary.DESIGN.label(d) for d in dict.fromkeys(table[fr.DESIGN]))
         out.append(f"designs differ ({designs})")

@@ -36,3 +36,16 @@ def plural(n: int, noun: str) -> str:
 def agree(n: int, one: str, many: str) -> str:
     """The verb for a count: ``agree(1, "is", "are")`` is "is"."""
     return one if n == 1 else many
+
+
+def editorial_only(n: int) -> str:
+    """``2 figures are stated only by the editorial``: a chart's, a verdict's, a view's caveat."""
+    return f"{plural(n, 'figure')} {agree(n, 'is', 'are')} stated only by the editorial"
+
+
+def off_plane(n: int) -> str:
+    """The benefit-harm plane's gap, on the page and in the chart's note."""
+    return (
+        f"{plural(n, 'cohort')} {agree(n, 'reports', 'report')} other endpoints and "
+        f"{agree(n, 'is', 'are')} not shown: none is substituted."
+    )

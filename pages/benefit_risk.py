@@ -5,7 +5,7 @@ from components import content, panels, registry, state
 from components.choices import PlaneChoice
 from components.loaded import Filters, LoadedEvidence
 from components.panels import endpoint_options
-from components.words import agree, plural
+from components.words import off_plane
 from evidence import frames as fr
 
 
@@ -53,10 +53,7 @@ def render_missing(loaded: LoadedEvidence, filters: Filters, harm: str, benefit:
     missing = not_on_plane(loaded, filters, harm=harm, benefit=benefit)
     if missing.empty:
         return
-    count = len(missing)
-    report = agree(count, "reports", "report")
-    st.markdown(f"**Not on the plane: {plural(count, 'cohort')} {report} other endpoints**")
-    st.caption("None is moved onto these axes with a different endpoint.")
+    st.markdown(f"**Not on the plane:** {off_plane(len(missing))}")
     panels.plain_table(
         missing.rename(
             columns={

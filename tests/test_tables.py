@@ -126,3 +126,13 @@ def test_caveats_count_in_words_that_agree_with_the_count(bundled):
     ]
     assert "1 comes from cohorts under" in " ".join(tables.caveats(small.head(1)))
     assert "2 come from cohorts under" in " ".join(tables.caveats(small.head(2)))
+
+
+def test_shared_count_sentences_agree_with_their_count():
+    # One phrasing for the page, the chart notes, the verdict cards and the view's caveats
+    from components import words
+
+    assert words.editorial_only(1) == "1 figure is stated only by the editorial"
+    assert words.editorial_only(3) == "3 figures are stated only by the editorial"
+    assert words.off_plane(1).startswith("1 cohort reports other endpoints and is not shown")
+    assert words.off_plane(2).startswith("2 cohorts report other endpoints and are not shown")

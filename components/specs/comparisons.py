@@ -26,7 +26,7 @@ from components.specs.spec import (
     speaker_notes,
     subtitle,
 )
-from components.words import agree, plural
+from components.words import off_plane
 from evidence import effects as fx
 from evidence import frames as fr
 
@@ -94,10 +94,7 @@ def plane_note(plane: pd.DataFrame, *, missing: int = 0, shared: str = "") -> st
     if len(criteria) > 1:
         notes.append("Response criteria differ: " + "; ".join(map(str, criteria)) + ".")
     if missing:
-        notes.append(
-            f"{plural(missing, 'cohort')} {agree(missing, 'reports', 'report')} other endpoints "
-            f"and {agree(missing, 'is', 'are')} not shown: none is substituted."
-        )
+        notes.append(off_plane(missing))
     return " ".join(notes)
 
 
