@@ -26,7 +26,8 @@ class Word:
 
     ``label`` heads a table cell or a legend entry; ``phrase`` is the word inside a sentence
     ("reported by the trial report"); ``mark`` is a short sign printed beside a value (a unit
-    suffix, a qualifier prefix, an arrow); ``flags`` name the word's roles in the code (a
+    suffix, a qualifier prefix, an arrow), and ``one`` the mark beside a value of exactly 1
+    when it differs (" patient", not " patients"); ``flags`` name the word's roles in the code (a
     ``ceiling`` qualifier draws a range down to zero, a ``randomised`` design allows
     randomised contrasts).
     """
@@ -34,6 +35,7 @@ class Word:
     label: str
     phrase: str = ""
     mark: str = ""
+    one: str = ""
     colour: str = ""
     icon: str = ""
     flags: frozenset[str] = frozenset()
@@ -74,10 +76,15 @@ class Vocabulary:
             return found.phrase
         return self.label(word).lower()
 
-    def mark(self, word: object) -> str:
-        """The short sign printed beside a value ("" when the word has none)."""
+    def mark(self, word: object, value: float | None = None) -> str:
+        """The short sign printed beside a value ("" when the word has none).
+
+        Beside a ``value`` of exactly 1, the word's singular mark when it has one.
+        """
         found = self.words.get(str(word))
-        return found.mark if found is not None else ""
+        if found is None:
+            return ""
+        return found.one if value == 1 and found.one else found.mark
 
     def colour(self, word: object) -> str:
         """The word's colour, or a neutral grey for a word without one."""
@@ -153,7 +160,7 @@ CATEGORY = _vocabulary(
 UNIT = _vocabulary(
     "unit", "Unit", percent=Word("Patients (%)", phrase="percent", mark="%"),
     months=Word("Months", mark=" mo"), years=Word("Years", mark=" y"),
-    patients=Word("Patients", mark=" patients"), score="Score", ratio="Ratio",
+    patients=Word("Patients", mark=" patients", one=" patient"), score="Score", ratio="Ratio",
 )  # fmt: skip
 BETTER = _vocabulary(
     "better", "Which way is better", higher="Higher is better", lower="Lower is better",

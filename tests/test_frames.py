@@ -51,6 +51,9 @@ def test_wilson_interval_zero_n_raises():
         (11.1, "months", "exact", None, "11.1 mo"),
         (0.66, "ratio", "exact", None, "0.66"),
         (61.0, "percent", "exact", None, "61%"),
+        (1, "patients", "exact", None, "1 patient"),  # not "1 patients"
+        (9, "patients", "exact", None, "9 patients"),
+        (1.5, "patients", "approximately", None, "about 1.5 patients"),
     ],
 )
 def test_format_value_keeps_qualifier_and_unit(value, unit, qualifier, wording, expected):

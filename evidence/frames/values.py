@@ -60,7 +60,8 @@ def format_value(
 ) -> str:
     """Render a value with its qualifier and unit: ``up to 77%``, ``about 33% (one third)``."""
     prefix = vocabulary.QUALIFIER.mark(qualifier)
-    text = f"{prefix + ' ' if prefix else ''}{format_number(value)}{vocabulary.UNIT.mark(unit)}"
+    suffix = vocabulary.UNIT.mark(unit, value)
+    text = f"{prefix + ' ' if prefix else ''}{format_number(value)}{suffix}"
     if wording and wording.lower() not in text.lower():  # "up to 77%" needs no echo
         text += f" ({wording})"
     return text
